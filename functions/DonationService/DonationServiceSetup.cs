@@ -1,0 +1,21 @@
+using DonationService.Donations;
+using DonationService.Profiles;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Data;
+using Platform.Hosting.Hosting;
+
+namespace DonationService;
+
+public static class DonationServiceSetup
+{
+    public const string Name = "donation-service";
+
+    /// <summary>donation-service: profiles and donations in the <c>donation</c> schema of the main database.</summary>
+    public static PlatformApplication AddDonationService(this PlatformApplication app)
+    {
+        app.AddServiceDatabase("DonationDbConnection", schema: "donation");
+        app.Services.AddSingleton<ProfileStore>();
+        app.Services.AddSingleton<DonationStore>();
+        return app;
+    }
+}

@@ -1,0 +1,140 @@
+using System.Text;
+using Dapper;
+using Platform.Data;
+using Platform.Hosting.Auth;
+using Platform.Hosting.Http;
+
+namespace DonationService.Donations;
+
+/// <summary>The SQL of donations. Writes run inside the caller's unit of work.</summary>
+public sealed class DonationStore(ServiceDatabase database)
+{
+    private const string Columns =
+        "id, donor_id, title, description, category, location, image_url, status, review_reason, version, created_at, updated_at, deleted_at";
+
+    private static readonly string[] PublicStates = DonationRules.PublicStates.Select(s => s.ToText()).ToArray();
+
+    public async Task<Donation?> FindAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<Donation>(new CommandDefinition(
+            $"select {Columns} from donation.donations where id = @id and deleted_at is null", new { id }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Locks a live donation for a change decided from its current state.</summary>
+    public Task<Donation?> LockAsync(UnitOfWork uow, Guid id, CancellationToken cancellationToken) =>
+        uow.Connection.QuerySingleOrDefaultAsync<Donation>(new CommandDefinition(
+            $"select {Columns} from donation.donations where id = @id and deleted_at is null for update",
+            new { id },
+            uow.Transaction,
+            cancellationToken: cancellationToken));
+
+    public Task<Donation> InsertAsync(UnitOfWork uow, Guid donorId, DonationFields fields, CancellationToken cancellationToken) =>
+        uow.Connection.QuerySingleAsync<Donation>(new CommandDefinition(
+            $"""
+            insert into donation.donations (id, donor_id, title, description, category, location, image_url, status)
+            values (@id, @donorId, @Title, @Description, @category, @Location, @ImageUrl, 'pending')
+            returning {Columns}
+            """,
+            new { id = Guid.CreateVersion7(), donorId, fields.Title, fields.Description, category = fields.Category.ToText(), fields.Location, fields.ImageUrl },
+            uow.Transaction,
+            cancellationToken: cancellationToken));
+
+    public Task<Donation> UpdateAsync(UnitOfWork uow, Guid id, DonationFields fields, CancellationToken cancellationToken) =>
+        uow.Connection.QuerySingleAsync<Donation>(new CommandDefinition(
+            $"""
+            update donation.donations
+               set title = @Title, description = @Description, category = @category, location = @Location, image_url = @ImageUrl,
+                   version = version + 1, updated_at = now()
+             where id = @id
+            returning {Columns}
+            """,
+            new { id, fields.Title, fields.Description, category = fields.Category.ToText(), fields.Location, fields.ImageUrl },
+            uow.Transaction,
+            cancellationToken: cancellationToken));
+
+    public Task<Donation> SetStatusAsync(UnitOfWork uow, Guid id, DonationStatus status, string? reason, Guid? reviewer, CancellationToken cancellationToken) =>
+        uow.Connection.QuerySingleAsync<Donation>(new CommandDefinition(
+            $"""
+            update donation.donations
+               set status = @status, review_reason = coalesce(@reason, review_reason),
+                   reviewed_by = coalesce(@reviewer, reviewed_by), reviewed_at = case when @reviewer::uuid is null then reviewed_at else now() end,
+                   version = version + 1, updated_at = now()
+             where id = @id
+            returning {Columns}
+            """,
+            new { id, status = status.ToText(), reason, reviewer },
+            uow.Transaction,
+            cancellationToken: cancellationToken));
+
+    public Task<Donation> SoftDeleteAsync(UnitOfWork uow, Guid id, CancellationToken cancellationToken) =>
+        uow.Connection.QuerySingleAsync<Donation>(new CommandDefinition(
+            $"update donation.donations set deleted_at = now(), version = version + 1, updated_at = now() where id = @id returning {Columns}",
+            new { id },
+            uow.Transaction,
+            cancellationToken: cancellationToken));
+
+    /// <summary>
+    /// A page of donations the caller may see, newest first. Each filter adds a fixed, parameterised
+    /// condition, so PostgreSQL plans every combination with its own index.
+    /// </summary>
+    public async Task<IReadOnlyList<Donation>> ListAsync(DonationFilter filter, Caller? caller, PageRequest page, CancellationToken cancellationToken)
+    {
+        var sql = new StringBuilder($"select {Columns} from donation.donations where deleted_at is null");
+        if (caller is null)
+        {
+            sql.Append(" and status = any(@publicStates)");
+        }
+        else if (!caller.IsAdmin)
+        {
+            sql.Append(" and (status = any(@publicStates) or donor_id = @callerId)");
+        }
+
+        if (filter.Status is not null)
+        {
+            sql.Append(" and status = @status");
+        }
+
+        if (filter.Category is not null)
+        {
+            sql.Append(" and category = @category");
+        }
+
+        if (filter.DonorId is not null)
+        {
+            sql.Append(" and donor_id = @DonorId");
+        }
+
+        if (filter.Query is not null)
+        {
+            sql.Append(@" and title ilike @pattern");
+        }
+
+        if (page.After is not null)
+        {
+            sql.Append(" and (created_at, id) < (@afterAt, @afterId)");
+        }
+
+        sql.Append(" order by created_at desc, id desc limit @take");
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<Donation>(new CommandDefinition(
+            sql.ToString(),
+            new
+            {
+                publicStates = PublicStates,
+                callerId = caller?.UserId,
+                status = filter.Status?.ToText(),
+                category = filter.Category?.ToText(),
+                filter.DonorId,
+                pattern = filter.Query is null ? null : "%" + EscapeLike(filter.Query) + "%",
+                afterAt = page.After?.AtOffset,
+                afterId = page.After?.Id,
+                take = page.Limit + 1,
+            },
+            cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    private static string EscapeLike(string text) =>
+        text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
+}

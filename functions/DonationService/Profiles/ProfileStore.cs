@@ -1,0 +1,146 @@
+using Dapper;
+using Platform.Data;
+using Platform.Hosting.Auth;
+using Platform.Hosting.Http;
+
+namespace DonationService.Profiles;
+
+/// <summary>The SQL of profiles. Every write runs inside the caller's unit of work.</summary>
+public sealed class ProfileStore(ServiceDatabase database)
+{
+    private const string Columns =
+        "id, email, full_name, phone, avatar_url, location, role, recipient_status, verification_image_url, blocked, rating_avg, rating_count, version, created_at, updated_at";
+
+    public async Task<Profile?> FindAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<Profile>(
+            new CommandDefinition($"select {Columns} from donation.profiles where id = @id", new { id }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The caller's profile, created on first use from the token and kept in step with the admin claim.</summary>
+    public async Task<(Profile Profile, bool Created)> EnsureAsync(UnitOfWork uow, Caller caller, CancellationToken cancellationToken)
+    {
+        var created = await uow.Connection.QuerySingleOrDefaultAsync<Profile>(new CommandDefinition(
+            $"""
+            insert into donation.profiles (id, email, role) values (@UserId, @Email, @role)
+            on conflict (id) do nothing
+            returning {Columns}
+            """,
+            new { caller.UserId, caller.Email, role = ProfileRules.InitialRole(caller).ToText() },
+            uow.Transaction,
+            cancellationToken: cancellationToken));
+        if (created is not null)
+        {
+            return (created, true);
+        }
+
+        var profile = await uow.Connection.QuerySingleAsync<Profile>(new CommandDefinition(
+            $"select {Columns} from donation.profiles where id = @UserId for update",
+            new { caller.UserId },
+            uow.Transaction,
+            cancellationToken: cancellationToken));
+        var mirrored = ProfileRules.MirroredRole(caller, profile);
+        var emailChanged = caller.Email is not null && caller.Email != profile.Email;
+        if (mirrored is null && !emailChanged)
+        {
+            return (profile, false);
+        }
+
+        var updated = await uow.Connection.QuerySingleAsync<Profile>(new CommandDefinition(
+            $"""
+            update donation.profiles
+               set role = coalesce(@role, role), email = coalesce(@Email, email), version = version + 1, updated_at = now()
+             where id = @UserId
+            returning {Columns}
+            """,
+            new { role = mirrored?.ToText(), caller.Email, caller.UserId },
+            uow.Transaction,
+            cancellationToken: cancellationToken));
+        return (updated, false);
+    }
+
+    public Task<Profile> UpdateAsync(UnitOfWork uow, Guid id, ProfileChanges changes, CancellationToken cancellationToken) =>
+        uow.Connection.QuerySingleAsync<Profile>(new CommandDefinition(
+            $"""
+            update donation.profiles
+               set full_name = @FullName, phone = @Phone, avatar_url = @AvatarUrl, location = @Location,
+                   role = coalesce(@role, role), version = version + 1, updated_at = now()
+             where id = @id
+            returning {Columns}
+            """,
+            new { id, changes.FullName, changes.Phone, changes.AvatarUrl, changes.Location, role = changes.Role?.ToText() },
+            uow.Transaction,
+            cancellationToken: cancellationToken));
+
+    public Task<Profile> RequestVerificationAsync(UnitOfWork uow, Guid id, string imageUrl, CancellationToken cancellationToken) =>
+        uow.Connection.QuerySingleAsync<Profile>(new CommandDefinition(
+            $"""
+            update donation.profiles
+               set recipient_status = 'requested', verification_image_url = @imageUrl, version = version + 1, updated_at = now()
+             where id = @id
+            returning {Columns}
+            """,
+            new { id, imageUrl },
+            uow.Transaction,
+            cancellationToken: cancellationToken));
+
+    /// <summary>Locks and reads a profile for a change decided from its current state.</summary>
+    public Task<Profile?> LockAsync(UnitOfWork uow, Guid id, CancellationToken cancellationToken) =>
+        uow.Connection.QuerySingleOrDefaultAsync<Profile>(new CommandDefinition(
+            $"select {Columns} from donation.profiles where id = @id for update",
+            new { id },
+            uow.Transaction,
+            cancellationToken: cancellationToken));
+
+    public Task<Profile> SetRecipientStatusAsync(UnitOfWork uow, Guid id, RecipientStatus status, CancellationToken cancellationToken) =>
+        uow.Connection.QuerySingleAsync<Profile>(new CommandDefinition(
+            $"""
+            update donation.profiles set recipient_status = @status, version = version + 1, updated_at = now()
+             where id = @id
+            returning {Columns}
+            """,
+            new { id, status = status.ToText() },
+            uow.Transaction,
+            cancellationToken: cancellationToken));
+
+    public Task<Profile> SetBlockedAsync(UnitOfWork uow, Guid id, bool blocked, CancellationToken cancellationToken) =>
+        uow.Connection.QuerySingleAsync<Profile>(new CommandDefinition(
+            $"""
+            update donation.profiles
+               set blocked = @blocked, blocked_at = case when @blocked then now() end, version = version + 1, updated_at = now()
+             where id = @id
+            returning {Columns}
+            """,
+            new { id, blocked },
+            uow.Transaction,
+            cancellationToken: cancellationToken));
+
+    public async Task<IReadOnlyList<Profile>> ListAsync(ProfileFilter filter, PageRequest page, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<Profile>(new CommandDefinition(
+            $"""
+            select {Columns} from donation.profiles
+             where (@recipientStatus::text is null or recipient_status = @recipientStatus)
+               and (@blocked::boolean is null or blocked = @blocked)
+               and (@role::text is null or role = @role)
+               and (@afterAt::timestamptz is null or (created_at, id) < (@afterAt, @afterId))
+             order by created_at desc, id desc
+             limit @take
+            """,
+            new
+            {
+                recipientStatus = filter.RecipientStatus?.ToText(),
+                filter.Blocked,
+                role = filter.Role?.ToText(),
+                afterAt = page.After?.AtOffset,
+                afterId = page.After?.Id,
+                take = page.Limit + 1,
+            },
+            cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+}
+
+public sealed record ProfileFilter(RecipientStatus? RecipientStatus, bool? Blocked, ProfileRole? Role);

@@ -1,0 +1,102 @@
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+using Microsoft.AspNetCore.Http;
+using Platform.Hosting.Http;
+
+namespace Platform.Data;
+
+/// <summary>
+/// Runs a creating POST in one transaction, honouring the <c>Idempotency-Key</c> header: the first
+/// successful response is stored with the effect; a retry with the same key and body gets it again
+/// with no second effect; the same key with another body is 422. Keys are per user. A concurrent
+/// retry waits on the first one's uncommitted key row, so there is never a second effect.
+/// </summary>
+public sealed class IdempotentWrites(ServiceDatabase database)
+{
+    public const string HeaderName = "Idempotency-Key";
+    public const string ReplayedHeader = "Idempotent-Replayed";
+    private const int MaxKeyLength = 200;
+
+    public async Task<ApiResponse> ExecuteAsync(
+        HttpRequest request,
+        Guid userId,
+        byte[] body,
+        Func<UnitOfWork, Task<ApiResponse>> write,
+        CancellationToken cancellationToken = default)
+    {
+        var keys = request.Headers[HeaderName];
+        if (keys.Count == 0)
+        {
+            return await WriteAsync(write, cancellationToken);
+        }
+
+        var key = keys.Count == 1 ? keys[0] : null;
+        if (string.IsNullOrEmpty(key) || key.Length > MaxKeyLength || key.Any(c => c < 0x21 || c > 0x7E))
+        {
+            return Problems.Validation(HeaderName, $"must be one value of 1 to {MaxKeyLength} visible ASCII characters");
+        }
+
+        var hash = Hash(request, body);
+        await using var uow = await database.BeginAsync(cancellationToken);
+        var claimed = await uow.Connection.ExecuteScalarAsync<bool>(
+            $"""
+            insert into {database.Schema}.idempotency_keys (user_id, key, request_hash, status_code, response_body)
+            values (@userId, @key, @hash, 0, '')
+            on conflict (user_id, key) do nothing
+            returning true
+            """,
+            new { userId, key, hash },
+            uow.Transaction);
+        if (!claimed)
+        {
+            var stored = await uow.Connection.QuerySingleAsync<StoredResponse>(
+                $"select request_hash, status_code, response_body from {database.Schema}.idempotency_keys where user_id = @userId and key = @key",
+                new { userId, key },
+                uow.Transaction);
+            if (!stored.RequestHash.AsSpan().SequenceEqual(hash))
+            {
+                return Problems.Unprocessable($"This {HeaderName} was already used with another request body.");
+            }
+
+            return new ApiResponse(stored.StatusCode, new RawJson(Encoding.UTF8.GetBytes(stored.ResponseBody)))
+                .WithHeader(ReplayedHeader, "true");
+        }
+
+        var response = await write(uow);
+        if (!response.IsSuccess)
+        {
+            // Nothing happened: the key is released with the rollback, so a corrected retry may use it.
+            return response;
+        }
+
+        await uow.Connection.ExecuteAsync(
+            $"update {database.Schema}.idempotency_keys set status_code = @status, response_body = @body where user_id = @userId and key = @key",
+            new { status = response.StatusCode, body = Encoding.UTF8.GetString(response.SerializeBody()), userId, key },
+            uow.Transaction);
+        await uow.CommitAsync(cancellationToken);
+        return response;
+    }
+
+    private async Task<ApiResponse> WriteAsync(Func<UnitOfWork, Task<ApiResponse>> write, CancellationToken cancellationToken)
+    {
+        await using var uow = await database.BeginAsync(cancellationToken);
+        var response = await write(uow);
+        if (response.IsSuccess)
+        {
+            await uow.CommitAsync(cancellationToken);
+        }
+
+        return response;
+    }
+
+    private static byte[] Hash(HttpRequest request, byte[] body)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(Encoding.UTF8.GetBytes($"{request.Method} {request.Path}\n"));
+        sha.AppendData(body);
+        return sha.GetHashAndReset();
+    }
+
+    private sealed record StoredResponse(byte[] RequestHash, int StatusCode, string ResponseBody);
+}

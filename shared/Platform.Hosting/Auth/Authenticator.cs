@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
+using Platform.Hosting.Http;
+
+namespace Platform.Hosting.Auth;
+
+/// <summary>What a function asks to learn who is calling.</summary>
+public interface IAuthenticator
+{
+    /// <summary>A caller, anonymous when no Authorization header was sent, or a 401 problem for a bad token.</summary>
+    Task<AuthResult> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Like <see cref="AuthenticateAsync"/>, but anonymous is a 401 too.</summary>
+    Task<AuthResult> RequireUserAsync(HttpRequest request, CancellationToken cancellationToken = default);
+}
+
+internal sealed class Authenticator(SupabaseTokenValidator validator, ILogger<Authenticator> logger) : IAuthenticator
+{
+    private const int MaxTokenLength = 16 * 1024;
+
+    public async Task<AuthResult> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken = default)
+    {
+        var headers = request.Headers[HeaderNames.Authorization];
+        if (headers.Count == 0)
+        {
+            return AuthResult.Anonymous;
+        }
+
+        var header = headers.Count == 1 ? headers[0] : null;
+        if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return Fail("Send one 'Authorization: Bearer <access token>' header.");
+        }
+
+        var token = header["Bearer ".Length..].Trim();
+        if (token.Length is 0 or > MaxTokenLength)
+        {
+            return Fail("The bearer token is missing or too long.");
+        }
+
+        var (caller, failure) = await validator.ValidateAsync(token, cancellationToken);
+        if (caller is null)
+        {
+            logger.LogInformation("Refused a bearer token: {Reason}", failure);
+            return Fail(failure!);
+        }
+
+        return new AuthResult(caller, null);
+    }
+
+    public async Task<AuthResult> RequireUserAsync(HttpRequest request, CancellationToken cancellationToken = default)
+    {
+        var result = await AuthenticateAsync(request, cancellationToken);
+        return result.IsAnonymous ? Fail("Sign in first: send 'Authorization: Bearer <access token>'.") : result;
+    }
+
+    private static AuthResult Fail(string detail) => new(null, Problems.Unauthorized(detail));
+}
+
+public static class AuthenticatorExtensions
+{
+    /// <summary>A signed-in admin (<c>app_metadata.role = admin</c>); 401 when signed out, 403 for anyone else.</summary>
+    public static async Task<AuthResult> RequireAdminAsync(this IAuthenticator auth, HttpRequest request, CancellationToken cancellationToken = default)
+    {
+        var result = await auth.RequireUserAsync(request, cancellationToken);
+        return result.Caller is { IsAdmin: false }
+            ? new AuthResult(null, Problems.Forbidden("Only admins may do this."))
+            : result;
+    }
+}

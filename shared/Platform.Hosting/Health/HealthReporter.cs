@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Http;
+using Platform.Hosting.Hosting;
+using Platform.Hosting.Http;
+
+namespace Platform.Hosting.Health;
+
+/// <summary>One dependency's state as health shows it.</summary>
+public sealed record HealthProbeResult(bool Healthy, string Status, IReadOnlyDictionary<string, object?>? Details = null);
+
+/// <summary>A dependency that health checks (database, broker, outbox backlog).</summary>
+public interface IHealthProbe
+{
+    string Name { get; }
+
+    /// <summary>False for information that never makes the service unhealthy (e.g. a backlog figure).</summary>
+    bool Critical => true;
+
+    Task<HealthProbeResult> CheckAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Runs every probe at once, each with a short time limit: 200 when all critical ones pass, else 503.</summary>
+public sealed class HealthReporter(IEnumerable<IHealthProbe> probes, ServiceIdentity identity, TimeProvider clock)
+{
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
+
+    public async Task<ApiResponse> ReportAsync(CancellationToken cancellationToken)
+    {
+        var checks = probes.Select(async probe => (probe, result: await RunAsync(probe, cancellationToken))).ToList();
+        var results = await Task.WhenAll(checks);
+        var healthy = results.All(r => r.result.Healthy || !r.probe.Critical);
+        var body = new HealthBody(
+            identity.Name,
+            healthy ? "healthy" : "unhealthy",
+            clock.GetUtcNow(),
+            results.ToDictionary(r => r.probe.Name, r => r.result));
+        var response = new ApiResponse(healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable, body)
+            .WithHeader("Cache-Control", "no-store");
+        return healthy ? response : response.WithHeader("Retry-After", "5");
+    }
+
+    private static async Task<HealthProbeResult> RunAsync(IHealthProbe probe, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ProbeTimeout);
+        try
+        {
+            return await probe.CheckAsync(timeout.Token);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new HealthProbeResult(false, "down", new Dictionary<string, object?> { ["error"] = ex.GetType().Name });
+        }
+    }
+
+    private sealed record HealthBody(string Service, string Status, DateTimeOffset CheckedAt, IReadOnlyDictionary<string, HealthProbeResult> Checks);
+}

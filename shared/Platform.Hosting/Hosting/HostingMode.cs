@@ -1,0 +1,32 @@
+namespace Platform.Hosting.Hosting;
+
+/// <summary>How the process was asked to run.</summary>
+public enum HostingMode
+{
+    /// <summary>Under the Azure Functions host (<c>func start</c> or Azure).</summary>
+    Functions,
+
+    /// <summary>A plain ASP.NET Core server serving the same functions (<c>--standalone</c>).</summary>
+    Standalone,
+
+    /// <summary>Apply the service's database migrations and exit (<c>migrate</c>).</summary>
+    Migrate,
+}
+
+public static class HostingModes
+{
+    public const string StandaloneSwitch = "--standalone";
+    public const string MigrateCommand = "migrate";
+
+    public static HostingMode FromArgs(IReadOnlyList<string> args)
+    {
+        if (args.Count > 0 && string.Equals(args[0], MigrateCommand, StringComparison.OrdinalIgnoreCase))
+        {
+            return HostingMode.Migrate;
+        }
+
+        return args.Any(a => string.Equals(a, StandaloneSwitch, StringComparison.OrdinalIgnoreCase))
+            ? HostingMode.Standalone
+            : HostingMode.Functions;
+    }
+}

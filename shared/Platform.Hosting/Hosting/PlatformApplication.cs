@@ -1,0 +1,100 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Platform.Hosting.Hosting;
+
+/// <summary>
+/// Builds one service in whichever mode the command line asks for: under the Functions host,
+/// standalone on Kestrel (same function classes and routes), or as a migration command.
+/// Program.cs creates it, adds the service, and runs it.
+/// </summary>
+public sealed class PlatformApplication
+{
+    private readonly IHostApplicationBuilder _builder;
+    private readonly Assembly _functionsAssembly;
+    private readonly string[] _args;
+
+    private PlatformApplication(string serviceName, string[] args, Assembly functionsAssembly)
+    {
+        ServiceName = serviceName;
+        _args = args;
+        _functionsAssembly = functionsAssembly;
+        Mode = HostingModes.FromArgs(args);
+        _builder = Mode switch
+        {
+            HostingMode.Standalone => WebApplication.CreateBuilder(args.Where(a => a != HostingModes.StandaloneSwitch).ToArray()),
+            HostingMode.Migrate => Host.CreateApplicationBuilder(args.Skip(1).ToArray()),
+            _ => CreateFunctionsBuilder(args),
+        };
+        Services.AddSingleton(new ServiceIdentity(serviceName, Mode));
+    }
+
+    public string ServiceName { get; }
+
+    public HostingMode Mode { get; }
+
+    public IServiceCollection Services => _builder.Services;
+
+    public IConfiguration Configuration => _builder.Configuration;
+
+    public IHostEnvironment Environment => _builder.Environment;
+
+    /// <summary>Creates the builder for the service whose functions live in the calling assembly.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    public static PlatformApplication Create(string serviceName, string[] args) =>
+        new(serviceName, args, Assembly.GetCallingAssembly());
+
+    public async Task<int> RunAsync()
+    {
+        switch (Mode)
+        {
+            case HostingMode.Migrate:
+                using (var host = ((HostApplicationBuilder)_builder).Build())
+                {
+                    var migrator = host.Services.GetService<IMigrationCommand>()
+                        ?? throw new InvalidOperationException($"{ServiceName} has no database to migrate.");
+                    return await migrator.RunAsync(_args.Skip(1).ToArray(), CancellationToken.None);
+                }
+
+            case HostingMode.Standalone:
+                var web = ((WebApplicationBuilder)_builder);
+                StandaloneServer.Configure(web);
+                var app = web.Build();
+                StandaloneServer.MapFunctions(app, _functionsAssembly);
+                await app.RunAsync();
+                return 0;
+
+            default:
+                using (var host = ((FunctionsApplicationBuilder)_builder).Build())
+                {
+                    await host.RunAsync();
+                }
+
+                return 0;
+        }
+    }
+
+    private static FunctionsApplicationBuilder CreateFunctionsBuilder(string[] args)
+    {
+        var builder = FunctionsApplication.CreateBuilder(args);
+        builder.ConfigureFunctionsWebApplication();
+        builder.UseMiddleware<FunctionsErrorMiddleware>();
+        builder.Logging.AddFilter("Microsoft.Azure.Functions.Worker", LogLevel.Warning);
+        return builder;
+    }
+}
+
+/// <summary>Which service this process is, and how it is hosted.</summary>
+public sealed record ServiceIdentity(string Name, HostingMode Mode);
+
+/// <summary>Implemented by the data layer: applies the service's migrations.</summary>
+public interface IMigrationCommand
+{
+    Task<int> RunAsync(string[] args, CancellationToken cancellationToken);
+}

@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Platform.Hosting.Http;
+
+namespace Platform.Hosting.Hosting;
+
+/// <summary>
+/// Standalone mode's error boundary: an unexpected exception becomes a 500 problem+json without
+/// internals; a bare error status from the framework (404, 405, 413) gets a problem body.
+/// </summary>
+internal sealed class StandaloneErrorMiddleware(RequestDelegate next, ILogger<StandaloneErrorMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception ex) when (!context.Response.HasStarted)
+        {
+            await ErrorResponses.WriteAsync(context, ex, logger);
+            return;
+        }
+
+        if (context.Response is { HasStarted: false, StatusCode: >= 400, ContentLength: null } response
+            && string.IsNullOrEmpty(response.ContentType))
+        {
+            await Problems.ForStatus(response.StatusCode).ExecuteAsync(context);
+        }
+    }
+}
+
+/// <summary>Maps an exception that escaped a function to the response a client may see.</summary>
+internal static class ErrorResponses
+{
+    public static Task WriteAsync(HttpContext context, Exception exception, ILogger logger)
+    {
+        var problem = exception switch
+        {
+            OperationCanceledException when context.RequestAborted.IsCancellationRequested =>
+                Problems.Create(499, "Client closed request", null),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problems.PayloadTooLarge(),
+            BadHttpRequestException bad => Problems.Create(bad.StatusCode, "Bad request", "The request could not be read."),
+            _ when TransientFailure.IsTransient(exception) => Problems.Unavailable("A dependency is temporarily unavailable; retry shortly."),
+            _ => Problems.Unexpected(),
+        };
+
+        if (problem.StatusCode >= 500)
+        {
+            logger.LogError(exception, "Request {Method} {Path} failed with {Status}", context.Request.Method, context.Request.Path.Value, problem.StatusCode);
+        }
+
+        context.Response.Clear();
+        return problem.ExecuteAsync(context);
+    }
+}
