@@ -14,8 +14,8 @@ public static class DonationServiceSetup
     public static PlatformApplication AddDonationService(this PlatformApplication app)
     {
         app.AddServiceDatabase("DonationDbConnection", schema: "donation");
-        app.Services.AddSingleton<ProfileStore>();
-        app.Services.AddSingleton<DonationStore>();
+        app.Services.AddSingleton<IProfileStore, ProfileStore>();
+        app.Services.AddSingleton<IDonationStore, DonationStore>();
         return app;
     }
 }

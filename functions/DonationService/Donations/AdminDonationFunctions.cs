@@ -8,7 +8,7 @@ using Platform.Hosting.Http;
 namespace DonationService.Donations;
 
 /// <summary>Admins review pending donations before anyone else sees them.</summary>
-public sealed class AdminDonationFunctions(IAuthenticator auth, ServiceDatabase database, DonationStore donations)
+public sealed class AdminDonationFunctions(IAuthenticator auth, ServiceDatabase database, IDonationStore donations)
 {
     [Function(nameof(ReviewDonation))]
     public async Task<IActionResult> ReviewDonation(

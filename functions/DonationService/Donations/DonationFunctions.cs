@@ -10,7 +10,7 @@ namespace DonationService.Donations;
 
 /// <summary>Listing, reading, creating, editing and deleting donations.</summary>
 public sealed class DonationFunctions(
-    IAuthenticator auth, ServiceDatabase database, IdempotentWrites writes, DonationStore donations, ProfileStore profiles)
+    IAuthenticator auth, ServiceDatabase database, IdempotentWrites writes, IDonationStore donations, IProfileStore profiles)
 {
     [Function(nameof(ListDonations))]
     public async Task<IActionResult> ListDonations(

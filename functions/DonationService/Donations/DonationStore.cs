@@ -7,7 +7,7 @@ using Platform.Hosting.Http;
 namespace DonationService.Donations;
 
 /// <summary>The SQL of donations. Writes run inside the caller's unit of work.</summary>
-public sealed class DonationStore(ServiceDatabase database)
+public sealed class DonationStore(ServiceDatabase database) : IDonationStore
 {
     private const string Columns =
         "id, donor_id, title, description, category, location, image_url, status, review_reason, version, created_at, updated_at, deleted_at";

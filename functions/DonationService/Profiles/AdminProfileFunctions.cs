@@ -8,7 +8,7 @@ using Platform.Hosting.Http;
 namespace DonationService.Profiles;
 
 /// <summary>Admins list profiles, decide verifications and block or unblock users.</summary>
-public sealed class AdminProfileFunctions(IAuthenticator auth, ServiceDatabase database, ProfileStore profiles)
+public sealed class AdminProfileFunctions(IAuthenticator auth, ServiceDatabase database, IProfileStore profiles)
 {
     [Function(nameof(ListProfiles))]
     public async Task<IActionResult> ListProfiles(

@@ -8,7 +8,7 @@ using Platform.Hosting.Http;
 namespace DonationService.Profiles;
 
 /// <summary>A user's own profile, and anyone's public view of one.</summary>
-public sealed class ProfileFunctions(IAuthenticator auth, ServiceDatabase database, ProfileStore profiles)
+public sealed class ProfileFunctions(IAuthenticator auth, ServiceDatabase database, IProfileStore profiles)
 {
     [Function(nameof(GetMyProfile))]
     public async Task<IActionResult> GetMyProfile(

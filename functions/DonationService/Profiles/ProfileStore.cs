@@ -6,7 +6,7 @@ using Platform.Hosting.Http;
 namespace DonationService.Profiles;
 
 /// <summary>The SQL of profiles. Every write runs inside the caller's unit of work.</summary>
-public sealed class ProfileStore(ServiceDatabase database)
+public sealed class ProfileStore(ServiceDatabase database) : IProfileStore
 {
     private const string Columns =
         "id, email, full_name, phone, avatar_url, location, role, recipient_status, verification_image_url, blocked, rating_avg, rating_count, version, created_at, updated_at";

@@ -1,0 +1,23 @@
+using Platform.Data;
+using Platform.Hosting.Auth;
+using Platform.Hosting.Http;
+
+namespace DonationService.Donations;
+
+/// <summary>Reads and writes of donations; writes join the caller's unit of work.</summary>
+public interface IDonationStore
+{
+    Task<Donation?> FindAsync(Guid id, CancellationToken cancellationToken);
+
+    Task<Donation?> LockAsync(UnitOfWork uow, Guid id, CancellationToken cancellationToken);
+
+    Task<Donation> InsertAsync(UnitOfWork uow, Guid donorId, DonationFields fields, CancellationToken cancellationToken);
+
+    Task<Donation> UpdateAsync(UnitOfWork uow, Guid id, DonationFields fields, CancellationToken cancellationToken);
+
+    Task<Donation> SetStatusAsync(UnitOfWork uow, Guid id, DonationStatus status, string? reason, Guid? reviewer, CancellationToken cancellationToken);
+
+    Task<Donation> SoftDeleteAsync(UnitOfWork uow, Guid id, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Donation>> ListAsync(DonationFilter filter, Caller? caller, PageRequest page, CancellationToken cancellationToken);
+}

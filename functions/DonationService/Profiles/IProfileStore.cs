@@ -1,0 +1,25 @@
+using Platform.Data;
+using Platform.Hosting.Auth;
+using Platform.Hosting.Http;
+
+namespace DonationService.Profiles;
+
+/// <summary>Reads and writes of profiles; writes join the caller's unit of work.</summary>
+public interface IProfileStore
+{
+    Task<Profile?> FindAsync(Guid id, CancellationToken cancellationToken);
+
+    Task<(Profile Profile, bool Created)> EnsureAsync(UnitOfWork uow, Caller caller, CancellationToken cancellationToken);
+
+    Task<Profile?> LockAsync(UnitOfWork uow, Guid id, CancellationToken cancellationToken);
+
+    Task<Profile> UpdateAsync(UnitOfWork uow, Guid id, ProfileChanges changes, CancellationToken cancellationToken);
+
+    Task<Profile> RequestVerificationAsync(UnitOfWork uow, Guid id, string imageUrl, CancellationToken cancellationToken);
+
+    Task<Profile> SetRecipientStatusAsync(UnitOfWork uow, Guid id, RecipientStatus status, CancellationToken cancellationToken);
+
+    Task<Profile> SetBlockedAsync(UnitOfWork uow, Guid id, bool blocked, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Profile>> ListAsync(ProfileFilter filter, PageRequest page, CancellationToken cancellationToken);
+}

@@ -1,0 +1,59 @@
+namespace Platform.Testing;
+
+/// <summary>
+/// Where the real PostgreSQL and RabbitMQ of the test run are: scripts/test.sh starts them and
+/// exports these variables. Running tests without it fails with a message saying so.
+/// </summary>
+public static class TestEnvironment
+{
+    public const string LocalJwtSecret = "super-secret-jwt-token-with-at-least-32-characters-long";
+
+    public static string Require(string name) =>
+        Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException($"{name} is not set: run the tests with scripts/test.sh, which starts PostgreSQL and RabbitMQ.");
+
+    public static string MainDb => Require("MainDbAdminConnection");
+
+    public static string CampaignDb => Require("CampaignDbAdminConnection");
+
+    public static string RabbitMq => Require("RabbitMQConnection");
+
+    public static string JwtSecret => Environment.GetEnvironmentVariable("SUPABASE_JWT_SECRET") is { Length: > 0 } s ? s : LocalJwtSecret;
+
+    public static string BuildConfiguration =>
+        Environment.GetEnvironmentVariable("PLATFORM_BUILD_CONFIGURATION") is { Length: > 0 } c ? c :
+#if DEBUG
+        "Debug";
+#else
+        "Release";
+#endif
+
+    /// <summary>The repository root (the folder holding Functions.sln).</summary>
+    public static string RepoRoot
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Functions.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+
+            throw new InvalidOperationException("Functions.sln not found above " + AppContext.BaseDirectory);
+        }
+    }
+
+    /// <summary>The built output folder of a Functions app, e.g. functions/DonationService/bin/Release/net10.0.</summary>
+    public static string AppOutput(string service) =>
+        Path.Combine(RepoRoot, "functions", service, "bin", BuildConfiguration, "net10.0");
+
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
