@@ -2,6 +2,7 @@ using DonationService.Donations;
 using DonationService.Profiles;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Data;
+using Platform.Eventing;
 using Platform.Hosting.Hosting;
 
 namespace DonationService;
@@ -14,6 +15,7 @@ public static class DonationServiceSetup
     public static PlatformApplication AddDonationService(this PlatformApplication app)
     {
         app.AddServiceDatabase("DonationDbConnection", schema: "donation");
+        app.AddEventing();
         app.Services.AddSingleton<IProfileStore, ProfileStore>();
         app.Services.AddSingleton<IDonationStore, DonationStore>();
         return app;

@@ -32,8 +32,16 @@ public static partial class DatabaseSetup
             var raw = app.Configuration[connectionSetting] ?? app.Configuration.GetConnectionStringOrNull(connectionSetting)
                 ?? throw new InvalidOperationException($"Set {connectionSetting} to the service's PostgreSQL connection string.");
             var dataSource = new NpgsqlDataSourceBuilder(Tune(raw, app.ServiceName)).Build();
-            return new ServiceDatabase(dataSource, schema);
+            var outbox = new OutboxContext("/" + app.ServiceName, sp.GetRequiredService<OutboxSignal>(), sp.GetRequiredService<TimeProvider>());
+            return new ServiceDatabase(dataSource, schema, outbox);
         });
+        app.Services.AddSingleton<OutboxSignal>();
+        app.Services.AddSingleton(new RetentionOptions());
+        if (app.Mode != HostingMode.Migrate)
+        {
+            app.Services.AddHostedService<RetentionSweeper>();
+        }
+
         app.Services.AddSingleton<IHealthProbe, DatabaseHealthProbe>();
         app.Services.AddSingleton<IdempotentWrites>();
         app.Services.AddSingleton<IMigrationCommand>(sp => new MigrationRunner(

@@ -1,4 +1,5 @@
 using Npgsql;
+using Platform.Contracts;
 
 namespace Platform.Data;
 
@@ -6,11 +7,13 @@ namespace Platform.Data;
 /// One service's database: its pooled data source and the schema that holds its tables. Every
 /// service is configured on its own, so any of them can move to its own database.
 /// </summary>
-public sealed class ServiceDatabase(NpgsqlDataSource dataSource, string schema)
+public sealed class ServiceDatabase(NpgsqlDataSource dataSource, string schema, OutboxContext? outbox = null)
 {
     public NpgsqlDataSource DataSource { get; } = dataSource;
 
     public string Schema { get; } = schema;
+
+    public OutboxContext Outbox { get; } = outbox ?? OutboxContext.Unconfigured;
 
     public ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken = default) =>
         DataSource.OpenConnectionAsync(cancellationToken);
@@ -22,7 +25,7 @@ public sealed class ServiceDatabase(NpgsqlDataSource dataSource, string schema)
         try
         {
             var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            return new UnitOfWork(connection, transaction);
+            return new UnitOfWork(connection, transaction, this);
         }
         catch
         {
@@ -32,19 +35,62 @@ public sealed class ServiceDatabase(NpgsqlDataSource dataSource, string schema)
     }
 }
 
-/// <summary>A connection with an open transaction: a service's change (and later its events) commit together.</summary>
-public sealed class UnitOfWork(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+/// <summary>
+/// A connection with an open transaction: a service's change and the events it publishes commit
+/// together (transactional outbox), or not at all.
+/// </summary>
+public sealed class UnitOfWork(NpgsqlConnection connection, NpgsqlTransaction transaction, ServiceDatabase database) : IAsyncDisposable
 {
+    private readonly List<IIntegrationEvent> _events = [];
+    private readonly Dictionary<string, int> _savepoints = new(StringComparer.Ordinal);
     private bool _completed;
 
     public NpgsqlConnection Connection { get; } = connection;
 
     public NpgsqlTransaction Transaction { get; } = transaction;
 
+    /// <summary>Events queued so far; they are written to the outbox when the unit commits.</summary>
+    public IReadOnlyList<IIntegrationEvent> PendingEvents => _events;
+
+    /// <summary>Queues an event: it reaches the outbox in this transaction and the broker after commit.</summary>
+    public void Publish(IIntegrationEvent integrationEvent) => _events.Add(integrationEvent);
+
+    /// <summary>Marks a point to roll back to, with the events queued so far.</summary>
+    public async Task SavepointAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await Transaction.SaveAsync(name, cancellationToken);
+        _savepoints[name] = _events.Count;
+    }
+
+    /// <summary>Undoes the changes and forgets the events queued since the savepoint.</summary>
+    public async Task RollbackToSavepointAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await Transaction.RollbackAsync(name, cancellationToken);
+        if (_savepoints.Remove(name, out var count) && count < _events.Count)
+        {
+            _events.RemoveRange(count, _events.Count - count);
+        }
+    }
+
+    public async Task ReleaseSavepointAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await Transaction.ReleaseAsync(name, cancellationToken);
+        _savepoints.Remove(name);
+    }
+
     public async Task CommitAsync(CancellationToken cancellationToken = default)
     {
+        if (_events.Count > 0)
+        {
+            await OutboxWriter.WriteAsync(Connection, Transaction, database.Schema, database.Outbox, _events, cancellationToken);
+        }
+
         await Transaction.CommitAsync(cancellationToken);
         _completed = true;
+        if (_events.Count > 0)
+        {
+            database.Outbox.Signal.Notify();
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -52,7 +52,7 @@ public sealed class AdminDonationFunctions(IAuthenticator auth, ServiceDatabase 
             return next.ToResponse();
         }
 
-        var updated = await donations.SetStatusAsync(uow, donationId, next.Value, reason, admin.UserId, ct);
+        var updated = await donations.ReviewAsync(uow, donationId, decision.Value, next.Value, reason, admin.UserId, ct);
         await uow.CommitAsync(ct);
         return new ApiResponse(StatusCodes.Status200OK, DonationView.From(updated));
     }

@@ -166,7 +166,7 @@ public sealed class DonationFunctions(
             return refused.ToResponse();
         }
 
-        await donations.SoftDeleteAsync(uow, donationId, ct);
+        await donations.SoftDeleteAsync(uow, donationId, caller.UserId, ct);
         await uow.CommitAsync(ct);
         return new ApiResponse(StatusCodes.Status204NoContent, null);
     }

@@ -1,5 +1,6 @@
 using System.Text;
 using Dapper;
+using Platform.Contracts.Events;
 using Platform.Data;
 using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
@@ -29,8 +30,9 @@ public sealed class DonationStore(ServiceDatabase database) : IDonationStore
             uow.Transaction,
             cancellationToken: cancellationToken));
 
-    public Task<Donation> InsertAsync(UnitOfWork uow, Guid donorId, DonationFields fields, CancellationToken cancellationToken) =>
-        uow.Connection.QuerySingleAsync<Donation>(new CommandDefinition(
+    public async Task<Donation> InsertAsync(UnitOfWork uow, Guid donorId, DonationFields fields, CancellationToken cancellationToken)
+    {
+        var donation = await uow.Connection.QuerySingleAsync<Donation>(new CommandDefinition(
             $"""
             insert into donation.donations (id, donor_id, title, description, category, location, image_url, status)
             values (@id, @donorId, @Title, @Description, @category, @Location, @ImageUrl, 'pending')
@@ -39,9 +41,13 @@ public sealed class DonationStore(ServiceDatabase database) : IDonationStore
             new { id = Guid.CreateVersion7(), donorId, fields.Title, fields.Description, category = fields.Category.ToText(), fields.Location, fields.ImageUrl },
             uow.Transaction,
             cancellationToken: cancellationToken));
+        uow.Publish(new DonationCreated(Snapshot(donation)));
+        return donation;
+    }
 
-    public Task<Donation> UpdateAsync(UnitOfWork uow, Guid id, DonationFields fields, CancellationToken cancellationToken) =>
-        uow.Connection.QuerySingleAsync<Donation>(new CommandDefinition(
+    public async Task<Donation> UpdateAsync(UnitOfWork uow, Guid id, DonationFields fields, CancellationToken cancellationToken)
+    {
+        var donation = await uow.Connection.QuerySingleAsync<Donation>(new CommandDefinition(
             $"""
             update donation.donations
                set title = @Title, description = @Description, category = @category, location = @Location, image_url = @ImageUrl,
@@ -52,6 +58,9 @@ public sealed class DonationStore(ServiceDatabase database) : IDonationStore
             new { id, fields.Title, fields.Description, category = fields.Category.ToText(), fields.Location, fields.ImageUrl },
             uow.Transaction,
             cancellationToken: cancellationToken));
+        uow.Publish(new DonationUpdated(Snapshot(donation)));
+        return donation;
+    }
 
     public Task<Donation> SetStatusAsync(UnitOfWork uow, Guid id, DonationStatus status, string? reason, Guid? reviewer, CancellationToken cancellationToken) =>
         uow.Connection.QuerySingleAsync<Donation>(new CommandDefinition(
@@ -67,12 +76,26 @@ public sealed class DonationStore(ServiceDatabase database) : IDonationStore
             uow.Transaction,
             cancellationToken: cancellationToken));
 
-    public Task<Donation> SoftDeleteAsync(UnitOfWork uow, Guid id, CancellationToken cancellationToken) =>
-        uow.Connection.QuerySingleAsync<Donation>(new CommandDefinition(
+    public async Task<Donation> SoftDeleteAsync(UnitOfWork uow, Guid id, Guid deletedBy, CancellationToken cancellationToken)
+    {
+        var donation = await uow.Connection.QuerySingleAsync<Donation>(new CommandDefinition(
             $"update donation.donations set deleted_at = now(), version = version + 1, updated_at = now() where id = @id returning {Columns}",
             new { id },
             uow.Transaction,
             cancellationToken: cancellationToken));
+        uow.Publish(new DonationDeleted(donation.Id, donation.DonorId, deletedBy, donation.Version));
+        return donation;
+    }
+
+    /// <summary>An admin's review: the new state and the <c>donation.reviewed</c> event.</summary>
+    public async Task<Donation> ReviewAsync(UnitOfWork uow, Guid id, ReviewDecision decision, DonationStatus status, string? reason, Guid reviewer, CancellationToken cancellationToken)
+    {
+        var donation = await SetStatusAsync(uow, id, status, reason, reviewer, cancellationToken);
+        uow.Publish(new DonationReviewed(Snapshot(donation), decision == ReviewDecision.Approve ? "approved" : "rejected", reason, reviewer));
+        return donation;
+    }
+
+    public static DonationSnapshot Snapshot(Donation d) => new(d.Id, d.DonorId, d.Title, d.Category, d.Status, d.Version);
 
     /// <summary>
     /// A page of donations the caller may see, newest first. Each filter adds a fixed, parameterised

@@ -17,7 +17,9 @@ public interface IDonationStore
 
     Task<Donation> SetStatusAsync(UnitOfWork uow, Guid id, DonationStatus status, string? reason, Guid? reviewer, CancellationToken cancellationToken);
 
-    Task<Donation> SoftDeleteAsync(UnitOfWork uow, Guid id, CancellationToken cancellationToken);
+    Task<Donation> SoftDeleteAsync(UnitOfWork uow, Guid id, Guid deletedBy, CancellationToken cancellationToken);
+
+    Task<Donation> ReviewAsync(UnitOfWork uow, Guid id, ReviewDecision decision, DonationStatus status, string? reason, Guid reviewer, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<Donation>> ListAsync(DonationFilter filter, Caller? caller, PageRequest page, CancellationToken cancellationToken);
 }

@@ -37,9 +37,10 @@ public sealed class AdminProfileFunctions(IAuthenticator auth, ServiceDatabase d
     public async Task<IActionResult> DecideVerification(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/profiles/{id}/verification")] HttpRequest req, string id, CancellationToken ct)
     {
-        if ((await auth.RequireAdminAsync(req, ct)).Problem is { } denied)
+        var authResult = await auth.RequireAdminAsync(req, ct);
+        if (authResult.Caller is not { } admin)
         {
-            return denied;
+            return authResult.Problem!;
         }
 
         if (!Ids.TryParse(id, out var profileId))
@@ -73,7 +74,7 @@ public sealed class AdminProfileFunctions(IAuthenticator auth, ServiceDatabase d
             return next.ToResponse();
         }
 
-        var updated = await profiles.SetRecipientStatusAsync(uow, profileId, next.Value, ct);
+        var updated = await profiles.SetRecipientStatusAsync(uow, profileId, next.Value, admin.UserId, ct);
         await uow.CommitAsync(ct);
         return new ApiResponse(StatusCodes.Status200OK, ProfileView.From(updated));
     }
@@ -90,9 +91,10 @@ public sealed class AdminProfileFunctions(IAuthenticator auth, ServiceDatabase d
 
     private async Task<IActionResult> SetBlockedAsync(HttpRequest req, string id, bool blocked, CancellationToken ct)
     {
-        if ((await auth.RequireAdminAsync(req, ct)).Problem is { } denied)
+        var authResult = await auth.RequireAdminAsync(req, ct);
+        if (authResult.Caller is not { } admin)
         {
-            return denied;
+            return authResult.Problem!;
         }
 
         if (!Ids.TryParse(id, out var profileId))
@@ -112,7 +114,7 @@ public sealed class AdminProfileFunctions(IAuthenticator auth, ServiceDatabase d
             return refused.ToResponse();
         }
 
-        var updated = await profiles.SetBlockedAsync(uow, profileId, blocked, ct);
+        var updated = await profiles.SetBlockedAsync(uow, profileId, blocked, admin.UserId, reason: null, ct);
         await uow.CommitAsync(ct);
         return new ApiResponse(StatusCodes.Status200OK, ProfileView.From(updated));
     }

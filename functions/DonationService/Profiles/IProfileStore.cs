@@ -17,9 +17,9 @@ public interface IProfileStore
 
     Task<Profile> RequestVerificationAsync(UnitOfWork uow, Guid id, string imageUrl, CancellationToken cancellationToken);
 
-    Task<Profile> SetRecipientStatusAsync(UnitOfWork uow, Guid id, RecipientStatus status, CancellationToken cancellationToken);
+    Task<Profile> SetRecipientStatusAsync(UnitOfWork uow, Guid id, RecipientStatus status, Guid decidedBy, CancellationToken cancellationToken);
 
-    Task<Profile> SetBlockedAsync(UnitOfWork uow, Guid id, bool blocked, CancellationToken cancellationToken);
+    Task<Profile> SetBlockedAsync(UnitOfWork uow, Guid id, bool blocked, Guid actor, string? reason, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<Profile>> ListAsync(ProfileFilter filter, PageRequest page, CancellationToken cancellationToken);
 }

@@ -1,4 +1,5 @@
 using Dapper;
+using Platform.Contracts.Events;
 using Platform.Data;
 using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
@@ -32,6 +33,7 @@ public sealed class ProfileStore(ServiceDatabase database) : IProfileStore
             cancellationToken: cancellationToken));
         if (created is not null)
         {
+            uow.Publish(new ProfileCreated(Snapshot(created)));
             return (created, true);
         }
 
@@ -57,11 +59,13 @@ public sealed class ProfileStore(ServiceDatabase database) : IProfileStore
             new { role = mirrored?.ToText(), caller.Email, caller.UserId },
             uow.Transaction,
             cancellationToken: cancellationToken));
+        uow.Publish(new ProfileUpdated(Snapshot(updated)));
         return (updated, false);
     }
 
-    public Task<Profile> UpdateAsync(UnitOfWork uow, Guid id, ProfileChanges changes, CancellationToken cancellationToken) =>
-        uow.Connection.QuerySingleAsync<Profile>(new CommandDefinition(
+    public async Task<Profile> UpdateAsync(UnitOfWork uow, Guid id, ProfileChanges changes, CancellationToken cancellationToken)
+    {
+        var profile = await uow.Connection.QuerySingleAsync<Profile>(new CommandDefinition(
             $"""
             update donation.profiles
                set full_name = @FullName, phone = @Phone, avatar_url = @AvatarUrl, location = @Location,
@@ -72,9 +76,13 @@ public sealed class ProfileStore(ServiceDatabase database) : IProfileStore
             new { id, changes.FullName, changes.Phone, changes.AvatarUrl, changes.Location, role = changes.Role?.ToText() },
             uow.Transaction,
             cancellationToken: cancellationToken));
+        uow.Publish(new ProfileUpdated(Snapshot(profile)));
+        return profile;
+    }
 
-    public Task<Profile> RequestVerificationAsync(UnitOfWork uow, Guid id, string imageUrl, CancellationToken cancellationToken) =>
-        uow.Connection.QuerySingleAsync<Profile>(new CommandDefinition(
+    public async Task<Profile> RequestVerificationAsync(UnitOfWork uow, Guid id, string imageUrl, CancellationToken cancellationToken)
+    {
+        var profile = await uow.Connection.QuerySingleAsync<Profile>(new CommandDefinition(
             $"""
             update donation.profiles
                set recipient_status = 'requested', verification_image_url = @imageUrl, version = version + 1, updated_at = now()
@@ -84,6 +92,9 @@ public sealed class ProfileStore(ServiceDatabase database) : IProfileStore
             new { id, imageUrl },
             uow.Transaction,
             cancellationToken: cancellationToken));
+        uow.Publish(new ProfileUpdated(Snapshot(profile)));
+        return profile;
+    }
 
     /// <summary>Locks and reads a profile for a change decided from its current state.</summary>
     public Task<Profile?> LockAsync(UnitOfWork uow, Guid id, CancellationToken cancellationToken) =>
@@ -93,8 +104,9 @@ public sealed class ProfileStore(ServiceDatabase database) : IProfileStore
             uow.Transaction,
             cancellationToken: cancellationToken));
 
-    public Task<Profile> SetRecipientStatusAsync(UnitOfWork uow, Guid id, RecipientStatus status, CancellationToken cancellationToken) =>
-        uow.Connection.QuerySingleAsync<Profile>(new CommandDefinition(
+    public async Task<Profile> SetRecipientStatusAsync(UnitOfWork uow, Guid id, RecipientStatus status, Guid decidedBy, CancellationToken cancellationToken)
+    {
+        var profile = await uow.Connection.QuerySingleAsync<Profile>(new CommandDefinition(
             $"""
             update donation.profiles set recipient_status = @status, version = version + 1, updated_at = now()
              where id = @id
@@ -103,9 +115,13 @@ public sealed class ProfileStore(ServiceDatabase database) : IProfileStore
             new { id, status = status.ToText() },
             uow.Transaction,
             cancellationToken: cancellationToken));
+        uow.Publish(new ProfileVerificationDecided(Snapshot(profile), status.ToText(), decidedBy));
+        return profile;
+    }
 
-    public Task<Profile> SetBlockedAsync(UnitOfWork uow, Guid id, bool blocked, CancellationToken cancellationToken) =>
-        uow.Connection.QuerySingleAsync<Profile>(new CommandDefinition(
+    public async Task<Profile> SetBlockedAsync(UnitOfWork uow, Guid id, bool blocked, Guid actor, string? reason, CancellationToken cancellationToken)
+    {
+        var profile = await uow.Connection.QuerySingleAsync<Profile>(new CommandDefinition(
             $"""
             update donation.profiles
                set blocked = @blocked, blocked_at = case when @blocked then now() end, version = version + 1, updated_at = now()
@@ -115,6 +131,11 @@ public sealed class ProfileStore(ServiceDatabase database) : IProfileStore
             new { id, blocked },
             uow.Transaction,
             cancellationToken: cancellationToken));
+        uow.Publish(blocked ? new ProfileBlocked(Snapshot(profile), actor, reason) : new ProfileUnblocked(Snapshot(profile), actor));
+        return profile;
+    }
+
+    public static ProfileSnapshot Snapshot(Profile p) => new(p.Id, p.Role, p.RecipientStatus, p.Blocked, p.FullName, p.Version);
 
     public async Task<IReadOnlyList<Profile>> ListAsync(ProfileFilter filter, PageRequest page, CancellationToken cancellationToken)
     {

@@ -9,6 +9,11 @@ internal sealed class FunctionsErrorMiddleware(ILogger<FunctionsErrorMiddleware>
 {
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
+        if (context.GetHttpContext() is { } request)
+        {
+            Correlation.Apply(request);
+        }
+
         try
         {
             await next(context);

@@ -12,6 +12,7 @@ internal sealed class StandaloneErrorMiddleware(RequestDelegate next, ILogger<St
 {
     public async Task InvokeAsync(HttpContext context)
     {
+        Correlation.Apply(context);
         try
         {
             await next(context);

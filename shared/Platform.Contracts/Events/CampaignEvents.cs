@@ -1,0 +1,35 @@
+namespace Platform.Contracts.Events;
+
+/// <summary>A campaign as other services see it.</summary>
+public sealed record CampaignSnapshot(
+    Guid CampaignId,
+    Guid RecipientId,
+    string Title,
+    string Status,
+    decimal GoalAmount,
+    decimal CollectedAmount,
+    long Version);
+
+[EventType("campaign.created")]
+public sealed record CampaignCreated(CampaignSnapshot Campaign) : IIntegrationEvent;
+
+[EventType("campaign.updated")]
+public sealed record CampaignUpdated(CampaignSnapshot Campaign) : IIntegrationEvent;
+
+/// <summary>An admin reviewed a pending campaign: <c>approved</c> (now active) or <c>rejected</c>.</summary>
+[EventType("campaign.reviewed")]
+public sealed record CampaignReviewed(CampaignSnapshot Campaign, string Decision, string? Reason, Guid ReviewedBy) : IIntegrationEvent;
+
+/// <summary>Paused, resumed, or paused because its owner was blocked.</summary>
+[EventType("campaign.status_changed")]
+public sealed record CampaignStatusChanged(CampaignSnapshot Campaign, string FromStatus, string ToStatus, string? Reason) : IIntegrationEvent;
+
+[EventType("campaign.contributed")]
+public sealed record CampaignContributed(CampaignSnapshot Campaign, Guid ContributionId, Guid ContributorId, decimal Amount) : IIntegrationEvent;
+
+/// <summary>The goal was reached; published exactly once per campaign.</summary>
+[EventType("campaign.completed")]
+public sealed record CampaignCompleted(CampaignSnapshot Campaign, IReadOnlyList<Guid> ContributorIds) : IIntegrationEvent;
+
+[EventType("campaign.deleted")]
+public sealed record CampaignDeleted(Guid CampaignId, Guid RecipientId, Guid DeletedBy, long Version) : IIntegrationEvent;

@@ -1,0 +1,25 @@
+namespace Platform.Contracts.Events;
+
+[EventType("message.sent")]
+public sealed record MessageSent(Guid MessageId, Guid SenderId, Guid ReceiverId, Guid? DonationId, Guid? CampaignId) : IIntegrationEvent;
+
+[EventType("message.read")]
+public sealed record MessageRead(Guid MessageId, Guid SenderId, Guid ReceiverId) : IIntegrationEvent;
+
+/// <summary>Someone reported a user, donation, campaign or message.</summary>
+[EventType("report.created")]
+public sealed record ReportCreated(Guid ReportId, Guid ReporterId, string TargetType, Guid TargetId, string Reason) : IIntegrationEvent;
+
+/// <summary>
+/// An admin resolved a report. <c>Action</c>: none, block_user, remove_donation, remove_campaign.
+/// <c>SubjectUserId</c> is the user to block when messaging knows it (the reported user or a message's sender).
+/// </summary>
+[EventType("report.resolved")]
+public sealed record ReportResolved(
+    Guid ReportId,
+    string TargetType,
+    Guid TargetId,
+    string Status,
+    string Action,
+    Guid? SubjectUserId,
+    Guid ResolvedBy) : IIntegrationEvent;

@@ -1,0 +1,26 @@
+namespace Platform.Contracts.Events;
+
+/// <summary>The parts of a profile other services keep a copy of. <c>Version</c> orders updates.</summary>
+public sealed record ProfileSnapshot(
+    Guid UserId,
+    string Role,
+    string RecipientStatus,
+    bool Blocked,
+    string? FullName,
+    long Version);
+
+[EventType("profile.created")]
+public sealed record ProfileCreated(ProfileSnapshot Profile) : IIntegrationEvent;
+
+[EventType("profile.updated")]
+public sealed record ProfileUpdated(ProfileSnapshot Profile) : IIntegrationEvent;
+
+/// <summary>An admin decided a recipient's verification: <c>approved</c> or <c>rejected</c>.</summary>
+[EventType("profile.verification_decided")]
+public sealed record ProfileVerificationDecided(ProfileSnapshot Profile, string Decision, Guid DecidedBy) : IIntegrationEvent;
+
+[EventType("profile.blocked")]
+public sealed record ProfileBlocked(ProfileSnapshot Profile, Guid BlockedBy, string? Reason) : IIntegrationEvent;
+
+[EventType("profile.unblocked")]
+public sealed record ProfileUnblocked(ProfileSnapshot Profile, Guid UnblockedBy) : IIntegrationEvent;

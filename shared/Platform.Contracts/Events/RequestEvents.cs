@@ -1,0 +1,24 @@
+namespace Platform.Contracts.Events;
+
+/// <summary>Who a request is between: the recipient who asked and the donor who listed the item.</summary>
+public sealed record RequestParties(Guid RequestId, Guid DonationId, Guid DonorId, Guid RecipientId);
+
+[EventType("request.created")]
+public sealed record RequestCreated(RequestParties Request, string? Message) : IIntegrationEvent;
+
+/// <summary>The donor approved: the claim saga starts (donation-service claims the item or refuses).</summary>
+[EventType("request.approved")]
+public sealed record RequestApproved(RequestParties Request) : IIntegrationEvent;
+
+/// <summary><c>WasApproved</c> tells donation-service to release a claimed item.</summary>
+[EventType("request.rejected")]
+public sealed record RequestRejected(RequestParties Request, string? Reason, bool WasApproved) : IIntegrationEvent;
+
+[EventType("request.cancelled")]
+public sealed record RequestCancelled(RequestParties Request, string? Reason, bool WasApproved) : IIntegrationEvent;
+
+[EventType("request.completed")]
+public sealed record RequestCompleted(RequestParties Request) : IIntegrationEvent;
+
+[EventType("rating.submitted")]
+public sealed record RatingSubmitted(Guid RatingId, Guid RequestId, Guid DonorId, Guid RecipientId, int Rating) : IIntegrationEvent;

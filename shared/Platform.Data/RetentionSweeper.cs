@@ -1,0 +1,72 @@
+using Dapper;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Platform.Data;
+
+/// <summary>How long the platform tables keep rows that have done their job.</summary>
+public sealed class RetentionOptions
+{
+    /// <summary>Sent outbox rows (kept for diagnosis and replays).</summary>
+    public TimeSpan Outbox { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>Inbox rows: longer than any redelivery or retry can take.</summary>
+    public TimeSpan Inbox { get; init; } = TimeSpan.FromDays(14);
+
+    /// <summary>Stored Idempotency-Key responses (clients retry within minutes).</summary>
+    public TimeSpan IdempotencyKeys { get; init; } = TimeSpan.FromHours(24);
+
+    public TimeSpan Interval { get; init; } = TimeSpan.FromMinutes(10);
+}
+
+/// <summary>Deletes expired rows of the outbox, inbox and idempotency tables in small batches.</summary>
+internal sealed class RetentionSweeper(ServiceDatabase database, RetentionOptions options, ILogger<RetentionSweeper> logger) : BackgroundService
+{
+    private const int BatchSize = 5000;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Interval);
+        do
+        {
+            try
+            {
+                await SweepAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Retention sweep of {Schema} failed; retrying at the next interval", database.Schema);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        var total = 0;
+        total += await DeleteAsync($"delete from {database.Schema}.outbox where id in (select id from {database.Schema}.outbox where sent_at < now() - @age limit {BatchSize})", options.Outbox, cancellationToken);
+        total += await DeleteAsync($"delete from {database.Schema}.inbox where message_id in (select message_id from {database.Schema}.inbox where handled_at < now() - @age limit {BatchSize})", options.Inbox, cancellationToken);
+        total += await DeleteAsync($"delete from {database.Schema}.idempotency_keys where (user_id, key) in (select user_id, key from {database.Schema}.idempotency_keys where created_at < now() - @age limit {BatchSize})", options.IdempotencyKeys, cancellationToken);
+        if (total > 0)
+        {
+            logger.LogInformation("Retention sweep removed {Count} expired rows from {Schema}", total, database.Schema);
+        }
+
+        return total;
+    }
+
+    private async Task<int> DeleteAsync(string sql, TimeSpan age, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        int deleted;
+        do
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            deleted = await connection.ExecuteAsync(new CommandDefinition(sql, new { age }, cancellationToken: cancellationToken));
+            total += deleted;
+        }
+        while (deleted == BatchSize && !cancellationToken.IsCancellationRequested);
+
+        return total;
+    }
+}

@@ -1,0 +1,86 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace Platform.Eventing;
+
+/// <summary>
+/// Broker settings of one service. Read from configuration section <c>Eventing</c> (e.g.
+/// <c>Eventing__Prefetch</c>) with the connection in <c>RabbitMQConnection</c>.
+/// </summary>
+public sealed class EventingOptions
+{
+    public const string EventsExchange = "platform.events";
+    public const string RetryExchange = "platform.retry";
+    public const string DeadLetterExchange = "platform.dead-letter";
+
+    public required string ConnectionString { get; init; }
+
+    /// <summary>The service's main queue; its retry queues and parking queue are named after it.</summary>
+    public required string Queue { get; init; }
+
+    /// <summary><c>quorum</c> (default: replicated, durable, with a delivery limit) or <c>classic</c>.</summary>
+    public string QueueType { get; init; } = "quorum";
+
+    public ushort Prefetch { get; init; } = 256;
+
+    /// <summary>Batches handled at once; each batch is one database transaction.</summary>
+    public int Concurrency { get; init; } = 4;
+
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Attempts before a message is parked; the delays between them grow.</summary>
+    public int MaxAttempts { get; init; } = 5;
+
+    public IReadOnlyList<TimeSpan> RetryDelays { get; init; } =
+        [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2)];
+
+    /// <summary>Redeliveries (e.g. consumer crashes) before the broker dead-letters a message to parking.</summary>
+    public int DeliveryLimit { get; init; } = 20;
+
+    public int RelayBatchSize { get; init; } = 500;
+
+    /// <summary>How often the relay looks for unsent rows without being woken (other instances, crashes).</summary>
+    public TimeSpan RelaySweepInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxReconnectDelay { get; init; } = TimeSpan.FromSeconds(15);
+
+    public string ParkingQueue => Queue + ".parking";
+
+    public string RetryQueue(TimeSpan delay) => string.Create(CultureInfo.InvariantCulture, $"{Queue}.retry.{(long)delay.TotalMilliseconds}ms");
+
+    /// <summary>The delay before attempt <paramref name="nextAttempt"/> (2 = the first retry).</summary>
+    public TimeSpan DelayBefore(int nextAttempt) => RetryDelays[Math.Clamp(nextAttempt - 2, 0, RetryDelays.Count - 1)];
+
+    public static EventingOptions FromConfiguration(IConfiguration configuration, string defaultQueue)
+    {
+        var section = configuration.GetSection("Eventing");
+        var connection = configuration["RabbitMQConnection"];
+        if (string.IsNullOrWhiteSpace(connection))
+        {
+            throw new InvalidOperationException("Set RabbitMQConnection to the broker's amqp:// or amqps:// URI.");
+        }
+
+        var defaults = new EventingOptions { ConnectionString = connection, Queue = defaultQueue };
+        return new EventingOptions
+        {
+            ConnectionString = connection,
+            Queue = section["Queue"] ?? defaultQueue,
+            QueueType = section["QueueType"] ?? defaults.QueueType,
+            Prefetch = ushort.TryParse(section["Prefetch"], CultureInfo.InvariantCulture, out var prefetch) ? prefetch : defaults.Prefetch,
+            Concurrency = Int(section["Concurrency"], defaults.Concurrency),
+            BatchSize = Int(section["BatchSize"], defaults.BatchSize),
+            MaxAttempts = Int(section["MaxAttempts"], defaults.MaxAttempts),
+            DeliveryLimit = Int(section["DeliveryLimit"], defaults.DeliveryLimit),
+            RelayBatchSize = Int(section["RelayBatchSize"], defaults.RelayBatchSize),
+            RetryDelays = section["RetryDelaysMs"] is { Length: > 0 } delays
+                ? delays.Split(',').Select(d => TimeSpan.FromMilliseconds(int.Parse(d, CultureInfo.InvariantCulture))).ToList()
+                : defaults.RetryDelays,
+            RelaySweepInterval = section["RelaySweepIntervalMs"] is { Length: > 0 } sweep
+                ? TimeSpan.FromMilliseconds(int.Parse(sweep, CultureInfo.InvariantCulture))
+                : defaults.RelaySweepInterval,
+        };
+    }
+
+    private static int Int(string? text, int fallback) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
+}

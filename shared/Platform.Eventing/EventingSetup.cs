@@ -1,0 +1,40 @@
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Data;
+using Platform.Hosting.Health;
+using Platform.Hosting.Hosting;
+
+namespace Platform.Eventing;
+
+public static class EventingSetup
+{
+    /// <summary>
+    /// RabbitMQ for a service: the outbox relay always, and a consumer of the service's queue when it
+    /// registers handlers. Both run as hosted services in the worker, under <c>func start</c> and standalone.
+    /// </summary>
+    public static PlatformApplication AddEventing(this PlatformApplication app, Action<EventHandlerRegistry>? handle = null)
+    {
+        var registry = new EventHandlerRegistry();
+        handle?.Invoke(registry);
+        var services = app.Services;
+        services.AddSingleton(_ => EventingOptions.FromConfiguration(app.Configuration, app.ServiceName));
+        services.AddSingleton(registry);
+        services.AddSingleton<RabbitMqConnector>();
+        services.AddSingleton<IHealthProbe, BrokerHealthProbe>();
+        services.AddSingleton<IHealthProbe, OutboxBacklogProbe>();
+        TransientFailure.Register(ex => ex is RabbitMQ.Client.Exceptions.BrokerUnreachableException or RabbitMQ.Client.Exceptions.AlreadyClosedException);
+        if (app.Mode == HostingMode.Migrate)
+        {
+            return app;
+        }
+
+        services.AddSingleton<OutboxRelay>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay>());
+        if (registry.EventTypes.Count > 0)
+        {
+            services.AddSingleton<EventConsumer>();
+            services.AddHostedService(sp => sp.GetRequiredService<EventConsumer>());
+        }
+
+        return app;
+    }
+}
