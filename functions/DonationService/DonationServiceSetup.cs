@@ -1,6 +1,8 @@
+using DonationService.Claims;
 using DonationService.Donations;
 using DonationService.Profiles;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.Contracts.Events;
 using Platform.Data;
 using Platform.Eventing;
 using Platform.Hosting.Hosting;
@@ -15,7 +17,13 @@ public static class DonationServiceSetup
     public static PlatformApplication AddDonationService(this PlatformApplication app)
     {
         app.AddServiceDatabase("DonationDbConnection", schema: "donation");
-        app.AddEventing();
+        app.AddEventing(handlers => handlers
+            .Handle<RequestApproved, RequestApprovedHandler>()
+            .Handle<RequestRejected, RequestRejectedHandler>()
+            .Handle<RequestCancelled, RequestCancelledHandler>()
+            .Handle<RequestCompleted, RequestCompletedHandler>()
+            .Handle<RatingSubmitted, RatingSubmittedHandler>());
+        app.Services.AddSingleton<ClaimStore>();
         app.Services.AddSingleton<IProfileStore, ProfileStore>();
         app.Services.AddSingleton<IDonationStore, DonationStore>();
         return app;

@@ -60,6 +60,15 @@ internal sealed class Authenticator(SupabaseTokenValidator validator, ILogger<Au
 
 public static class AuthenticatorExtensions
 {
+    /// <summary>The raw bearer token of a request (already verified), to call another service on the caller's behalf.</summary>
+    public static string? BearerTokenOf(HttpRequest request)
+    {
+        var header = request.Headers[HeaderNames.Authorization];
+        return header.Count == 1 && header[0] is { } value && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            ? value["Bearer ".Length..].Trim()
+            : null;
+    }
+
     /// <summary>A signed-in admin (<c>app_metadata.role = admin</c>); 401 when signed out, 403 for anyone else.</summary>
     public static async Task<AuthResult> RequireAdminAsync(this IAuthenticator auth, HttpRequest request, CancellationToken cancellationToken = default)
     {

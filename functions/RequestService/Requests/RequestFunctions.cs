@@ -1,0 +1,136 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Platform.Data;
+using Platform.Hosting.Auth;
+using Platform.Hosting.Http;
+using RequestService.Donations;
+
+namespace RequestService.Requests;
+
+/// <summary>Recipients ask for donations; the parties and admins read requests.</summary>
+public sealed class RequestFunctions(
+    IAuthenticator auth, IdempotentWrites writes, IRequestStore requests, IDonationClient donations, BlockedUsers blocked)
+{
+    [Function(nameof(CreateRequest))]
+    public async Task<IActionResult> CreateRequest(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "requests")] HttpRequest req, CancellationToken ct)
+    {
+        var authResult = await auth.RequireUserAsync(req, ct);
+        if (authResult.Caller is not { } caller)
+        {
+            return authResult.Problem!;
+        }
+
+        var body = await JsonBody.ReadAsync<CreateRequestBody>(req, ct);
+        if (!body.IsValid)
+        {
+            return body.Problem!;
+        }
+
+        var validation = new Validation();
+        var donationId = validation.Uuid("donation_id", body.Value!.DonationId, required: true);
+        var message = validation.Text("message", body.Value.Message, 0, 1000, required: false);
+        if (!validation.IsValid)
+        {
+            return validation.ToProblem();
+        }
+
+        // Ask donation-service first, outside any transaction: who the caller is and what the item is.
+        var token = AuthenticatorExtensions.BearerTokenOf(req)!;
+        var profileCall = donations.GetCallerProfileAsync(token, ct);
+        var donationCall = donations.GetDonationAsync(donationId!.Value, token, ct);
+        var (profile, donation) = (await profileCall, await donationCall);
+        if (profile.Outcome == LookupOutcome.Unavailable || donation.Outcome == LookupOutcome.Unavailable)
+        {
+            return Problems.Unavailable("donation-service did not answer; nothing was created. Retry shortly.", retryAfterSeconds: 5);
+        }
+
+        if (profile.Blocked)
+        {
+            return Problems.Forbidden("Your account is blocked.");
+        }
+
+        if (profile.Role != "recipient")
+        {
+            return Problems.Forbidden("Only recipients can request donations; set your role to recipient (PUT /api/profiles/me).");
+        }
+
+        if (donation.Outcome == LookupOutcome.NotFound)
+        {
+            return Problems.NotFound("No such donation.");
+        }
+
+        if (donation.DonorId == caller.UserId)
+        {
+            return Problems.Forbidden("You cannot request your own donation.");
+        }
+
+        if (donation.Status != "available")
+        {
+            return Problems.Conflict($"The donation is not available (status: {donation.Status}).");
+        }
+
+        return await writes.ExecuteAsync(req, caller.UserId, body.Raw, async uow =>
+        {
+            if (await blocked.IsBlockedAsync(uow, caller.UserId, ct))
+            {
+                return Problems.Forbidden("Your account is blocked.");
+            }
+
+            var created = await requests.InsertAsync(uow, donationId.Value, donation.DonorId, caller.UserId, string.IsNullOrEmpty(message) ? null : message, ct);
+            if (created is null)
+            {
+                return Problems.Conflict("You already requested this donation.");
+            }
+
+            uow.Publish(new Platform.Contracts.Events.RequestCreated(created.Parties, created.Message));
+            return Result.Created(RequestView.From(created)).ToResponse(r => $"/api/requests/{r.Id}");
+        }, ct);
+    }
+
+    [Function(nameof(ListRequests))]
+    public async Task<IActionResult> ListRequests(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "requests")] HttpRequest req, CancellationToken ct)
+    {
+        var authResult = await auth.RequireUserAsync(req, ct);
+        if (authResult.Caller is not { } caller)
+        {
+            return authResult.Problem!;
+        }
+
+        var validation = new Validation();
+        var query = new QueryReader(req, validation);
+        var filter = new RequestFilter(query.Uuid("donation_id"), query.OneOf<RequestStatus>("status"), query.OneOf<RequestListRole>("role"));
+        var page = query.Page();
+        if (!validation.IsValid)
+        {
+            return validation.ToProblem();
+        }
+
+        var rows = await requests.ListAsync(filter, caller, page, ct);
+        var result = rows.ToPage(page.Limit, r => new Cursor(r.CreatedAt, r.Id));
+        return new ApiResponse(StatusCodes.Status200OK, new Page<RequestView>(result.Items.Select(RequestView.From).ToList(), result.NextCursor));
+    }
+
+    [Function(nameof(GetRequest))]
+    public async Task<IActionResult> GetRequest(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "requests/{id}")] HttpRequest req, string id, CancellationToken ct)
+    {
+        var authResult = await auth.RequireUserAsync(req, ct);
+        if (authResult.Caller is not { } caller)
+        {
+            return authResult.Problem!;
+        }
+
+        if (!Ids.TryParse(id, out var requestId))
+        {
+            return Problems.Validation("id", "must be a UUID");
+        }
+
+        var request = await requests.FindAsync(requestId, ct);
+        return request is not null && RequestRules.IsVisible(request, caller)
+            ? new ApiResponse(StatusCodes.Status200OK, RequestView.From(request))
+            : Problems.NotFound("No such request.");
+    }
+}
