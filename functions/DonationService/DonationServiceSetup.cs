@@ -1,5 +1,6 @@
 using DonationService.Claims;
 using DonationService.Donations;
+using DonationService.Moderation;
 using DonationService.Profiles;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Contracts.Events;
@@ -22,7 +23,8 @@ public static class DonationServiceSetup
             .Handle<RequestRejected, RequestRejectedHandler>()
             .Handle<RequestCancelled, RequestCancelledHandler>()
             .Handle<RequestCompleted, RequestCompletedHandler>()
-            .Handle<RatingSubmitted, RatingSubmittedHandler>());
+            .Handle<RatingSubmitted, RatingSubmittedHandler>()
+            .Handle<ReportResolved, ReportResolvedHandler>());
         app.Services.AddSingleton<ClaimStore>();
         app.Services.AddSingleton<IProfileStore, ProfileStore>();
         app.Services.AddSingleton<IDonationStore, DonationStore>();
