@@ -43,6 +43,7 @@ public sealed class UnitOfWork(NpgsqlConnection connection, NpgsqlTransaction tr
 {
     private readonly List<IIntegrationEvent> _events = [];
     private readonly Dictionary<string, int> _savepoints = new(StringComparer.Ordinal);
+    private List<Action>? _afterCommit;
     private bool _completed;
 
     public NpgsqlConnection Connection { get; } = connection;
@@ -54,6 +55,9 @@ public sealed class UnitOfWork(NpgsqlConnection connection, NpgsqlTransaction tr
 
     /// <summary>Queues an event: it reaches the outbox in this transaction and the broker after commit.</summary>
     public void Publish(IIntegrationEvent integrationEvent) => _events.Add(integrationEvent);
+
+    /// <summary>Runs an action once the transaction has committed (never when it rolls back).</summary>
+    public void AfterCommit(Action action) => (_afterCommit ??= []).Add(action);
 
     /// <summary>Marks a point to roll back to, with the events queued so far.</summary>
     public async Task SavepointAsync(string name, CancellationToken cancellationToken = default)
@@ -87,6 +91,11 @@ public sealed class UnitOfWork(NpgsqlConnection connection, NpgsqlTransaction tr
 
         await Transaction.CommitAsync(cancellationToken);
         _completed = true;
+        foreach (var action in _afterCommit ?? [])
+        {
+            action();
+        }
+
         if (_events.Count > 0)
         {
             database.Outbox.Signal.Notify();

@@ -65,71 +65,128 @@ internal sealed class EventBatchHandler(ServiceDatabase database, EventHandlerRe
         return results;
     }
 
+    /// <summary>
+    /// The fast path: one statement records every message of the batch in the inbox, the handlers of
+    /// the new ones run, one commit. Only when a handler fails is the batch redone message by message
+    /// under savepoints, so that the failure undoes nothing but its own message.
+    /// </summary>
     private async Task HandleInTransactionAsync(List<WorkItem> work, (Delivery Delivery, Exception? Failure)[] results, CancellationToken cancellationToken)
+    {
+        await using (var scope = services.CreateAsyncScope())
+        await using (var uow = await database.BeginAsync(cancellationToken))
+        {
+            var fresh = await RecordAsync(uow, work, cancellationToken);
+            var failed = false;
+            foreach (var item in work)
+            {
+                if (!fresh.Remove(item.Envelope.Id))
+                {
+                    logger.LogInformation("Skipped {EventType} {EventId}: already handled", item.Envelope.Type, item.Envelope.Id);
+                    continue;
+                }
+
+                if (await RunHandlerAsync(scope.ServiceProvider, uow, item, results, cancellationToken) is not null)
+                {
+                    failed = true;
+                    break;
+                }
+            }
+
+            if (!failed)
+            {
+                await uow.CommitAsync(cancellationToken);
+                return;
+            }
+        }
+
+        await HandleOneByOneAsync(work, results, cancellationToken);
+    }
+
+    private async Task HandleOneByOneAsync(List<WorkItem> work, (Delivery Delivery, Exception? Failure)[] results, CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
         await using var uow = await database.BeginAsync(cancellationToken);
-        var savepoints = work.Count > 1;
-        var anyApplied = false;
         foreach (var item in work)
         {
-            var delivery = results[item.Index].Delivery;
-            using var activity = EventingTelemetry.StartConsume(
-                item.Envelope.Type,
-                MessageHeaders.GetString(delivery.Headers, MessageHeaders.TraceParent) ?? item.Envelope.TraceParent,
-                item.Envelope.CorrelationId);
-            using var logScope = logger.BeginScope(new Dictionary<string, object?>
+            results[item.Index] = (results[item.Index].Delivery, null);
+            await uow.SavepointAsync(Savepoint, cancellationToken);
+            var fresh = await RecordAsync(uow, [item], cancellationToken);
+            if (fresh.Count == 0 || await RunHandlerAsync(scope.ServiceProvider, uow, item, results, cancellationToken) is null)
             {
-                ["EventId"] = item.Envelope.Id,
-                ["EventType"] = item.Envelope.Type,
-                ["CorrelationId"] = item.Envelope.CorrelationId,
-                ["Attempt"] = delivery.Attempt,
-            });
-            if (savepoints)
-            {
-                await uow.SavepointAsync(Savepoint, cancellationToken);
+                await uow.ReleaseSavepointAsync(Savepoint, cancellationToken);
             }
-
-            try
+            else
             {
-                var first = await uow.Connection.ExecuteScalarAsync<bool?>(new CommandDefinition(
-                    $"insert into {database.Schema}.inbox (message_id, event_type) values (@Id, @Type) on conflict (message_id) do nothing returning true",
-                    new { item.Envelope.Id, item.Envelope.Type },
-                    uow.Transaction,
-                    cancellationToken: cancellationToken));
-                if (first == true)
-                {
-                    await item.Handler(scope.ServiceProvider, item.Payload, new EventContext(item.Envelope, uow, delivery.Attempt), cancellationToken);
-                    logger.LogDebug("Handled {EventType} {EventId}", item.Envelope.Type, item.Envelope.Id);
-                }
-                else
-                {
-                    logger.LogInformation("Skipped {EventType} {EventId}: already handled", item.Envelope.Type, item.Envelope.Id);
-                }
-
-                anyApplied = true;
-                if (savepoints)
-                {
-                    await uow.ReleaseSavepointAsync(Savepoint, cancellationToken);
-                }
-            }
-            catch (Exception ex) when (!TransientFailure.IsTransient(ex) && ex is not OperationCanceledException)
-            {
-                activity.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
-                results[item.Index] = (delivery, ex);
-                if (!savepoints)
-                {
-                    return;
-                }
-
                 await uow.RollbackToSavepointAsync(Savepoint, cancellationToken);
             }
         }
 
-        if (anyApplied)
+        await uow.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Inserts the inbox rows of the items; returns the ids that were not there yet.</summary>
+    private async Task<HashSet<string>> RecordAsync(UnitOfWork uow, IReadOnlyList<WorkItem> items, CancellationToken cancellationToken)
+    {
+        var ids = await uow.Connection.QueryAsync<string>(new CommandDefinition(
+            $"""
+            insert into {database.Schema}.inbox (message_id, event_type)
+            select * from unnest(@ids, @types)
+            on conflict (message_id) do nothing
+            returning message_id
+            """,
+            new { ids = items.Select(i => i.Envelope.Id).ToArray(), types = items.Select(i => i.Envelope.Type).ToArray() },
+            uow.Transaction,
+            cancellationToken: cancellationToken));
+        return ids.ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>Runs one handler in its trace and log scope; returns its failure, if it failed for a reason of its own.</summary>
+    private async Task<Exception?> RunHandlerAsync(
+        IServiceProvider scope, UnitOfWork uow, WorkItem item, (Delivery Delivery, Exception? Failure)[] results, CancellationToken cancellationToken)
+    {
+        var delivery = results[item.Index].Delivery;
+        using var activity = EventingTelemetry.StartConsume(
+            item.Envelope.Type,
+            MessageHeaders.GetString(delivery.Headers, MessageHeaders.TraceParent) ?? item.Envelope.TraceParent,
+            item.Envelope.CorrelationId);
+        using var logScope = logger.BeginScope(new EventLogScope(item.Envelope.Id, item.Envelope.Type, item.Envelope.CorrelationId, delivery.Attempt));
+        try
         {
-            await uow.CommitAsync(cancellationToken);
+            await item.Handler(scope, item.Payload, new EventContext(item.Envelope, uow, delivery.Attempt), cancellationToken);
+            return null;
         }
+        catch (Exception ex) when (!TransientFailure.IsTransient(ex) && ex is not OperationCanceledException)
+        {
+            activity.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
+            results[item.Index] = (delivery, ex);
+            return ex;
+        }
+    }
+
+    /// <summary>The log scope of a handler: structured fields, no dictionary per message.</summary>
+    private sealed record EventLogScope(string EventId, string EventType, string? CorrelationId, int Attempt) : IReadOnlyList<KeyValuePair<string, object?>>
+    {
+        public int Count => 4;
+
+        public KeyValuePair<string, object?> this[int index] => index switch
+        {
+            0 => new("EventId", EventId),
+            1 => new("EventType", EventType),
+            2 => new("CorrelationId", CorrelationId),
+            _ => new("Attempt", Attempt),
+        };
+
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+        {
+            for (var i = 0; i < Count; i++)
+            {
+                yield return this[i];
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public override string ToString() => $"EventId:{EventId} EventType:{EventType} CorrelationId:{CorrelationId} Attempt:{Attempt}";
     }
 
     private sealed record WorkItem(

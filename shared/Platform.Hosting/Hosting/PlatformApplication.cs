@@ -80,6 +80,25 @@ public sealed class PlatformApplication
         }
     }
 
+    /// <summary>
+    /// Builds and starts the standalone server without blocking, for benchmarks and in-process tools;
+    /// the caller stops and disposes the returned host.
+    /// </summary>
+    public async Task<IHost> StartStandaloneAsync(CancellationToken cancellationToken = default)
+    {
+        if (Mode != HostingMode.Standalone)
+        {
+            throw new InvalidOperationException("StartStandaloneAsync needs the --standalone switch.");
+        }
+
+        var web = (WebApplicationBuilder)_builder;
+        StandaloneServer.Configure(web);
+        var app = web.Build();
+        StandaloneServer.MapFunctions(app, _functionsAssembly);
+        await app.StartAsync(cancellationToken);
+        return app;
+    }
+
     private static FunctionsApplicationBuilder CreateFunctionsBuilder(string[] args)
     {
         var builder = FunctionsApplication.CreateBuilder(args);
