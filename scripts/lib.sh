@@ -1,0 +1,148 @@
+# shellcheck shell=bash
+# Shared helpers for the project's scripts; source it, don't run it.
+#   REPO                 absolute path of the repository root
+#   SERVICE_TABLE        the one list of services: name, port, database, connection-string env var
+#   existing_services    prints the table rows whose functions/<Name>/ folder exists
+#   log / warn / die     messages on stderr, prefixed with the calling script's name
+#   ensure_packages P..  apt-installs the packages that are missing (apt-get update at most once)
+#   service_port NAME    the service's port from the table
+#   solution_file, build_solution, service_dll, migrate_services   building and migrating
+#   start_stack_async, finish_stack_up                             stack.sh up in the background
+#   port_open, proc_alive, pid_alive, wait_gone                     process and port checks
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# name             port  database  env var with its Npgsql connection string
+SERVICE_TABLE="
+DonationService    7071  main      DonationDbConnection
+RequestService     7072  main      RequestDbConnection
+CampaignService    7073  campaign  CampaignDbConnection
+MessagingService   7074  main      MessagingDbConnection
+"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+_SCRIPT_NAME="$(basename "$0")"
+log() { printf '[%s %s] %s\n' "$_SCRIPT_NAME" "$(date +%H:%M:%S)" "$*" >&2; }
+warn() { log "WARNING: $*"; }
+die() {
+  log "ERROR: $*"
+  exit 1
+}
+
+# Rows "name port database envvar" of the services that exist in the working tree.
+existing_services() {
+  local name port db var
+  while read -r name port db var; do
+    [[ -n $name && -d $REPO/functions/$name ]] && printf '%s %s %s %s\n' "$name" "$port" "$db" "$var"
+  done <<<"$SERVICE_TABLE"
+  return 0
+}
+
+_APT_UPDATED=0
+# ensure_packages PKG... : install with apt-get whatever of PKG is not installed yet.
+ensure_packages() {
+  local pkg missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  ((${#missing[@]} == 0)) && return 0
+  [[ $EUID -eq 0 ]] || die "missing packages: ${missing[*]} (run as root or install them yourself)"
+  log "installing ${missing[*]} ..."
+  export DEBIAN_FRONTEND=noninteractive
+  local out
+  out="$(mktemp)"
+  if ((_APT_UPDATED == 0)); then
+    apt-get update -qq >"$out" 2>&1 || { cat "$out" >&2; die "apt-get update failed"; }
+    _APT_UPDATED=1
+  fi
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$out" 2>&1 ||
+    { cat "$out" >&2; die "apt-get install ${missing[*]} failed"; }
+  rm -f "$out"
+}
+
+# service_port NAME : the service's port from the table.
+service_port() { awk -v n="$1" '$1 == n { print $2 }' <<<"$SERVICE_TABLE"; }
+
+# The solution file (Functions.sln, or Functions.slnx as newer SDKs create).
+solution_file() {
+  local f
+  for f in "$REPO/Functions.sln" "$REPO/Functions.slnx"; do
+    [[ -f $f ]] && { printf '%s\n' "$f"; return 0; }
+  done
+  die "no Functions.sln (or .slnx) in $REPO"
+}
+
+# build_solution : dotnet build of the solution in Release; prints the errors if it fails.
+# (The Functions SDK's nested extensions build prints a summary of its own: kept in the log.)
+build_solution() {
+  local sln out="$STACK_DIR/logs/build.log"
+  sln="$(solution_file)"
+  mkdir -p "$STACK_DIR/logs"
+  log "building $(basename "$sln") (Release)"
+  dotnet build "$sln" -c Release -v q -nologo -tl:off -clp:ErrorsOnly >"$out" 2>&1 ||
+    { grep -v '^\s*$' "$out" >&2; die "build failed (log: $out)"; }
+}
+
+# start_stack_async / finish_stack_up : `stack.sh up` in the background (the broker boots in
+# ~6 s, meanwhile the build runs), then wait for it; its output goes to $STACK_DIR/logs/stack-up.log.
+STACK_UP_PID=
+start_stack_async() {
+  mkdir -p "$STACK_DIR/logs"
+  "$REPO/scripts/stack.sh" up >"$STACK_DIR/logs/stack-up.log" 2>&1 &
+  STACK_UP_PID=$!
+}
+finish_stack_up() {
+  [[ -n $STACK_UP_PID ]] || return 0
+  local rc=0
+  wait "$STACK_UP_PID" || rc=$?
+  STACK_UP_PID=
+  ((rc == 0)) || { cat "$STACK_DIR/logs/stack-up.log" >&2; return "$rc"; }
+  tail -n 1 "$STACK_DIR/logs/stack-up.log" >&2
+}
+
+# service_dll NAME [CONFIGURATION] : path of the built service assembly.
+service_dll() {
+  printf '%s/functions/%s/bin/%s/net10.0/%s.dll\n' "$REPO" "$1" "${2:-Release}" "$1"
+}
+
+# Run "<Name>.dll migrate" for every existing service; expects the stack env exported.
+migrate_services() {
+  local name port db var dll out
+  while read -r name port db var; do
+    dll="$(service_dll "$name")"
+    [[ -f $dll ]] || die "$dll not found: did the build succeed?"
+    log "migrating $name ($db database)"
+    if ! out="$(cd "$(dirname "$dll")" && dotnet "$dll" migrate 2>&1)"; then
+      printf '%s\n' "$out" >&2
+      die "migrations of $name failed"
+    fi
+  done < <(existing_services)
+}
+
+# port_open PORT : true if something accepts TCP connections on 127.0.0.1:PORT.
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# proc_alive PID : true if PID runs. A zombie waiting to be reaped does not, once all its threads
+# are gone (until then it still holds its sockets).
+proc_alive() {
+  local stat tasks
+  [[ $1 =~ ^[0-9]+$ ]] && stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
+  tasks=("/proc/$1/task/"*)
+  [[ ${stat##*) } != Z* ]] || ((${#tasks[@]} > 1))
+}
+
+# pid_alive PIDFILE : true if PIDFILE's first line names a running process.
+pid_alive() {
+  [[ -s $1 ]] && proc_alive "$(head -n1 "$1")"
+}
+
+# wait_gone PID [SECONDS] : wait up to SECONDS (default 5) for PID to exit.
+wait_gone() {
+  local i
+  for ((i = 0; i < ${2:-5} * 10; i++)); do
+    proc_alive "$1" || return 0
+    sleep 0.1
+  done
+  return 1
+}

@@ -1,0 +1,304 @@
+#!/usr/bin/env bash
+# A private PostgreSQL 15 and a private RabbitMQ node for development and tests, without Docker.
+#
+# Usage: scripts/stack.sh up|down|env|status|destroy|pg-start|pg-stop|rabbit-start|rabbit-stop
+#   up        start both (idempotent: reuses what runs, cleans stale files); creates the
+#             databases and applies scripts/sql/supabase-local.sql to each
+#   down      stop both abruptly (pg immediate stop, rabbit SIGKILL); never fails if already down
+#   env       print `export` lines for the connection settings of this stack
+#   status    print what runs; exit 0 if both run, 3 otherwise
+#   destroy   down, then delete the stack's data
+#   pg-stop / pg-start, rabbit-stop / rabbit-start   stop or restart one of them, data kept
+#             (pg-stop is a fast shutdown: clients are cut off, every commit is kept even with
+#             PG_FAST=1; PG_STOP_MODE=immediate makes it a crash, which with PG_FAST=1 loses the
+#             last ~0.5 s of commits. rabbit-stop is a SIGKILL.)
+#
+# Settings (environment): STACK_DIR (default $REPO/.stack/dev), PG_PORT (15432), AMQP_PORT (5673;
+# Erlang distribution port = AMQP_PORT+20000), RABBIT_NODE (default <basename of STACK_DIR>@localhost),
+# RABBIT_MANAGEMENT (0; 1 enables the management UI on AMQP_PORT+10000), PG_FAST (1: fsync off).
+# `up` records them in $STACK_DIR/stack.env; later calls for the same STACK_DIR reuse them
+# unless they are set in the environment.
+set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+umask 022 # the postgres user must be able to traverse the stack directory
+
+STACK_DIR="${STACK_DIR:-$REPO/.stack/dev}"
+[[ $STACK_DIR == /* ]] || STACK_DIR="$PWD/$STACK_DIR"
+SETTINGS=(PG_PORT AMQP_PORT RABBIT_NODE RABBIT_MANAGEMENT PG_FAST)
+if [[ -f $STACK_DIR/stack.env ]]; then
+  while IFS='=' read -r key value; do
+    if [[ " ${SETTINGS[*]} " == *" $key "* && -z ${!key:-} ]]; then printf -v "$key" '%s' "$value"; fi
+  done <"$STACK_DIR/stack.env"
+fi
+PG_PORT="${PG_PORT:-15432}"
+AMQP_PORT="${AMQP_PORT:-5673}"
+RABBIT_NODE="${RABBIT_NODE:-$(basename "$STACK_DIR")@localhost}"
+RABBIT_MANAGEMENT="${RABBIT_MANAGEMENT:-0}"
+PG_FAST="${PG_FAST:-1}"
+# Ports must stay below the ephemeral range (32768+), which also keeps them off the CLI's 35672-35682.
+valid_port() { [[ $1 =~ ^[0-9]+$ ]] && (($1 >= 1024 && $1 < 32768)); }
+valid_port "$PG_PORT" || die "PG_PORT must be 1024..32767"
+if ! valid_port "$AMQP_PORT" || ((AMQP_PORT + 20000 >= 32768)); then
+  die "AMQP_PORT must be 1024..12767 (its distribution port AMQP_PORT+20000 must stay below 32768)"
+fi
+DIST_PORT=$((AMQP_PORT + 20000))
+MGMT_PORT=$((AMQP_PORT + 10000))
+[[ $RABBIT_NODE =~ ^[A-Za-z0-9_-]+@[A-Za-z0-9.-]+$ ]] || die "RABBIT_NODE must look like name@localhost"
+
+# --- PostgreSQL -----------------------------------------------------------------------------------
+PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+PG_LINK="$STACK_DIR/pg" # a directory, or a symlink to one the postgres user can reach
+PG_ROOT="$(readlink -m "$PG_LINK")"
+PG_DATA="$PG_ROOT/data"
+PG_SOCK="$PG_ROOT/run"
+PG_LOG="$PG_ROOT/postgres.log"
+
+as_pg() {
+  if [[ $EUID -eq 0 ]]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
+}
+psql_admin() {
+  PGOPTIONS="-c client_min_messages=warning" \
+  "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres "$@"
+}
+pg_pid() { # prints the postmaster pid if it runs
+  local pid
+  [[ -f $PG_DATA/postmaster.pid ]] || return 1
+  pid="$(head -n1 "$PG_DATA/postmaster.pid")"
+  proc_alive "$pid" && [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == postgres ]] && echo "$pid"
+}
+pg_ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres; }
+
+# Where the data goes: $STACK_DIR/pg, unless the postgres user cannot reach it (e.g. a repo under
+# /root) or the socket path would be too long; then a directory under /var/tmp, linked from there.
+pg_prepare_root() {
+  mkdir -p "$STACK_DIR"
+  if [[ ! -e $PG_LINK && ! -L $PG_LINK && $EUID -eq 0 ]] &&
+    { ! runuser -u postgres -- test -x "$STACK_DIR" || ((${#STACK_DIR} > 80)); }; then
+    PG_ROOT="/var/tmp/platform-stack-$(printf '%s' "$STACK_DIR" | cksum | cut -d' ' -f1)"
+    mkdir -p "$PG_ROOT"
+    ln -s "$PG_ROOT" "$PG_LINK"
+    PG_DATA="$PG_ROOT/data" PG_SOCK="$PG_ROOT/run" PG_LOG="$PG_ROOT/postgres.log"
+  fi
+  mkdir -p "$PG_ROOT"
+}
+
+pg_init() {
+  log "postgres: initdb in $PG_DATA"
+  rm -rf "$PG_DATA"
+  mkdir -p "$PG_DATA"
+  [[ $EUID -ne 0 ]] || chown postgres:postgres "$PG_ROOT" "$PG_DATA"
+  chmod 700 "$PG_DATA"
+  as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -A trust -E UTF8 --no-locale --no-sync >"$PG_ROOT/initdb.log" 2>&1 ||
+    { cat "$PG_ROOT/initdb.log" >&2; die "initdb failed"; }
+}
+
+pg_start() {
+  if pg_pid >/dev/null; then
+    pg_ready && return 0
+    warn "postgres runs but does not answer on port $PG_PORT: restarting it"
+    pg_stop
+  fi
+  pg_prepare_root
+  [[ -f $PG_DATA/PG_VERSION ]] || pg_init
+  rm -f "$PG_DATA/postmaster.pid" "$PG_SOCK"/.s.PGSQL.* # stale: no postmaster runs
+  port_open "$PG_PORT" && die "port $PG_PORT is taken by another process (set PG_PORT to use another)"
+  mkdir -p "$PG_SOCK"
+  [[ $EUID -ne 0 ]] || chown postgres:postgres "$PG_ROOT" "$PG_SOCK"
+  local opts="-p $PG_PORT -k '$PG_SOCK' -c listen_addresses=127.0.0.1 -c max_connections=300"
+  [[ $PG_FAST == 1 ]] && opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  touch "$PG_LOG"
+  [[ $EUID -ne 0 ]] || chown postgres:postgres "$PG_LOG"
+  as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -o "$opts" -w -t 60 -s start ||
+    { tail -n 30 "$PG_LOG" >&2; die "postgres did not start (log: $PG_LOG)"; }
+}
+
+# Databases from the service table, the postgres password, and the Supabase look-alike schema.
+pg_setup() {
+  local dbs db
+  mapfile -t dbs < <(awk 'NF { print $3 }' <<<"$SERVICE_TABLE" | sort -u)
+  psql_admin -d postgres <<SQL
+ALTER ROLE postgres PASSWORD 'postgres';
+SELECT format('CREATE DATABASE %I', d) FROM unnest(string_to_array('${dbs[*]}', ' ')) AS d
+ WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = d) \gexec
+SQL
+  for db in "${dbs[@]}"; do
+    psql_admin -d "$db" -f "$REPO/scripts/sql/supabase-local.sql" >/dev/null
+  done
+}
+
+pg_stop() { # pg_stop [immediate|fast]
+  pg_pid >/dev/null || return 0
+  as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m "${1:-immediate}" -w -s stop || warn "pg_ctl stop failed"
+}
+
+# --- RabbitMQ -------------------------------------------------------------------------------------
+RABBIT_BIN=/usr/lib/rabbitmq/bin # not the wrappers on PATH: those switch user (cookie mismatch)
+R="$STACK_DIR/rabbit"
+export RABBITMQ_NODENAME="$RABBIT_NODE" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
+  RABBITMQ_NODE_PORT="$AMQP_PORT" RABBITMQ_DIST_PORT="$DIST_PORT" \
+  RABBITMQ_MNESIA_BASE="$R/mnesia" RABBITMQ_LOG_BASE="$R/log" \
+  RABBITMQ_CONFIG_FILE="$R/rabbitmq.conf" RABBITMQ_ENABLED_PLUGINS_FILE="$R/enabled_plugins" \
+  RABBITMQ_PID_FILE="$R/rabbit.pid" RABBITMQ_CONF_ENV_FILE="$R/rabbitmq-env.conf" \
+  ERL_EPMD_ADDRESS=127.0.0.1 \
+  RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+rabbit() { HOME="$R/home" "$@"; } # the Erlang cookie lives in HOME
+rabbitmqctl() { rabbit "$RABBIT_BIN/rabbitmqctl" "$@"; }
+epmd_names() { { epmd -names 2>/dev/null || true; } | awk '$1 == "name" { print $2 }'; }
+rabbit_pid() { # prints the node's pid if it runs
+  local pid
+  [[ -s $R/rabbit.pid ]] && pid="$(<"$R/rabbit.pid")" && proc_alive "$pid" &&
+    [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == beam* ]] && echo "$pid"
+}
+
+rabbit_start() { # starts the node in the background; rabbit_wait waits for it
+  rabbit_pid >/dev/null && return 0
+  rabbit_kill_orphan
+  rm -f "$R/rabbit.pid"
+  port_open "$AMQP_PORT" && die "port $AMQP_PORT is taken by another process (set AMQP_PORT to use another)"
+  port_open "$DIST_PORT" && die "port $DIST_PORT (AMQP_PORT+20000) is taken by another process"
+  mkdir -p "$R/home" "$R/mnesia" "$R/log"
+  : >"$R/rabbitmq-env.conf"
+  {
+    echo "listeners.tcp.default = 127.0.0.1:$AMQP_PORT"
+    echo "loopback_users = none"
+    echo "default_user = guest"
+    echo "default_pass = guest"
+    if [[ $RABBIT_MANAGEMENT == 1 ]]; then
+      echo "management.tcp.ip = 127.0.0.1"
+      echo "management.tcp.port = $MGMT_PORT"
+    fi
+  } >"$R/rabbitmq.conf"
+  if [[ $RABBIT_MANAGEMENT == 1 ]]; then
+    echo '[rabbitmq_management].' >"$R/enabled_plugins"
+  else
+    echo '[].' >"$R/enabled_plugins"
+  fi
+  (cd "$R" && rabbit "$RABBIT_BIN/rabbitmq-server" -detached >"$R/log/start.log" 2>&1) ||
+    { cat "$R/log/start.log" >&2; die "rabbitmq-server did not start"; }
+}
+
+rabbit_wait() {
+  rabbitmqctl -q wait --timeout 60 "$R/rabbit.pid" >/dev/null 2>&1 || {
+    tail -n 30 "$R/log/$RABBIT_NODE.log" >&2 2>/dev/null || true
+    die "rabbitmq node $RABBIT_NODE did not become ready (logs: $R/log)"
+  }
+  port_open "$AMQP_PORT" || die "rabbitmq node $RABBIT_NODE runs but port $AMQP_PORT does not answer"
+}
+
+# A node of our name registered with epmd but without a live pid file (e.g. its pid file was
+# deleted): find its OS pid through rabbitmqctl and kill it.
+rabbit_kill_orphan() {
+  local pid names
+  names="$(epmd_names)"
+  grep -qx "${RABBIT_NODE%@*}" <<<"$names" || return 0
+  pid="$(rabbitmqctl -q eval 'list_to_integer(os:getpid()).' 2>/dev/null)" ||
+    die "a node named $RABBIT_NODE runs but is not ours (different Erlang cookie)"
+  warn "killing orphan rabbitmq node $RABBIT_NODE (pid $pid)"
+  kill -KILL "$pid" 2>/dev/null || true
+  wait_gone "$pid" || warn "rabbitmq (pid $pid) is still alive"
+}
+
+rabbit_stop() {
+  local pid names i
+  if pid="$(rabbit_pid)"; then
+    kill -KILL "$pid" 2>/dev/null || true
+    wait_gone "$pid" || warn "rabbitmq (pid $pid) is still alive"
+  else
+    rabbit_kill_orphan
+  fi
+  rm -f "$R/rabbit.pid"
+  # epmd outlives the nodes; stop it once no other node uses it (it forgets ours in a moment).
+  for ((i = 0; i < 20; i++)); do
+    names="$(epmd_names)"
+    grep -qx "${RABBIT_NODE%@*}" <<<"$names" || break
+    sleep 0.1
+  done
+  if command -v epmd >/dev/null && [[ -z "$(awk -v me="${RABBIT_NODE%@*}" 'NF && $0 != me' <<<"$names")" ]]; then
+    epmd -kill >/dev/null 2>&1 || true
+  fi
+}
+
+# --- commands -------------------------------------------------------------------------------------
+cmd_up() {
+  local t0=$SECONDS
+  ensure_packages postgresql rabbitmq-server
+  mkdir -p "$STACK_DIR"
+  echo '*' >"$STACK_DIR/.gitignore"
+  for key in "${SETTINGS[@]}"; do printf '%s=%s\n' "$key" "${!key}"; done >"$STACK_DIR/stack.env"
+  rabbit_start # boots in the background (~8 s) while postgres comes up
+  pg_start
+  pg_setup
+  rabbit_wait
+  log "stack up in $((SECONDS - t0)) s: postgres 127.0.0.1:$PG_PORT, rabbitmq $RABBIT_NODE 127.0.0.1:$AMQP_PORT$(
+    [[ $RABBIT_MANAGEMENT == 1 ]] && echo ", management http://127.0.0.1:$MGMT_PORT/")"
+}
+
+cmd_down() {
+  pg_stop
+  rabbit_stop
+}
+
+cmd_env() {
+  local main="Host=127.0.0.1;Port=$PG_PORT;Database=main;Username=postgres;Password=postgres"
+  local campaign="Host=127.0.0.1;Port=$PG_PORT;Database=campaign;Username=postgres;Password=postgres"
+  local pair
+  for pair in \
+    "PG_PORT=$PG_PORT" \
+    "AMQP_PORT=$AMQP_PORT" \
+    "DonationDbConnection=$main" \
+    "RequestDbConnection=$main" \
+    "MessagingDbConnection=$main" \
+    "CampaignDbConnection=$campaign" \
+    "MainDbAdminConnection=$main" \
+    "CampaignDbAdminConnection=$campaign" \
+    "RabbitMQConnection=amqp://guest:guest@127.0.0.1:$AMQP_PORT/" \
+    "SUPABASE_URL=http://127.0.0.1:54321" \
+    "SUPABASE_JWT_SECRET=super-secret-jwt-token-with-at-least-32-characters-long" \
+    "DonationServiceUrl=http://127.0.0.1:$(service_port DonationService)"; do
+    printf "export %s='%s'\n" "${pair%%=*}" "${pair#*=}"
+  done
+}
+
+cmd_status() {
+  local rc=0 pid
+  if pid="$(pg_pid)" && pg_ready; then
+    echo "postgres: running (pid $pid) on 127.0.0.1:$PG_PORT, data $PG_DATA"
+  else
+    echo "postgres: stopped (port $PG_PORT)"
+    rc=3
+  fi
+  if pid="$(rabbit_pid)" && port_open "$AMQP_PORT"; then
+    echo "rabbitmq: running (pid $pid) node $RABBIT_NODE on 127.0.0.1:$AMQP_PORT$(
+      [[ $RABBIT_MANAGEMENT == 1 ]] && echo ", management http://127.0.0.1:$MGMT_PORT/")"
+  else
+    echo "rabbitmq: stopped (node $RABBIT_NODE, port $AMQP_PORT)"
+    rc=3
+  fi
+  return "$rc"
+}
+
+cmd_destroy() {
+  cmd_down
+  [[ -L $PG_LINK ]] && rm -rf "$PG_ROOT"
+  rm -rf "$STACK_DIR"
+}
+
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
+
+case "${1:-}" in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  env) cmd_env ;;
+  status) cmd_status ;;
+  destroy) cmd_destroy ;;
+  pg-start) pg_start && pg_setup ;;
+  pg-stop) pg_stop "${PG_STOP_MODE:-fast}" ;;
+  rabbit-start) rabbit_start && rabbit_wait ;;
+  rabbit-stop) rabbit_stop ;;
+  -h | --help | help) usage ;;
+  *)
+    usage >&2
+    exit 2
+    ;;
+esac
