@@ -26,6 +26,7 @@ public static partial class DatabaseSetup
         var migrationsAssembly = Assembly.GetCallingAssembly();
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         TransientFailure.Register(IsTransient);
+        ExceptionMapping.Register(ToClientError);
 
         app.Services.AddSingleton(sp =>
         {
@@ -101,6 +102,16 @@ public static partial class DatabaseSetup
         NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is System.Net.Sockets.SocketException or IOException or TimeoutException,
         InvalidOperationException ioe => ioe.Message.Contains("connection pool", StringComparison.OrdinalIgnoreCase),
         _ => false,
+    };
+
+    /// <summary>A constraint the request broke, as a 4xx: the database is the last line of validation.</summary>
+    public static Platform.Hosting.Http.ApiResponse? ToClientError(Exception exception) => exception switch
+    {
+        PostgresException { SqlState: "23505" } => Platform.Hosting.Http.Problems.Conflict("The request conflicts with existing data."),
+        PostgresException { SqlState: "23503" } => Platform.Hosting.Http.Problems.Conflict("The request refers to something that does not exist (any more)."),
+        PostgresException pg when pg.SqlState.StartsWith("22", StringComparison.Ordinal) || pg.SqlState is "23514" or "23502" =>
+            Platform.Hosting.Http.Problems.BadRequest("A value in the request is out of range or malformed."),
+        _ => null,
     };
 
     private static string? GetConnectionStringOrNull(this Microsoft.Extensions.Configuration.IConfiguration configuration, string name) =>

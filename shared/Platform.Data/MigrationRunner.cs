@@ -48,11 +48,12 @@ public sealed class MigrationRunner(ServiceDatabase database, Assembly serviceAs
         {
             await using var uow = await database.BeginAsync(cancellationToken);
             var connection = uow.Connection;
-            await connection.ExecuteAsync($"create schema if not exists {database.Schema}", transaction: uow.Transaction);
+            // Lock first: two runners creating the schema at once would collide in pg_namespace.
             await connection.ExecuteAsync(
                 "select pg_advisory_xact_lock(hashtext(@key))",
                 new { key = "migrations:" + database.Schema },
                 uow.Transaction);
+            await connection.ExecuteAsync($"create schema if not exists {database.Schema}", transaction: uow.Transaction);
             await connection.ExecuteAsync(
                 $"""
                 create table if not exists {database.Schema}.schema_migrations (

@@ -28,7 +28,7 @@ public sealed class ProfileStore(ServiceDatabase database) : IProfileStore
             on conflict (id) do nothing
             returning {Columns}
             """,
-            new { caller.UserId, caller.Email, role = ProfileRules.InitialRole(caller).ToText() },
+            new { caller.UserId, Email = UsableEmail(caller), role = ProfileRules.InitialRole(caller).ToText() },
             uow.Transaction,
             cancellationToken: cancellationToken));
         if (created is not null)
@@ -43,7 +43,8 @@ public sealed class ProfileStore(ServiceDatabase database) : IProfileStore
             uow.Transaction,
             cancellationToken: cancellationToken));
         var mirrored = ProfileRules.MirroredRole(caller, profile);
-        var emailChanged = caller.Email is not null && caller.Email != profile.Email;
+        var email = UsableEmail(caller);
+        var emailChanged = email is not null && email != profile.Email;
         if (mirrored is null && !emailChanged)
         {
             return (profile, false);
@@ -56,7 +57,7 @@ public sealed class ProfileStore(ServiceDatabase database) : IProfileStore
              where id = @UserId
             returning {Columns}
             """,
-            new { role = mirrored?.ToText(), caller.Email, caller.UserId },
+            new { role = mirrored?.ToText(), Email = email, caller.UserId },
             uow.Transaction,
             cancellationToken: cancellationToken));
         uow.Publish(new ProfileUpdated(Snapshot(updated)));
@@ -134,6 +135,9 @@ public sealed class ProfileStore(ServiceDatabase database) : IProfileStore
         uow.Publish(blocked ? new ProfileBlocked(Snapshot(profile), actor, reason) : new ProfileUnblocked(Snapshot(profile), actor));
         return profile;
     }
+
+    /// <summary>The token's email when it fits the column (Supabase allows 320 characters at most).</summary>
+    private static string? UsableEmail(Caller caller) => caller.Email is { Length: <= 320 } email ? email : null;
 
     public static ProfileSnapshot Snapshot(Profile p) => new(p.Id, p.Role, p.RecipientStatus, p.Blocked, p.FullName, p.Version);
 

@@ -43,12 +43,16 @@ internal static class ErrorResponses
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problems.PayloadTooLarge(),
             BadHttpRequestException bad => Problems.Create(bad.StatusCode, "Bad request", "The request could not be read."),
             _ when TransientFailure.IsTransient(exception) => Problems.Unavailable("A dependency is temporarily unavailable; retry shortly."),
-            _ => Problems.Unexpected(),
+            _ => ExceptionMapping.Map(exception) ?? Problems.Unexpected(),
         };
 
         if (problem.StatusCode >= 500)
         {
             logger.LogError(exception, "Request {Method} {Path} failed with {Status}", context.Request.Method, context.Request.Path.Value, problem.StatusCode);
+        }
+        else if (problem.StatusCode != 499)
+        {
+            logger.LogWarning(exception, "Request {Method} {Path} was refused late with {Status}; validation should have caught it", context.Request.Method, context.Request.Path.Value, problem.StatusCode);
         }
 
         context.Response.Clear();

@@ -35,3 +35,39 @@ public static class TransientFailure
         return false;
     }
 }
+
+/// <summary>
+/// Lets a layer turn its own exceptions into a client error (e.g. a database constraint that a
+/// request broke), so that a gap in validation still answers 4xx problem+json, never 500.
+/// </summary>
+public static class ExceptionMapping
+{
+    private static readonly List<Func<Exception, Http.ApiResponse?>> Mappers = [];
+
+    public static void Register(Func<Exception, Http.ApiResponse?> mapper)
+    {
+        lock (Mappers)
+        {
+            Mappers.Add(mapper);
+        }
+    }
+
+    public static Http.ApiResponse? Map(Exception exception)
+    {
+        lock (Mappers)
+        {
+            for (var current = exception; current is not null; current = current.InnerException)
+            {
+                foreach (var mapper in Mappers)
+                {
+                    if (mapper(current) is { } response)
+                    {
+                        return response;
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+}
