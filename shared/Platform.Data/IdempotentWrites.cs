@@ -51,16 +51,10 @@ public sealed class IdempotentWrites(ServiceDatabase database)
         if (!claimed)
         {
             var stored = await uow.Connection.QuerySingleAsync<StoredResponse>(
-                $"select request_hash, status_code, response_body from {database.Schema}.idempotency_keys where user_id = @userId and key = @key",
+                $"select request_hash, status_code, response_body, response_location from {database.Schema}.idempotency_keys where user_id = @userId and key = @key",
                 new { userId, key },
                 uow.Transaction);
-            if (!stored.RequestHash.AsSpan().SequenceEqual(hash))
-            {
-                return Problems.Unprocessable($"This {HeaderName} was already used with another request body.");
-            }
-
-            return new ApiResponse(stored.StatusCode, new RawJson(Encoding.UTF8.GetBytes(stored.ResponseBody)))
-                .WithHeader(ReplayedHeader, "true");
+            return Replay(stored, hash);
         }
 
         var response = await write(uow);
@@ -71,11 +65,44 @@ public sealed class IdempotentWrites(ServiceDatabase database)
         }
 
         await uow.Connection.ExecuteAsync(
-            $"update {database.Schema}.idempotency_keys set status_code = @status, response_body = @body where user_id = @userId and key = @key",
-            new { status = response.StatusCode, body = Encoding.UTF8.GetString(response.SerializeBody()), userId, key },
+            $"update {database.Schema}.idempotency_keys set status_code = @status, response_body = @body, response_location = @location where user_id = @userId and key = @key",
+            new { status = response.StatusCode, body = Encoding.UTF8.GetString(response.SerializeBody()), location = response.Headers.GetValueOrDefault("Location"), userId, key },
             uow.Transaction);
         await uow.CommitAsync(cancellationToken);
         return response;
+    }
+
+    /// <summary>
+    /// The stored response (or 422) for a retry whose key was already used, without running anything;
+    /// null when the request carries no usable key or the key is new. Lets a function answer a retry
+    /// before it calls other services whose answers may have changed since the first attempt.
+    /// </summary>
+    public async Task<ApiResponse?> TryReplayAsync(HttpRequest request, Guid userId, byte[] body, CancellationToken cancellationToken = default)
+    {
+        var keys = request.Headers[HeaderName];
+        if (keys.Count != 1 || keys[0] is not { Length: > 0 and <= MaxKeyLength } key)
+        {
+            return null;
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var stored = await connection.QuerySingleOrDefaultAsync<StoredResponse>(new CommandDefinition(
+            $"select request_hash, status_code, response_body, response_location from {database.Schema}.idempotency_keys where user_id = @userId and key = @key and status_code > 0",
+            new { userId, key },
+            cancellationToken: cancellationToken));
+        return stored is null ? null : Replay(stored, Hash(request, body));
+    }
+
+    private static ApiResponse Replay(StoredResponse stored, byte[] hash)
+    {
+        if (!stored.RequestHash.AsSpan().SequenceEqual(hash))
+        {
+            return Problems.Unprocessable($"This {HeaderName} was already used with another request body.");
+        }
+
+        var replay = new ApiResponse(stored.StatusCode, new RawJson(Encoding.UTF8.GetBytes(stored.ResponseBody)))
+            .WithHeader(ReplayedHeader, "true");
+        return stored.ResponseLocation is null ? replay : replay.WithHeader("Location", stored.ResponseLocation);
     }
 
     private async Task<ApiResponse> WriteAsync(Func<UnitOfWork, Task<ApiResponse>> write, CancellationToken cancellationToken)
@@ -98,5 +125,5 @@ public sealed class IdempotentWrites(ServiceDatabase database)
         return sha.GetHashAndReset();
     }
 
-    private sealed record StoredResponse(byte[] RequestHash, int StatusCode, string ResponseBody);
+    private sealed record StoredResponse(byte[] RequestHash, int StatusCode, string ResponseBody, string? ResponseLocation);
 }

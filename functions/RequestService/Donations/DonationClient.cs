@@ -45,7 +45,7 @@ public sealed class DonationClient(HttpClient http) : IDonationClient
             return new DonationLookup(LookupOutcome.Unavailable);
         }
 
-        var donation = body.Value.Deserialize<DonationDto>(PlatformJson.Options);
+        var donation = Read<DonationDto>(body.Value);
         return donation is null ? new DonationLookup(LookupOutcome.Unavailable) : new DonationLookup(LookupOutcome.Found, donation.DonorId, donation.Status);
     }
 
@@ -57,7 +57,7 @@ public sealed class DonationClient(HttpClient http) : IDonationClient
             return new CallerProfile(LookupOutcome.Unavailable);
         }
 
-        var profile = body.Value.Deserialize<ProfileDto>(PlatformJson.Options);
+        var profile = Read<ProfileDto>(body.Value);
         return profile is null ? new CallerProfile(LookupOutcome.Unavailable) : new CallerProfile(LookupOutcome.Found, profile.Role, profile.Blocked);
     }
 
@@ -80,6 +80,20 @@ public sealed class DonationClient(HttpClient http) : IDonationClient
                                        || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return (null, null);
+        }
+    }
+
+    /// <summary>An answer of the wrong shape is no answer: null, never an exception.</summary>
+    private static T? Read<T>(JsonElement body)
+        where T : class
+    {
+        try
+        {
+            return body.Deserialize<T>(PlatformJson.Options);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+        {
+            return null;
         }
     }
 

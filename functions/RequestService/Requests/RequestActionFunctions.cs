@@ -71,14 +71,19 @@ public sealed class RequestActionFunctions(
             return Problems.NotFound("No such request.");
         }
 
-        if (rule(request, caller) is { } refused)
+        if (!RequestRules.IsVisible(request, caller))
         {
-            return refused.ToResponse();
+            return Problems.NotFound("No such request.");
         }
 
         if (await blocked.IsBlockedAsync(uow, caller.UserId, ct))
         {
             return Problems.Forbidden("Your account is blocked.");
+        }
+
+        if (rule(request, caller) is { } refused)
+        {
+            return refused.ToResponse();
         }
 
         var updated = await transition(uow, request, reason, ct);

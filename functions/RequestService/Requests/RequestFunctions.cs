@@ -36,6 +36,12 @@ public sealed class RequestFunctions(
             return validation.ToProblem();
         }
 
+        // A retry gets its first answer, whatever donation-service would say now.
+        if (await writes.TryReplayAsync(req, caller.UserId, body.Raw, ct) is { } replay)
+        {
+            return replay;
+        }
+
         // Ask donation-service first, outside any transaction: who the caller is and what the item is.
         var token = AuthenticatorExtensions.BearerTokenOf(req)!;
         var profileCall = donations.GetCallerProfileAsync(token, ct);

@@ -44,7 +44,8 @@ public sealed class HealthReporter(IEnumerable<IHealthProbe> probes, ServiceIden
         timeout.CancelAfter(ProbeTimeout);
         try
         {
-            return await probe.CheckAsync(timeout.Token);
+            // WaitAsync also cuts off a probe stuck in a call that ignores its token.
+            return await probe.CheckAsync(timeout.Token).WaitAsync(ProbeTimeout, cancellationToken);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {

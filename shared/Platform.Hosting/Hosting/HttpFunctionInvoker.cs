@@ -102,7 +102,7 @@ internal sealed class HttpFunctionInvoker
         }
 
         var name = parameter.Name!;
-        if (!function.Route.Contains('{' + name, StringComparison.OrdinalIgnoreCase))
+        if (!RouteValueNames(function.Route).Contains(name, StringComparer.OrdinalIgnoreCase))
         {
             throw Unsupported(function, parameter, "only the trigger, route values and a CancellationToken can be bound");
         }
@@ -114,6 +114,10 @@ internal sealed class HttpFunctionInvoker
 
         throw Unsupported(function, parameter, "route values are bound as strings and parsed by the function, so that a bad value is a 400");
     }
+
+    /// <summary>The names of a route's parameters: <c>items/{id:guid}/{*rest}</c> → id, rest.</summary>
+    internal static IEnumerable<string> RouteValueNames(string route) =>
+        System.Text.RegularExpressions.Regex.Matches(route, @"\{\**([A-Za-z_][A-Za-z0-9_]*)[^}]*\}").Select(m => m.Groups[1].Value);
 
     private static InvalidOperationException Unsupported(HttpFunction function, ParameterInfo parameter, string why) =>
         new(string.Create(CultureInfo.InvariantCulture, $"Function {function.Name}: parameter '{parameter.Name}' cannot be bound in standalone mode: {why}."));

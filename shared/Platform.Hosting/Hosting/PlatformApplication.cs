@@ -45,6 +45,8 @@ public sealed class PlatformApplication
 
     public IHostEnvironment Environment => _builder.Environment;
 
+    public Microsoft.Extensions.Logging.ILoggingBuilder Logging => _builder.Logging;
+
     /// <summary>Creates the builder for the service whose functions live in the calling assembly.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     public static PlatformApplication Create(string serviceName, string[] args) =>

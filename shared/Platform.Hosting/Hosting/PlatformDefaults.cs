@@ -19,6 +19,11 @@ public static class PlatformDefaults
         services.AddSingleton<SupabaseTokenValidator>();
         services.AddSingleton<IAuthenticator, Authenticator>();
         services.AddSingleton<HealthReporter>();
+        if (app.Mode != HostingMode.Migrate)
+        {
+            Telemetry.Add(services, app.Logging, app.Configuration, app.ServiceName);
+        }
+
         return app;
     }
 

@@ -36,10 +36,15 @@ internal static class ErrorResponses
 {
     public static Task WriteAsync(HttpContext context, Exception exception, ILogger logger)
     {
+        if (exception is OperationCanceledException && context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away: nobody reads a body; record the conventional 499 for the logs.
+            context.Response.StatusCode = 499;
+            return Task.CompletedTask;
+        }
+
         var problem = exception switch
         {
-            OperationCanceledException when context.RequestAborted.IsCancellationRequested =>
-                Problems.Create(499, "Client closed request", null),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problems.PayloadTooLarge(),
             BadHttpRequestException bad => Problems.Create(bad.StatusCode, "Bad request", "The request could not be read."),
             _ when TransientFailure.IsTransient(exception) => Problems.Unavailable("A dependency is temporarily unavailable; retry shortly."),
@@ -50,7 +55,7 @@ internal static class ErrorResponses
         {
             logger.LogError(exception, "Request {Method} {Path} failed with {Status}", context.Request.Method, context.Request.Path.Value, problem.StatusCode);
         }
-        else if (problem.StatusCode != 499)
+        else
         {
             logger.LogWarning(exception, "Request {Method} {Path} was refused late with {Status}; validation should have caught it", context.Request.Method, context.Request.Path.Value, problem.StatusCode);
         }

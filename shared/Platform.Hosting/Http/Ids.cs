@@ -4,5 +4,5 @@ namespace Platform.Hosting.Http;
 public static class Ids
 {
     public static bool TryParse(string? text, out Guid id) =>
-        Guid.TryParseExact(text, "D", out id) && id != Guid.Empty;
+        text is { Length: 36 } & Guid.TryParseExact(text, "D", out id) && id != Guid.Empty;
 }
