@@ -1,0 +1,20 @@
+using Platform.Hosting.Hosting;
+
+namespace Platform.Hosting.Tests.Hosting;
+
+public sealed class HostingModeTests
+{
+    [Theory]
+    [InlineData(new string[0], HostingMode.Functions)]
+    [InlineData(new[] { "--port", "7071" }, HostingMode.Functions)]
+    [InlineData(new[] { "--standalone" }, HostingMode.Standalone)]
+    [InlineData(new[] { "--urls", "http://127.0.0.1:7071", "--STANDALONE" }, HostingMode.Standalone)]
+    [InlineData(new[] { "migrate" }, HostingMode.Migrate)]
+    [InlineData(new[] { "MIGRATE", "--standalone" }, HostingMode.Migrate)]
+    [InlineData(new[] { "--standalone", "migrate" }, HostingMode.Standalone)]
+    [InlineData(new[] { "--verbose", "migrate" }, HostingMode.Functions)]
+    public void FromArgs_picks_the_mode_from_the_command_line(string[] args, HostingMode expected)
+    {
+        Assert.Equal(expected, HostingModes.FromArgs(args));
+    }
+}
