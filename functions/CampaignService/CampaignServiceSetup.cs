@@ -1,0 +1,35 @@
+using CampaignService.Campaigns;
+using CampaignService.Contributions;
+using CampaignService.Moderation;
+using CampaignService.Profiles;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Contracts.Events;
+using Platform.Data;
+using Platform.Eventing;
+using Platform.Hosting.Hosting;
+
+namespace CampaignService;
+
+public static class CampaignServiceSetup
+{
+    public const string Name = "campaign-service";
+
+    /// <summary>campaign-service: campaigns, contributions and the profile copy in the <c>campaign</c> schema of its own database.</summary>
+    public static PlatformApplication AddCampaignService(this PlatformApplication app)
+    {
+        app.AddServiceDatabase("CampaignDbConnection", schema: "campaign");
+        app.AddEventing(handlers => handlers
+            .Handle<ProfileCreated, ProfileCopyHandler>()
+            .Handle<ProfileUpdated, ProfileCopyHandler>()
+            .Handle<ProfileVerificationDecided, ProfileCopyHandler>()
+            .Handle<ProfileUnblocked, ProfileCopyHandler>()
+            .Handle<ProfileBlocked, ProfileBlockedHandler>()
+            .Handle<ReportResolved, ReportResolvedHandler>());
+        app.Services.AddSingleton<IProfileCopyStore, ProfileCopyStore>();
+        app.Services.AddSingleton<ICampaignStore, CampaignStore>();
+        app.Services.AddSingleton<IContributionStore, ContributionStore>();
+        app.Services.AddSingleton<CampaignWorkflow>();
+        app.Services.AddSingleton(new ContributionGate());
+        return app;
+    }
+}

@@ -1,0 +1,107 @@
+using CampaignService.Profiles;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Platform.Data;
+using Platform.Hosting.Auth;
+using Platform.Hosting.Http;
+
+namespace CampaignService.Campaigns;
+
+/// <summary>The owner's changes to a campaign: edit, pause, resume; and deletion by the owner or an admin.</summary>
+public sealed class CampaignChangeFunctions(
+    IAuthenticator auth, ServiceDatabase database, ICampaignStore campaigns, IProfileCopyStore profiles, CampaignWorkflow workflow)
+{
+    private delegate Failure? Rule(Campaign campaign, Caller caller, ProfileCopy? profile);
+
+    private delegate Task<Campaign> Change(UnitOfWork uow, Campaign campaign, Caller caller);
+
+    [Function(nameof(UpdateCampaign))]
+    public async Task<IActionResult> UpdateCampaign(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "campaigns/{id}")] HttpRequest req, string id, CancellationToken ct)
+    {
+        var authResult = await auth.RequireUserAsync(req, ct);
+        if (authResult.Caller is not { } caller)
+        {
+            return authResult.Problem!;
+        }
+
+        if (!Ids.TryParse(id, out var campaignId))
+        {
+            return Problems.Validation("id", "must be a UUID");
+        }
+
+        var body = await JsonBody.ReadAsync<CampaignBody>(req, ct);
+        if (!body.IsValid)
+        {
+            return body.Problem!;
+        }
+
+        var fields = CampaignRules.Validate(body.Value!);
+        if (!fields.IsSuccess)
+        {
+            return fields.ToResponse();
+        }
+
+        return await ApplyAsync(
+            caller,
+            campaignId,
+            (campaign, c, profile) => CampaignRules.CanUpdate(campaign, c, profile, fields.Value!.GoalAmount),
+            (uow, campaign, _) => workflow.UpdateAsync(uow, campaign, fields.Value!, ct),
+            StatusCodes.Status200OK,
+            ct);
+    }
+
+    [Function(nameof(PauseCampaign))]
+    public Task<IActionResult> PauseCampaign(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{id}/pause")] HttpRequest req, string id, CancellationToken ct) =>
+        ChangeAsync(
+            req, id, CampaignRules.CanPause, (uow, campaign, _) => workflow.ChangeStatusAsync(uow, campaign, CampaignStatus.Paused, null, ct), StatusCodes.Status200OK, ct);
+
+    [Function(nameof(ResumeCampaign))]
+    public Task<IActionResult> ResumeCampaign(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{id}/resume")] HttpRequest req, string id, CancellationToken ct) =>
+        ChangeAsync(
+            req, id, CampaignRules.CanResume, (uow, campaign, _) => workflow.ChangeStatusAsync(uow, campaign, CampaignStatus.Active, null, ct), StatusCodes.Status200OK, ct);
+
+    [Function(nameof(DeleteCampaign))]
+    public Task<IActionResult> DeleteCampaign(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "campaigns/{id}")] HttpRequest req, string id, CancellationToken ct) =>
+        ChangeAsync(
+            req, id, CampaignRules.CanDelete, (uow, campaign, caller) => workflow.DeleteAsync(uow, campaign, caller.UserId, ct), StatusCodes.Status204NoContent, ct);
+
+    private async Task<IActionResult> ChangeAsync(HttpRequest req, string id, Rule rule, Change change, int successStatus, CancellationToken ct)
+    {
+        var authResult = await auth.RequireUserAsync(req, ct);
+        if (authResult.Caller is not { } caller)
+        {
+            return authResult.Problem!;
+        }
+
+        return Ids.TryParse(id, out var campaignId)
+            ? await ApplyAsync(caller, campaignId, rule, change, successStatus, ct)
+            : Problems.Validation("id", "must be a UUID");
+    }
+
+    /// <summary>Locks the campaign, checks the rule against its current state and the caller's profile copy, applies the change.</summary>
+    private async Task<IActionResult> ApplyAsync(Caller caller, Guid campaignId, Rule rule, Change change, int successStatus, CancellationToken ct)
+    {
+        await using var uow = await database.BeginAsync(ct);
+        var campaign = await campaigns.LockAsync(uow, campaignId, ct);
+        if (campaign is null)
+        {
+            return Problems.NotFound("No such campaign.");
+        }
+
+        if (rule(campaign, caller, await profiles.GetAsync(uow, caller.UserId, ct)) is { } refused)
+        {
+            return refused.ToResponse();
+        }
+
+        var changed = await change(uow, campaign, caller);
+        await uow.CommitAsync(ct);
+        return successStatus == StatusCodes.Status204NoContent
+            ? new ApiResponse(StatusCodes.Status204NoContent, null)
+            : new ApiResponse(successStatus, CampaignView.From(changed));
+    }
+}

@@ -1,0 +1,109 @@
+using Platform.Contracts.Events;
+using Platform.Hosting.Http;
+
+namespace CampaignService.Campaigns;
+
+public enum CampaignStatus
+{
+    Pending,
+    Active,
+    Paused,
+    Completed,
+    Rejected,
+}
+
+public enum CampaignCategory
+{
+    Medical,
+    Education,
+    Emergency,
+    Housing,
+    Food,
+    Community,
+    Animals,
+    Other,
+}
+
+public enum ReviewDecision
+{
+    Approve,
+    Reject,
+}
+
+/// <summary>A campaigns row.</summary>
+public sealed class Campaign
+{
+    public Guid Id { get; init; }
+
+    public Guid RecipientId { get; init; }
+
+    public string Title { get; init; } = string.Empty;
+
+    public string? Description { get; init; }
+
+    public string Category { get; init; } = "other";
+
+    public string? Location { get; init; }
+
+    public string? ImageUrl { get; init; }
+
+    public decimal GoalAmount { get; init; }
+
+    public decimal CollectedAmount { get; init; }
+
+    public int ContributorCount { get; init; }
+
+    public string Status { get; init; } = "pending";
+
+    public string? PauseReason { get; init; }
+
+    public string? ReviewReason { get; init; }
+
+    public DateTime? CompletedAt { get; init; }
+
+    public long Version { get; init; }
+
+    public DateTime CreatedAt { get; init; }
+
+    public DateTime UpdatedAt { get; init; }
+
+    public DateTime? DeletedAt { get; init; }
+
+    public CampaignStatus State => EnumText.Parse<CampaignStatus>(Status);
+
+    public CampaignSnapshot Snapshot => new(Id, RecipientId, Title, Status, GoalAmount, CollectedAmount, Version);
+}
+
+public sealed record CampaignView(
+    Guid Id,
+    Guid RecipientId,
+    string Title,
+    string? Description,
+    string Category,
+    string? Location,
+    string? ImageUrl,
+    decimal GoalAmount,
+    decimal CollectedAmount,
+    int ContributorCount,
+    string Status,
+    string? PauseReason,
+    string? ReviewReason,
+    DateTime? CompletedAt,
+    DateTime CreatedAt,
+    DateTime UpdatedAt)
+{
+    public static CampaignView From(Campaign c) => new(
+        c.Id, c.RecipientId, c.Title, c.Description, c.Category, c.Location, c.ImageUrl, c.GoalAmount, c.CollectedAmount,
+        c.ContributorCount, c.Status, c.PauseReason, c.ReviewReason, c.CompletedAt, c.CreatedAt, c.UpdatedAt);
+}
+
+/// <summary>The body of POST and PUT /api/campaigns: goal_amount is a JSON number.</summary>
+public sealed record CampaignBody(string? Title, string? Description, string? Category, string? Location, string? ImageUrl, decimal? GoalAmount);
+
+public sealed record ReviewBody(string? Decision, string? Reason);
+
+/// <summary>The validated fields of a create or update.</summary>
+public sealed record CampaignFields(string Title, string? Description, CampaignCategory Category, string? Location, string? ImageUrl, decimal GoalAmount);
+
+/// <summary>A list query after validation; the visibility rule is applied in SQL from the caller.</summary>
+public sealed record CampaignFilter(CampaignStatus? Status, CampaignCategory? Category, Guid? RecipientId);

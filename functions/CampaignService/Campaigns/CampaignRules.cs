@@ -1,0 +1,114 @@
+using System.Globalization;
+using CampaignService.Profiles;
+using Platform.Hosting.Auth;
+using Platform.Hosting.Http;
+
+namespace CampaignService.Campaigns;
+
+/// <summary>The rules of campaigns: who may do what, and the state machine.</summary>
+public static class CampaignRules
+{
+    public const decimal MinGoal = 0.01m;
+    public const decimal MaxGoal = 10_000_000m;
+
+    /// <summary>States anyone (also anonymous) may see.</summary>
+    public static readonly IReadOnlyList<CampaignStatus> PublicStates = [CampaignStatus.Active, CampaignStatus.Paused, CampaignStatus.Completed];
+
+    public static readonly IReadOnlyList<CampaignStatus> EditableStates = [CampaignStatus.Pending, CampaignStatus.Active, CampaignStatus.Paused];
+
+    /// <summary>
+    /// The state machine: pending → active | rejected (admin review); active ↔ paused (owner, or a
+    /// block of the owner); active → completed (the contribution that reaches the goal). Deletion is
+    /// a soft delete from any state, not a status.
+    /// </summary>
+    private static readonly Dictionary<CampaignStatus, CampaignStatus[]> Transitions = new()
+    {
+        [CampaignStatus.Pending] = [CampaignStatus.Active, CampaignStatus.Rejected],
+        [CampaignStatus.Active] = [CampaignStatus.Paused, CampaignStatus.Completed],
+        [CampaignStatus.Paused] = [CampaignStatus.Active],
+        [CampaignStatus.Completed] = [],
+        [CampaignStatus.Rejected] = [],
+    };
+
+    public static bool CanMove(CampaignStatus from, CampaignStatus to) => Transitions[from].Contains(to);
+
+    public static bool IsVisibleTo(Campaign campaign, Caller? caller) =>
+        campaign.DeletedAt is null
+        && (PublicStates.Contains(campaign.State) || (caller is not null && (caller.IsAdmin || caller.UserId == campaign.RecipientId)));
+
+    public static Result<CampaignFields> Validate(CampaignBody body)
+    {
+        var v = new Validation();
+        var title = v.Text("title", body.Title, 1, 120, required: true);
+        var description = v.Text("description", body.Description, 0, 5000, required: false);
+        var category = v.OneOf<CampaignCategory>("category", body.Category, required: true);
+        var location = v.Text("location", body.Location, 1, 200, required: false);
+        var image = v.Url("image_url", body.ImageUrl);
+        var goal = v.Money("goal_amount", body.GoalAmount, MinGoal, MaxGoal, required: true);
+        return v.IsValid
+            ? new CampaignFields(title!, string.IsNullOrEmpty(description) ? null : description, category!.Value, location, image, goal!.Value)
+            : new Failure(ResultKind.Invalid, "One or more fields are invalid.", v.Errors);
+    }
+
+    /// <summary>Only verified recipients who are not blocked run campaigns; the copy of their profile decides.</summary>
+    public static Failure? CanCreate(ProfileCopy? profile) =>
+        profile is null ? Result.Forbidden(
+            "Creating a campaign requires a verified recipient profile: request verification (POST /api/profiles/me/verification) "
+            + "and wait for an admin's approval. If you were verified a moment ago, retry shortly.")
+        : profile.Blocked ? Result.Forbidden("Your account is blocked.")
+        : profile.Role != "recipient" ? Result.Forbidden("Only recipients run campaigns; set your role to recipient (PUT /api/profiles/me) and get verified.")
+        : !profile.IsVerifiedRecipient ? Result.Forbidden(
+            $"Creating a campaign requires verification; your recipient verification is '{profile.RecipientStatus}' (request it with POST /api/profiles/me/verification).")
+        : null;
+
+    /// <summary>The owner edits while pending, active or paused; the goal must stay above what was collected.</summary>
+    public static Failure? CanUpdate(Campaign campaign, Caller caller, ProfileCopy? profile, decimal newGoal) =>
+        Owner(campaign, caller, profile, "edit")
+        ?? (!EditableStates.Contains(campaign.State)
+            ? Result.Conflict($"A campaign can be edited only while pending, active or paused (status: {campaign.Status}).")
+            : newGoal <= campaign.CollectedAmount
+                ? Result.Conflict(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"goal_amount must be above the amount already collected (status: {campaign.Status}, collected_amount: {campaign.CollectedAmount:0.00})."))
+                : null);
+
+    public static Failure? CanPause(Campaign campaign, Caller caller, ProfileCopy? profile) =>
+        Owner(campaign, caller, profile, "pause") ?? From(campaign, CampaignStatus.Active, "paused");
+
+    public static Failure? CanResume(Campaign campaign, Caller caller, ProfileCopy? profile) =>
+        Owner(campaign, caller, profile, "resume") ?? From(campaign, CampaignStatus.Paused, "resumed");
+
+    /// <summary>An admin deletes any campaign; the owner only one nobody has contributed to yet.</summary>
+    public static Failure? CanDelete(Campaign campaign, Caller caller, ProfileCopy? profile)
+    {
+        if (!IsVisibleTo(campaign, caller))
+        {
+            return Result.NotFound("No such campaign.");
+        }
+
+        if (caller.IsAdmin)
+        {
+            return null;
+        }
+
+        return Owner(campaign, caller, profile, "delete")
+            ?? (campaign.ContributorCount > 0
+                ? Result.Conflict($"A campaign with contributions can be deleted only by an admin (status: {campaign.Status}, contributor_count: {campaign.ContributorCount}).")
+                : null);
+    }
+
+    /// <summary>An admin reviews a pending campaign: approved ones become active.</summary>
+    public static Result<CampaignStatus> Review(Campaign campaign, ReviewDecision decision) =>
+        campaign.State != CampaignStatus.Pending
+            ? Result.Conflict($"Only a pending campaign can be reviewed (status: {campaign.Status}).")
+            : decision == ReviewDecision.Approve ? CampaignStatus.Active : CampaignStatus.Rejected;
+
+    private static Failure? Owner(Campaign campaign, Caller caller, ProfileCopy? profile, string action) =>
+        !IsVisibleTo(campaign, caller) ? Result.NotFound("No such campaign.")
+        : caller.UserId != campaign.RecipientId ? Result.Forbidden($"Only the campaign's owner can {action} it.")
+        : profile is { Blocked: true } ? Result.Forbidden("Your account is blocked.")
+        : null;
+
+    private static Failure? From(Campaign campaign, CampaignStatus required, string past) =>
+        campaign.State == required ? null : Result.Conflict($"A campaign cannot be {past} from status {campaign.Status} (status: {campaign.Status}).");
+}

@@ -1,0 +1,111 @@
+using CampaignService.Contributions;
+using Microsoft.Extensions.Logging;
+using Platform.Contracts.Events;
+using Platform.Data;
+
+namespace CampaignService.Campaigns;
+
+/// <summary>
+/// Every change of a campaign with the event it publishes, in the caller's transaction (the outbox
+/// row commits with the change). The HTTP functions and the event handlers both go through here.
+/// </summary>
+public sealed class CampaignWorkflow(ICampaignStore campaigns, IContributionStore contributions, ILogger<CampaignWorkflow> logger)
+{
+    public const string OwnerBlockedReason = "owner_blocked";
+
+    public async Task<Campaign> CreateAsync(UnitOfWork uow, Guid recipientId, CampaignFields fields, CancellationToken ct)
+    {
+        var campaign = await campaigns.InsertAsync(uow, recipientId, fields, ct);
+        uow.Publish(new CampaignCreated(campaign.Snapshot));
+        return campaign;
+    }
+
+    public async Task<Campaign> UpdateAsync(UnitOfWork uow, Campaign campaign, CampaignFields fields, CancellationToken ct)
+    {
+        var updated = await campaigns.UpdateAsync(uow, campaign.Id, fields, ct);
+        uow.Publish(new CampaignUpdated(updated.Snapshot));
+        return updated;
+    }
+
+    public async Task<Campaign> ReviewAsync(UnitOfWork uow, Campaign campaign, ReviewDecision decision, CampaignStatus status, string? reason, Guid reviewer, CancellationToken ct)
+    {
+        var updated = await campaigns.ReviewAsync(uow, campaign.Id, status, reason, reviewer, ct);
+        uow.Publish(new CampaignReviewed(updated.Snapshot, decision == ReviewDecision.Approve ? "approved" : "rejected", reason, reviewer));
+        return updated;
+    }
+
+    /// <summary>Pause or resume (<c>campaign.status_changed</c>); a pause may carry its reason.</summary>
+    public async Task<Campaign> ChangeStatusAsync(UnitOfWork uow, Campaign campaign, CampaignStatus to, string? reason, CancellationToken ct)
+    {
+        if (!CampaignRules.CanMove(campaign.State, to))
+        {
+            throw new InvalidOperationException($"Campaign {campaign.Id} cannot move from {campaign.Status} to {to}.");
+        }
+
+        var updated = await campaigns.SetStatusAsync(uow, campaign.Id, to, to == CampaignStatus.Paused ? reason : null, ct);
+        uow.Publish(new CampaignStatusChanged(updated.Snapshot, campaign.Status, updated.Status, reason));
+        return updated;
+    }
+
+    public async Task<Campaign> DeleteAsync(UnitOfWork uow, Campaign campaign, Guid deletedBy, CancellationToken ct)
+    {
+        var deleted = await campaigns.SoftDeleteAsync(uow, campaign.Id, deletedBy, ct);
+        uow.Publish(new CampaignDeleted(deleted.Id, deleted.RecipientId, deletedBy, deleted.Version));
+        return deleted;
+    }
+
+    /// <summary>
+    /// A contribution to a campaign the caller has locked and found active: the row, the totals and
+    /// <c>campaign.contributed</c>; the contribution that reaches the goal also completes the campaign
+    /// and publishes <c>campaign.completed</c> — once, because later ones find it no longer active.
+    /// </summary>
+    public async Task<(Contribution Contribution, Campaign Campaign)> ContributeAsync(
+        UnitOfWork uow, Campaign campaign, Guid contributorId, decimal amount, CancellationToken ct)
+    {
+        var contribution = await contributions.InsertAsync(uow, campaign.Id, contributorId, amount, ct);
+        var first = await contributions.IsFirstOfContributorAsync(uow, campaign.Id, contributorId, ct);
+        var updated = await campaigns.AddContributionAsync(uow, campaign.Id, amount, first, ct);
+        uow.Publish(new CampaignContributed(updated.Snapshot, contribution.Id, contributorId, amount));
+        if (updated.State == CampaignStatus.Completed)
+        {
+            var contributors = await contributions.ContributorIdsAsync(uow, campaign.Id, ct);
+            uow.Publish(new CampaignCompleted(updated.Snapshot, contributors));
+            logger.LogInformation(
+                "Campaign {CampaignId} completed: {Collected} collected of {Goal} from {Contributors} contributors",
+                updated.Id, updated.CollectedAmount, updated.GoalAmount, contributors.Count);
+        }
+
+        return (contribution, updated);
+    }
+
+    /// <summary>The owner was blocked: their active campaigns are paused with reason <c>owner_blocked</c>.</summary>
+    public async Task<int> PauseForBlockedOwnerAsync(UnitOfWork uow, Guid recipientId, CancellationToken ct)
+    {
+        var active = await campaigns.LockOfRecipientAsync(uow, recipientId, CampaignStatus.Active, ct);
+        foreach (var campaign in active)
+        {
+            await ChangeStatusAsync(uow, campaign, CampaignStatus.Paused, OwnerBlockedReason, ct);
+        }
+
+        if (active.Count > 0)
+        {
+            logger.LogInformation("Paused {Count} campaigns of blocked user {UserId}", active.Count, recipientId);
+        }
+
+        return active.Count;
+    }
+
+    /// <summary>A moderator's decision (report.resolved with remove_campaign): the campaign is deleted, if it still exists.</summary>
+    public async Task RemoveForReportAsync(UnitOfWork uow, Guid campaignId, Guid reportId, Guid resolvedBy, CancellationToken ct)
+    {
+        var campaign = await campaigns.LockAsync(uow, campaignId, ct);
+        if (campaign is null)
+        {
+            logger.LogInformation("Report {ReportId}: campaign {CampaignId} is already gone", reportId, campaignId);
+            return;
+        }
+
+        await DeleteAsync(uow, campaign, resolvedBy, ct);
+        logger.LogInformation("Report {ReportId}: campaign {CampaignId} removed", reportId, campaignId);
+    }
+}
