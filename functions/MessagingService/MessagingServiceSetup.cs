@@ -1,0 +1,44 @@
+using MessagingService.Messages;
+using MessagingService.Notifications;
+using MessagingService.Reports;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Contracts.Events;
+using Platform.Data;
+using Platform.Eventing;
+using Platform.Hosting.Hosting;
+
+namespace MessagingService;
+
+public static class MessagingServiceSetup
+{
+    public const string Name = "messaging-service";
+
+    /// <summary>messaging-service: messages, reports and notifications in the <c>messaging</c> schema of the main database.</summary>
+    public static PlatformApplication AddMessagingService(this PlatformApplication app)
+    {
+        app.AddServiceDatabase("MessagingDbConnection", schema: "messaging");
+        app.AddEventing(handlers => handlers
+            .Handle<ProfileBlocked, ProfileBlockedHandler>()
+            .Handle<ProfileUnblocked, ProfileUnblockedHandler>()
+            .Notify<ProfileVerificationDecided>()
+            .Notify<DonationReviewed>()
+            .Notify<DonationReleased>()
+            .Notify<DonationCompleted>()
+            .Notify<RequestCreated>()
+            .Notify<RequestRejected>()
+            .Notify<RequestCancelled>()
+            .Notify<RequestCompleted>()
+            .Notify<CampaignCreated>()
+            .Notify<CampaignUpdated>()
+            .Notify<CampaignReviewed>()
+            .Notify<CampaignStatusChanged>()
+            .Notify<CampaignContributed>()
+            .Notify<CampaignCompleted>());
+        app.Services.AddSingleton<IMessageStore, MessageStore>();
+        app.Services.AddSingleton<IReportStore, ReportStore>();
+        app.Services.AddSingleton<INotificationStore, NotificationStore>();
+        app.Services.AddSingleton<BlockedUsers>();
+        app.Services.AddSingleton<ITargetOwners, TargetOwners>();
+        return app;
+    }
+}

@@ -1,0 +1,59 @@
+using Platform.Contracts.Events;
+
+namespace MessagingService.Notifications;
+
+/// <summary>Notices about campaigns (campaign-service events): the owner, and on completion every contributor.</summary>
+public static partial class Notices
+{
+    private static Notice Of(CampaignCreated e) =>
+        Create(e.Campaign.RecipientId, Name<CampaignCreated>(), "Your campaign was submitted", $"{Quoted(e.Campaign.Title)} is waiting for review.", Ids(e.Campaign));
+
+    private static Notice Of(CampaignUpdated e) =>
+        Create(e.Campaign.RecipientId, Name<CampaignUpdated>(), "Your campaign was updated", $"Your changes to {Quoted(e.Campaign.Title)} were saved.", Ids(e.Campaign));
+
+    private static Notice Of(CampaignReviewed e) => e.Decision == "approved"
+        ? Create(e.Campaign.RecipientId, Name<CampaignReviewed>(), "Your campaign was approved", $"{Quoted(e.Campaign.Title)} is now active.", Ids(e.Campaign, ("decision", e.Decision)))
+        : Create(
+            e.Campaign.RecipientId,
+            Name<CampaignReviewed>(),
+            "Your campaign was rejected",
+            $"{Quoted(e.Campaign.Title)} was not approved" + (e.Reason is null ? "." : $": {e.Reason}"),
+            Ids(e.Campaign, ("decision", e.Decision), ("reason", e.Reason)));
+
+    private static Notice Of(CampaignStatusChanged e) => Create(
+        e.Campaign.RecipientId,
+        Name<CampaignStatusChanged>(),
+        $"Your campaign is now {e.ToStatus}",
+        $"{Quoted(e.Campaign.Title)} went from {e.FromStatus} to {e.ToStatus}" + (e.Reason is null ? "." : $" (reason: {e.Reason})."),
+        Ids(e.Campaign, ("from_status", e.FromStatus), ("to_status", e.ToStatus), ("reason", e.Reason)));
+
+    private static Notice Of(CampaignContributed e) => Create(
+        e.Campaign.RecipientId,
+        Name<CampaignContributed>(),
+        "New contribution to your campaign",
+        $"{Money(e.Amount)} towards {Quoted(e.Campaign.Title)}: {Money(e.Campaign.CollectedAmount)} of {Money(e.Campaign.GoalAmount)} collected.",
+        Ids(e.Campaign, ("contribution_id", e.ContributionId), ("contributor_id", e.ContributorId), ("amount", e.Amount)));
+
+    /// <summary>The owner, and every contributor once (an owner who contributed gets the owner's notice).</summary>
+    private static Notice[] Of(CampaignCompleted e)
+    {
+        var owner = Create(
+            e.Campaign.RecipientId,
+            Name<CampaignCompleted>(),
+            "Your campaign reached its goal",
+            $"{Quoted(e.Campaign.Title)} collected {Money(e.Campaign.CollectedAmount)} of {Money(e.Campaign.GoalAmount)}.",
+            Ids(e.Campaign));
+        var contributors = e.ContributorIds
+            .Where(id => id != e.Campaign.RecipientId)
+            .Distinct()
+            .Select(id => Create(
+                id,
+                Name<CampaignCompleted>(),
+                "A campaign you supported reached its goal",
+                $"{Quoted(e.Campaign.Title)} is fully funded. Thank you!",
+                Ids(e.Campaign)));
+        return [owner, .. contributors];
+    }
+
+    private static (string, object?)[] Ids(CampaignSnapshot c, params (string, object?)[] more) => [("campaign_id", c.CampaignId), .. more];
+}

@@ -1,0 +1,90 @@
+using MessagingService.Messages;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Platform.Contracts.Events;
+using Platform.Data;
+using Platform.Hosting.Auth;
+using Platform.Hosting.Http;
+
+namespace MessagingService.Reports;
+
+/// <summary>Users report a user, donation, campaign or message; they list their own reports, admins all.</summary>
+public sealed class ReportFunctions(
+    IAuthenticator auth, IdempotentWrites writes, IReportStore reports, IMessageStore messages, ITargetOwners owners, BlockedUsers blocked)
+{
+    [Function(nameof(CreateReport))]
+    public async Task<IActionResult> CreateReport(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reports")] HttpRequest req, CancellationToken ct)
+    {
+        var authResult = await auth.RequireUserAsync(req, ct);
+        if (authResult.Caller is not { } caller)
+        {
+            return authResult.Problem!;
+        }
+
+        var body = await JsonBody.ReadAsync<CreateReportBody>(req, ct);
+        if (!body.IsValid)
+        {
+            return body.Problem!;
+        }
+
+        var draft = ReportRules.ValidateCreate(body.Value!, caller);
+        if (!draft.IsSuccess)
+        {
+            return draft.ToResponse();
+        }
+
+        var report = draft.Value!;
+        return await writes.ExecuteAsync(req, caller.UserId, body.Raw, async uow =>
+        {
+            if (await blocked.IsBlockedAsync(uow, caller.UserId, ct))
+            {
+                return Problems.Forbidden("Your account is blocked.");
+            }
+
+            var message = report.TargetType == ReportTargetType.Message ? await messages.FindAsync(uow, report.TargetId, ct) : null;
+            var owner = report.TargetType is ReportTargetType.Donation or ReportTargetType.Campaign
+                ? await owners.OwnerOfAsync(uow, report.TargetType.ToText(), report.TargetId, ct)
+                : null;
+            var subject = ReportRules.SubjectOf(report, caller, message, owner);
+            if (!subject.IsSuccess)
+            {
+                return subject.ToResponse();
+            }
+
+            var created = await reports.InsertAsync(uow, caller.UserId, report, subject.Value, ct);
+            if (created is null)
+            {
+                return Problems.Conflict("You already have an open report about this; an admin will look at it.");
+            }
+
+            uow.Publish(new ReportCreated(created.Id, created.ReporterId, created.TargetType, created.TargetId, created.Reason));
+            return Result.Created(ReportView.From(created)).ToResponse();
+        }, ct);
+    }
+
+    [Function(nameof(ListReports))]
+    public async Task<IActionResult> ListReports(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports")] HttpRequest req, CancellationToken ct)
+    {
+        var authResult = await auth.RequireUserAsync(req, ct);
+        if (authResult.Caller is not { } caller)
+        {
+            return authResult.Problem!;
+        }
+
+        var validation = new Validation();
+        var query = new QueryReader(req, validation);
+        var status = query.OneOf<ReportStatus>("status");
+        var page = query.Page();
+        if (!validation.IsValid)
+        {
+            return validation.ToProblem();
+        }
+
+        var rows = await reports.ListAsync(caller, status, page, ct);
+        var result = rows.ToPage(page.Limit, r => new Cursor(r.CreatedAt, r.Id));
+        return new ApiResponse(StatusCodes.Status200OK, new Page<ReportView>(result.Items.Select(ReportView.From).ToList(), result.NextCursor));
+    }
+}

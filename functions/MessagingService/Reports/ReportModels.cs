@@ -1,0 +1,90 @@
+namespace MessagingService.Reports;
+
+public enum ReportTargetType
+{
+    User,
+    Donation,
+    Campaign,
+    Message,
+}
+
+public enum ReportStatus
+{
+    Open,
+    Reviewed,
+    Resolved,
+}
+
+/// <summary>The states an admin moves a report to.</summary>
+public enum ResolveStatus
+{
+    Reviewed,
+    Resolved,
+}
+
+public enum ReportAction
+{
+    None,
+    BlockUser,
+    RemoveDonation,
+    RemoveCampaign,
+}
+
+/// <summary>A reports row.</summary>
+public sealed class Report
+{
+    public Guid Id { get; init; }
+
+    public Guid ReporterId { get; init; }
+
+    public string TargetType { get; init; } = "user";
+
+    public Guid TargetId { get; init; }
+
+    public Guid? SubjectUserId { get; init; }
+
+    public string Reason { get; init; } = string.Empty;
+
+    public string? Description { get; init; }
+
+    public string Status { get; init; } = "open";
+
+    public string? Action { get; init; }
+
+    public Guid? ResolvedBy { get; init; }
+
+    public DateTime? ResolvedAt { get; init; }
+
+    public DateTime CreatedAt { get; init; }
+
+    public DateTime UpdatedAt { get; init; }
+}
+
+public sealed record ReportView(
+    Guid Id,
+    Guid ReporterId,
+    string TargetType,
+    Guid TargetId,
+    Guid? SubjectUserId,
+    string Reason,
+    string? Description,
+    string Status,
+    string? Action,
+    Guid? ResolvedBy,
+    DateTime? ResolvedAt,
+    DateTime CreatedAt,
+    DateTime UpdatedAt)
+{
+    public static ReportView From(Report r) => new(
+        r.Id, r.ReporterId, r.TargetType, r.TargetId, r.SubjectUserId, r.Reason, r.Description, r.Status, r.Action, r.ResolvedBy, r.ResolvedAt, r.CreatedAt, r.UpdatedAt);
+}
+
+public sealed record CreateReportBody(string? TargetType, string? TargetId, string? Reason, string? Description);
+
+public sealed record ResolveReportBody(string? Status, string? Action);
+
+/// <summary>A validated report to file.</summary>
+public sealed record ReportDraft(ReportTargetType TargetType, Guid TargetId, string Reason, string? Description);
+
+/// <summary>A validated admin decision.</summary>
+public sealed record Resolution(ResolveStatus Status, ReportAction Action);

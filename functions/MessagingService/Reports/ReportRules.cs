@@ -1,0 +1,76 @@
+using MessagingService.Messages;
+using Platform.Hosting.Auth;
+using Platform.Hosting.Http;
+
+namespace MessagingService.Reports;
+
+/// <summary>What may be reported, whom a report is about, and how admins resolve it.</summary>
+public static class ReportRules
+{
+    public static Result<ReportDraft> ValidateCreate(CreateReportBody body, Caller caller)
+    {
+        var v = new Validation();
+        var targetType = v.OneOf<ReportTargetType>("target_type", body.TargetType, required: true);
+        var targetId = v.Uuid("target_id", body.TargetId, required: true);
+        var reason = v.Text("reason", body.Reason, 1, 200, required: true);
+        var description = v.Text("description", body.Description, 0, 2000, required: false);
+        if (targetType == ReportTargetType.User && targetId == caller.UserId)
+        {
+            v.Add("target_id", "you cannot report yourself");
+        }
+
+        return v.IsValid
+            ? new ReportDraft(targetType!.Value, targetId!.Value, reason!, string.IsNullOrEmpty(description) ? null : description)
+            : new Failure(ResultKind.Invalid, "One or more fields are invalid.", v.Errors);
+    }
+
+    /// <summary>
+    /// The user a report is about, when messaging knows it: the reported user; a reported message's
+    /// sender (the reporter must be a party of the message, else it does not exist for them); the
+    /// owner of a donation or campaign if an event named it (else null).
+    /// </summary>
+    public static Result<Guid?> SubjectOf(ReportDraft draft, Caller caller, Message? message, Guid? knownOwner) => draft.TargetType switch
+    {
+        ReportTargetType.User => (Guid?)draft.TargetId,
+        ReportTargetType.Message when message is null || !MessageRules.IsParty(message, caller) => Result.NotFound("No such message."),
+        ReportTargetType.Message when message.SenderId == caller.UserId => Result.Invalid("target_id", "you cannot report your own message"),
+        ReportTargetType.Message => (Guid?)message.SenderId,
+        _ => knownOwner,
+    };
+
+    public static Result<Resolution> ValidateResolve(ResolveReportBody body)
+    {
+        var v = new Validation();
+        var status = v.OneOf<ResolveStatus>("status", body.Status, required: true);
+        var action = v.OneOf<ReportAction>("action", body.Action, required: false) ?? ReportAction.None;
+        return v.IsValid
+            ? new Resolution(status!.Value, action)
+            : new Failure(ResultKind.Invalid, "One or more fields are invalid.", v.Errors);
+    }
+
+    /// <summary>
+    /// open → reviewed or resolved, reviewed → resolved; a resolved report is final (409). The action
+    /// must fit the target: remove_donation a donation, remove_campaign a campaign, block_user a user
+    /// messaging knows or a donation or campaign whose owner the owning service resolves.
+    /// </summary>
+    public static Failure? CanResolve(Report report, Resolution resolution)
+    {
+        var state = EnumText.Parse<ReportStatus>(report.Status);
+        if (state == ReportStatus.Resolved || (state == ReportStatus.Reviewed && resolution.Status == ResolveStatus.Reviewed))
+        {
+            return Result.Conflict($"The report was already {report.Status}; only an open report can be reviewed, and an open or reviewed one resolved (status: {report.Status}).");
+        }
+
+        var target = EnumText.Parse<ReportTargetType>(report.TargetType);
+        return resolution.Action switch
+        {
+            ReportAction.RemoveDonation when target != ReportTargetType.Donation =>
+                Result.Invalid("action", $"remove_donation needs a report about a donation (this one is about a {report.TargetType})"),
+            ReportAction.RemoveCampaign when target != ReportTargetType.Campaign =>
+                Result.Invalid("action", $"remove_campaign needs a report about a campaign (this one is about a {report.TargetType})"),
+            ReportAction.BlockUser when report.SubjectUserId is null && target is not (ReportTargetType.Donation or ReportTargetType.Campaign) =>
+                Result.Invalid("action", "block_user needs a user to block, and this report names none"),
+            _ => null,
+        };
+    }
+}

@@ -1,0 +1,37 @@
+using Dapper;
+using MessagingService.Notifications;
+using Platform.Data;
+
+namespace MessagingService.Reports;
+
+/// <summary>
+/// Owners of donations and campaigns as the consumed events named them. A report about a donation
+/// or campaign then names the user to block; when the owner is unknown here, the owning service
+/// resolves it from report.resolved itself.
+/// </summary>
+public sealed class TargetOwners : ITargetOwners
+{
+    public Task RememberAsync(UnitOfWork uow, OwnedTarget target, CancellationToken cancellationToken) =>
+        uow.Connection.ExecuteAsync(new CommandDefinition(
+            """
+            insert into messaging.target_owners (target_type, target_id, owner_id) values (@TargetType, @TargetId, @OwnerId)
+            on conflict (target_type, target_id) do nothing
+            """,
+            target,
+            uow.Transaction,
+            cancellationToken: cancellationToken));
+
+    public Task<Guid?> OwnerOfAsync(UnitOfWork uow, string targetType, Guid targetId, CancellationToken cancellationToken) =>
+        uow.Connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(
+            "select owner_id from messaging.target_owners where target_type = @targetType and target_id = @targetId",
+            new { targetType, targetId },
+            uow.Transaction,
+            cancellationToken: cancellationToken));
+}
+
+public interface ITargetOwners
+{
+    Task RememberAsync(UnitOfWork uow, OwnedTarget target, CancellationToken cancellationToken);
+
+    Task<Guid?> OwnerOfAsync(UnitOfWork uow, string targetType, Guid targetId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,113 @@
+using Platform.Contracts;
+using Platform.Eventing;
+using Platform.Testing;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+
+namespace MessagingService.Tests.Http;
+
+/// <summary>The tests' own RabbitMQ connection: publishes envelopes to the platform's exchange as another service's relay would.</summary>
+public sealed class EventBroker : IAsyncDisposable
+{
+    private readonly IConnection _connection;
+    private readonly IChannel _channel;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    private EventBroker(IConnection connection, IChannel channel)
+    {
+        _connection = connection;
+        _channel = channel;
+    }
+
+    public static async Task<EventBroker> ConnectAsync()
+    {
+        var factory = new ConnectionFactory { Uri = new Uri(TestEnvironment.RabbitMq), ClientProvidedName = "messaging-service-tests" };
+        var connection = await factory.CreateConnectionAsync();
+        var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        return new EventBroker(connection, channel);
+    }
+
+    /// <summary>Wraps and publishes an event <paramref name="times"/> times with the same envelope id (a redelivery); returns the id.</summary>
+    public async Task<string> PublishAsync(IIntegrationEvent payload, int times = 1, Guid? id = null)
+    {
+        var envelope = CloudEvent.Wrap(payload, "/messaging-service-tests", DateTimeOffset.UtcNow, id ?? Guid.CreateVersion7());
+        for (var i = 0; i < times; i++)
+        {
+            await PublishEnvelopeAsync(envelope);
+        }
+
+        return envelope.Id;
+    }
+
+    public async Task PublishEnvelopeAsync(CloudEvent envelope)
+    {
+        var properties = new BasicProperties
+        {
+            MessageId = envelope.Id,
+            Type = envelope.Type,
+            ContentType = CloudEvent.EnvelopeContentType,
+            DeliveryMode = DeliveryModes.Persistent,
+            AppId = "messaging-service-tests",
+        };
+        await _gate.WaitAsync();
+        try
+        {
+            await _channel.BasicPublishAsync(EventingOptions.EventsExchange, envelope.Type, mandatory: false, properties, envelope.ToUtf8Bytes());
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Waits until the queue exists, is bound and has a consumer (the service declared it).</summary>
+    public async Task WaitForConsumerAsync(string queue, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                await using var channel = await _connection.CreateChannelAsync();
+                if ((await channel.QueueDeclarePassiveAsync(queue)).ConsumerCount > 0)
+                {
+                    return;
+                }
+            }
+            catch (OperationInterruptedException)
+            {
+                // Not declared yet (a passive declare of a missing queue closes the channel).
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Nobody consumes {queue} after {timeout.TotalSeconds} s.");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public async Task DeleteQueuesAsync(IEnumerable<string> queues)
+    {
+        foreach (var queue in queues)
+        {
+            try
+            {
+                await using var channel = await _connection.CreateChannelAsync();
+                await channel.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: false);
+            }
+            catch (OperationInterruptedException)
+            {
+                // Already gone.
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _channel.DisposeAsync();
+        await _connection.DisposeAsync();
+        _gate.Dispose();
+    }
+}

@@ -1,0 +1,161 @@
+using MessagingService.Reports;
+using Platform.Hosting.Http;
+using static MessagingService.Tests.Unit.Harness;
+
+namespace MessagingService.Tests.Unit;
+
+public sealed class ReportRulesTests
+{
+    [Fact]
+    public void Create_accepts_a_report_and_drops_an_empty_description()
+    {
+        var result = ReportRules.ValidateCreate(new CreateReportBody("donation", DonationId.ToString(), " Spam ", ""), Sender);
+
+        Assert.Equal(new ReportDraft(ReportTargetType.Donation, DonationId, "Spam", null), result.Value);
+    }
+
+    [Theory]
+    [InlineData("profile", "0197a2c4-2222-7000-8000-000000000002", "spam", null, "target_type")]
+    [InlineData(null, "0197a2c4-2222-7000-8000-000000000002", "spam", null, "target_type")]
+    [InlineData("user", "nope", "spam", null, "target_id")]
+    [InlineData("user", "16fd2706-8baf-433b-82eb-8c7fada847da", null, null, "reason")]
+    [InlineData("user", "16fd2706-8baf-433b-82eb-8c7fada847da", "  ", null, "reason")]
+    [InlineData("user", "7c9e6679-7425-40de-944b-e07fc1f90ae7", "spam", null, "target_id")]
+    public void Create_returns_invalid_field(string? type, string? id, string? reason, string? description, string field)
+    {
+        var result = ReportRules.ValidateCreate(new CreateReportBody(type, id, reason, description), Sender);
+
+        Assert.Equal([field], result.ErrorFields());
+    }
+
+    [Fact]
+    public void Create_limits_reason_to_200_and_description_to_2000_characters()
+    {
+        Assert.True(ReportRules.ValidateCreate(new CreateReportBody("user", OtherId.ToString(), new string('r', 200), new string('d', 2000)), Sender).IsSuccess);
+        var result = ReportRules.ValidateCreate(new CreateReportBody("user", OtherId.ToString(), new string('r', 201), new string('d', 2001)), Sender);
+
+        Assert.Equal(["description", "reason"], result.ErrorFields());
+    }
+
+    [Fact]
+    public void Subject_of_a_user_report_is_that_user()
+    {
+        var draft = new ReportDraft(ReportTargetType.User, OtherId, "spam", null);
+
+        Assert.Equal(OtherId, ReportRules.SubjectOf(draft, Sender, null, null).Value);
+    }
+
+    [Fact]
+    public void Subject_of_a_message_report_by_its_receiver_is_the_sender()
+    {
+        var draft = new ReportDraft(ReportTargetType.Message, MessageId, "abuse", null);
+
+        Assert.Equal(SenderId, ReportRules.SubjectOf(draft, Receiver, Message(), null).Value);
+    }
+
+    [Fact]
+    public void Subject_of_a_message_is_404_for_someone_outside_the_conversation_or_a_missing_message()
+    {
+        var draft = new ReportDraft(ReportTargetType.Message, MessageId, "abuse", null);
+
+        Assert.Equal(ResultKind.NotFound, ReportRules.SubjectOf(draft, Other, Message(), null).Kind);
+        Assert.Equal(ResultKind.NotFound, ReportRules.SubjectOf(draft, Admin, Message(), null).Kind);
+        Assert.Equal(ResultKind.NotFound, ReportRules.SubjectOf(draft, Receiver, null, null).Kind);
+    }
+
+    [Fact]
+    public void Subject_of_ones_own_message_is_invalid()
+    {
+        var draft = new ReportDraft(ReportTargetType.Message, MessageId, "abuse", null);
+
+        Assert.Equal(["target_id"], ReportRules.SubjectOf(draft, Sender, Message(), null).ErrorFields());
+    }
+
+    [Theory]
+    [InlineData(ReportTargetType.Donation)]
+    [InlineData(ReportTargetType.Campaign)]
+    public void Subject_of_a_donation_or_campaign_is_its_owner_when_known(ReportTargetType type)
+    {
+        var draft = new ReportDraft(type, DonationId, "fake", null);
+
+        Assert.Equal(OtherId, ReportRules.SubjectOf(draft, Sender, null, OtherId).Value);
+        Assert.Null(ReportRules.SubjectOf(draft, Sender, null, null).Value);
+        Assert.True(ReportRules.SubjectOf(draft, Sender, null, null).IsSuccess);
+    }
+
+    [Fact]
+    public void Resolve_defaults_the_action_to_none()
+    {
+        Assert.Equal(new Resolution(ResolveStatus.Reviewed, ReportAction.None), ReportRules.ValidateResolve(new ResolveReportBody("reviewed", null)).Value);
+        Assert.Equal(new Resolution(ResolveStatus.Resolved, ReportAction.BlockUser), ReportRules.ValidateResolve(new ResolveReportBody("resolved", "block_user")).Value);
+    }
+
+    [Theory]
+    [InlineData(null, "none", "status")]
+    [InlineData("open", "none", "status")]
+    [InlineData("resolved", "delete_everything", "action")]
+    public void Resolve_returns_invalid_field(string? status, string? action, string field)
+    {
+        Assert.Equal([field], ReportRules.ValidateResolve(new ResolveReportBody(status, action)).ErrorFields());
+    }
+
+    [Theory]
+    [InlineData("open", ResolveStatus.Reviewed, null)]
+    [InlineData("open", ResolveStatus.Resolved, null)]
+    [InlineData("reviewed", ResolveStatus.Resolved, null)]
+    [InlineData("reviewed", ResolveStatus.Reviewed, ResultKind.Conflict)]
+    [InlineData("resolved", ResolveStatus.Resolved, ResultKind.Conflict)]
+    [InlineData("resolved", ResolveStatus.Reviewed, ResultKind.Conflict)]
+    public void Resolve_moves_open_to_reviewed_or_resolved_and_reviewed_to_resolved_only(string from, ResolveStatus to, ResultKind? expected)
+    {
+        var failure = ReportRules.CanResolve(Report("user", from, OtherId), new Resolution(to, ReportAction.None));
+
+        Assert.Equal(expected, failure?.Kind);
+        if (failure is { } conflict)
+        {
+            Assert.Contains($"(status: {from})", conflict.Detail, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("donation", ReportAction.RemoveDonation, true)]
+    [InlineData("campaign", ReportAction.RemoveDonation, false)]
+    [InlineData("user", ReportAction.RemoveDonation, false)]
+    [InlineData("campaign", ReportAction.RemoveCampaign, true)]
+    [InlineData("message", ReportAction.RemoveCampaign, false)]
+    [InlineData("user", ReportAction.BlockUser, true)]
+    [InlineData("message", ReportAction.BlockUser, true)]
+    [InlineData("donation", ReportAction.BlockUser, true)]
+    [InlineData("campaign", ReportAction.BlockUser, true)]
+    [InlineData("message", ReportAction.None, true)]
+    public void Resolve_action_must_fit_the_target(string targetType, ReportAction action, bool allowed)
+    {
+        var subject = targetType is "user" or "message" ? OtherId : (Guid?)null;
+
+        var failure = ReportRules.CanResolve(Report(targetType, "open", subject), new Resolution(ResolveStatus.Resolved, action));
+
+        Assert.Equal(allowed ? null : ResultKind.Invalid, failure?.Kind);
+        Assert.Equal(allowed ? null : "action", failure?.Errors?.Keys.Single());
+    }
+
+    [Fact]
+    public void Block_user_is_invalid_when_a_report_names_nobody_to_block()
+    {
+        var failure = ReportRules.CanResolve(Report("message", "open", null), new Resolution(ResolveStatus.Resolved, ReportAction.BlockUser));
+
+        Assert.Equal(ResultKind.Invalid, failure?.Kind);
+    }
+
+    private static Report Report(string targetType, string status, Guid? subject) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        ReporterId = SenderId,
+        TargetType = targetType,
+        TargetId = targetType == "user" ? OtherId : DonationId,
+        SubjectUserId = subject,
+        Reason = "spam",
+        Status = status,
+        CreatedAt = Noon,
+        UpdatedAt = Noon,
+    };
+}
