@@ -1,122 +1,32 @@
-using System.Reflection;
-using System.Text.Json;
-using Platform.Hosting.Hosting;
 using Platform.Testing;
 
 namespace CampaignService.Tests.Contract;
 
-/// <summary>
-/// What the Functions host serves (functions.metadata, generated at build) is exactly the
-/// campaign-service API of API.md, and exactly what standalone mode serves.
-/// </summary>
-public sealed class FunctionsMetadataTests
+/// <summary>The functions of CampaignService (API.md), as the Functions host and standalone mode both serve them.</summary>
+public sealed class FunctionsMetadataTests() : FunctionsMetadataContract(
+        "CampaignService",
+        typeof(CampaignServiceSetup).Assembly,
+        [
+            ("ListCampaigns", "campaigns", "GET"),
+            ("GetCampaign", "campaigns/{id}", "GET"),
+            ("CreateCampaign", "campaigns", "POST"),
+            ("UpdateCampaign", "campaigns/{id}", "PUT"),
+            ("DeleteCampaign", "campaigns/{id}", "DELETE"),
+            ("PauseCampaign", "campaigns/{id}/pause", "POST"),
+            ("ResumeCampaign", "campaigns/{id}/resume", "POST"),
+            ("ReviewCampaign", "admin/campaigns/{id}/review", "POST"),
+            ("Contribute", "campaigns/{id}/contributions", "POST"),
+            ("ListContributions", "campaigns/{id}/contributions", "GET"),
+            ("Health", "health", "GET"),
+        ])
 {
-    /// <summary>Every function of campaign-service: name, route under /api, HTTP method.</summary>
-    public static readonly TheoryData<string, string, string> Expected = new()
-    {
-        { "ListCampaigns", "campaigns", "GET" },
-        { "GetCampaign", "campaigns/{id}", "GET" },
-        { "CreateCampaign", "campaigns", "POST" },
-        { "UpdateCampaign", "campaigns/{id}", "PUT" },
-        { "DeleteCampaign", "campaigns/{id}", "DELETE" },
-        { "PauseCampaign", "campaigns/{id}/pause", "POST" },
-        { "ResumeCampaign", "campaigns/{id}/resume", "POST" },
-        { "ReviewCampaign", "admin/campaigns/{id}/review", "POST" },
-        { "Contribute", "campaigns/{id}/contributions", "POST" },
-        { "ListContributions", "campaigns/{id}/contributions", "GET" },
-        { "Health", "health", "GET" },
-    };
-
-    private static readonly Assembly App = typeof(CampaignServiceSetup).Assembly;
-
-    private static string Output => TestEnvironment.AppOutput("CampaignService");
-
-    [Fact]
-    public void Metadata_lists_exactly_the_functions_of_the_api()
-    {
-        Assert.Equal(ExpectedSignatures(), ReadMetadata().Select(f => f.Signature).Order().ToList());
-    }
-
-    [Theory]
-    [MemberData(nameof(Expected))]
-    public void Metadata_declares_the_route_method_and_anonymous_auth_level_of_each_function(string name, string route, string method)
-    {
-        var function = Assert.Single(ReadMetadata(), f => f.Name == name);
-
-        Assert.Equal(route, function.Route);
-        Assert.Equal([method], function.Methods);
-        Assert.Equal("Anonymous", function.AuthLevel);
-    }
-
-    [Fact]
-    public void Metadata_entry_points_are_methods_of_types_in_CampaignService_dll()
-    {
-        Assert.All(ReadMetadata(), function =>
-        {
-            Assert.Equal("CampaignService.dll", function.ScriptFile);
-            var split = function.EntryPoint.LastIndexOf('.');
-            var type = App.GetType(function.EntryPoint[..split]);
-            Assert.True(type is not null, $"{function.Name}: type of {function.EntryPoint} not found");
-            Assert.NotNull(type.GetMethod(function.EntryPoint[(split + 1)..], BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static));
-        });
-    }
-
-    [Fact]
-    public void Standalone_catalog_serves_exactly_what_the_functions_host_serves()
-    {
-        var standalone = HttpFunctionCatalog.Discover(App).Select(f => Signature(f.Name, f.Route, f.Methods)).Order().ToList();
-
-        Assert.Equal(ReadMetadata().Select(f => f.Signature).Order().ToList(), standalone);
-        Assert.Equal(ExpectedSignatures(), standalone);
-        Assert.All(HttpFunctionCatalog.Discover(App), f => Assert.Equal(Microsoft.Azure.Functions.Worker.AuthorizationLevel.Anonymous, f.AuthLevel));
-    }
-
-    [Fact]
-    public void Output_holds_what_func_start_needs()
-    {
-        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(Output, "host.json")));
-        Assert.Equal("api", host.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
-        Assert.True(File.Exists(Path.Combine(Output, "extensions.json")), "extensions.json is missing from " + Output);
-        using var worker = JsonDocument.Parse(File.ReadAllText(Path.Combine(Output, "worker.config.json")));
-        Assert.Equal("CampaignService.dll", worker.RootElement.GetProperty("description").GetProperty("defaultWorkerPath").GetString());
-    }
-
     [Fact]
     public void Migrations_for_the_campaign_schema_are_embedded_in_order()
     {
-        var names = App.GetManifestResourceNames().Where(n => n.EndsWith(".sql", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        var names = typeof(CampaignServiceSetup).Assembly.GetManifestResourceNames().Where(n => n.EndsWith(".sql", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
 
         Assert.Equal(
             ["CampaignService.Migrations.0001_profile_copy.sql", "CampaignService.Migrations.0002_campaigns.sql", "CampaignService.Migrations.0003_contributions.sql"],
             names);
-    }
-
-    private static List<string> ExpectedSignatures() =>
-        Expected.Select(row => Signature((string)row[0], (string)row[1], [(string)row[2]])).Order().ToList();
-
-    private static string Signature(string name, string route, IEnumerable<string> methods) =>
-        $"{name} {string.Join(',', methods.Select(m => m.ToUpperInvariant()).Order())} {route}";
-
-    private static List<MetadataFunction> ReadMetadata()
-    {
-        var path = Path.Combine(Output, "functions.metadata");
-        Assert.True(File.Exists(path), $"{path} is missing: build the solution ({TestEnvironment.BuildConfiguration}) first.");
-        using var document = JsonDocument.Parse(File.ReadAllText(path));
-        return document.RootElement.EnumerateArray().Select(entry =>
-        {
-            var trigger = Assert.Single(entry.GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == "httpTrigger");
-            return new MetadataFunction(
-                entry.GetProperty("name").GetString()!,
-                entry.GetProperty("scriptFile").GetString()!,
-                entry.GetProperty("entryPoint").GetString()!,
-                trigger.GetProperty("route").GetString()!,
-                trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToUpperInvariant()).ToList(),
-                trigger.GetProperty("authLevel").GetString()!);
-        }).ToList();
-    }
-
-    private sealed record MetadataFunction(string Name, string ScriptFile, string EntryPoint, string Route, List<string> Methods, string AuthLevel)
-    {
-        public string Signature => FunctionsMetadataTests.Signature(Name, Route, Methods);
     }
 }
