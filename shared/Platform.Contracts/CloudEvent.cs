@@ -22,6 +22,7 @@ public sealed record CloudEvent(
     public const string EnvelopeContentType = "application/cloudevents+json";
 
     [JsonPropertyName("specversion")]
+    [JsonRequired]
     public string SpecVersion { get; init; } = Version;
 
     [JsonPropertyName("datacontenttype")]
@@ -44,6 +45,11 @@ public sealed record CloudEvent(
         if (!EventCatalog.TryGetType(Type, out var type))
         {
             throw new JsonException($"'{Type}' is not an event of the catalogue.");
+        }
+
+        if (Data.ValueKind != JsonValueKind.Object)
+        {
+            throw new JsonException($"The data of {Type} {Id} is missing or not an object.");
         }
 
         return (IIntegrationEvent)(Data.Deserialize(type, EventJson.Options) ?? throw new JsonException($"The data of {Type} {Id} is null."));

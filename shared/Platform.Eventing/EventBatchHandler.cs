@@ -36,7 +36,7 @@ internal sealed class EventBatchHandler(ServiceDatabase database, EventHandlerRe
 
                 work.Add(new WorkItem(i, envelope, envelope.ReadData(), handler));
             }
-            catch (JsonException ex)
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException or ArgumentException or FormatException)
             {
                 results[i] = (batch[i], new PoisonMessageException("The message is not a valid CloudEvents envelope of the catalogue: " + ex.Message, ex));
             }
@@ -108,7 +108,12 @@ internal sealed class EventBatchHandler(ServiceDatabase database, EventHandlerRe
         await using var uow = await database.BeginAsync(cancellationToken);
         foreach (var item in work)
         {
-            results[item.Index] = (results[item.Index].Delivery, null);
+            if (results[item.Index].Failure is not null)
+            {
+                // It failed in the batch already: not run twice, it goes to its retry.
+                continue;
+            }
+
             await uow.SavepointAsync(Savepoint, cancellationToken);
             var fresh = await RecordAsync(uow, [item], cancellationToken);
             if (fresh.Count == 0 || await RunHandlerAsync(scope.ServiceProvider, uow, item, results, cancellationToken) is null)

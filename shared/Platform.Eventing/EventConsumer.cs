@@ -28,6 +28,9 @@ public sealed class EventConsumer(
     ServiceIdentity identity,
     ILogger<EventConsumer> logger) : BackgroundService
 {
+    /// <summary>A broker that never confirms (e.g. a queue without a leader) must not stall the worker forever.</summary>
+    private static readonly TimeSpan ConfirmTimeout = TimeSpan.FromSeconds(30);
+
     private readonly EventBatchHandler _batches = new(database, handlers, services, logger);
     private long _session;
 
@@ -79,6 +82,10 @@ public sealed class EventConsumer(
         var workers = Enumerable.Range(0, options.Concurrency)
             .Select(_ => WorkAsync(deliveries.Reader, acks, forward, session.Token))
             .ToArray();
+        // One worker ending for any reason ends the session: its unacknowledged messages come again
+        // on a fresh channel instead of sitting with a dead worker.
+        var first = await Task.WhenAny(workers);
+        await CancelAsync(session);
         try
         {
             await Task.WhenAll(workers);
@@ -87,8 +94,17 @@ public sealed class EventConsumer(
         {
             // The channel closed or the host is stopping: unacknowledged messages will come again.
         }
+        catch (Exception) when (first.IsFaulted)
+        {
+            // Reported below.
+        }
 
         stoppingToken.ThrowIfCancellationRequested();
+        if (first.Exception?.GetBaseException() is { } failure and not OperationCanceledException)
+        {
+            logger.LogError(failure, "A consumer worker of {Queue} failed; starting a new session", options.Queue);
+        }
+
         throw new InvalidOperationException($"The consumer session of {options.Queue} ended: the broker connection or channel closed.");
     }
 
@@ -148,7 +164,8 @@ public sealed class EventConsumer(
             headers[MessageHeaders.FailureReason] = reason;
             var queue = options.RetryQueue(delay);
             logger.LogWarning(failure, "Event {MessageId} ({Type}) failed attempt {Attempt}; retrying in {Delay} ms", delivery.MessageId, delivery.Type, attempt, (int)delay.TotalMilliseconds);
-            await forward.BasicPublishAsync(EventingOptions.RetryExchange, queue, mandatory: true, delivery.Forward(headers), delivery.Body, cancellationToken);
+            await forward.BasicPublishAsync(EventingOptions.RetryExchange, queue, mandatory: true, delivery.Forward(headers), delivery.Body, cancellationToken)
+                .AsTask().WaitAsync(ConfirmTimeout, cancellationToken);
             return;
         }
 
@@ -158,7 +175,8 @@ public sealed class EventConsumer(
         headers[MessageHeaders.FailedAt] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
         headers[MessageHeaders.FailedBy] = identity.Name;
         logger.LogError(failure, "Event {MessageId} ({Type}) parked in {Queue} after {Attempt} attempts", delivery.MessageId, delivery.Type, options.ParkingQueue, attempt);
-        await forward.BasicPublishAsync(string.Empty, options.ParkingQueue, mandatory: true, delivery.Forward(headers), delivery.Body, cancellationToken);
+        await forward.BasicPublishAsync(string.Empty, options.ParkingQueue, mandatory: true, delivery.Forward(headers), delivery.Body, cancellationToken)
+            .AsTask().WaitAsync(ConfirmTimeout, cancellationToken);
     }
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];

@@ -24,6 +24,9 @@ public sealed class OutboxRelay(
     ServiceIdentity identity,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
+    /// <summary>A broker that never confirms (e.g. a quorum queue left without a leader) must not hold the batch forever.</summary>
+    private static readonly TimeSpan ConfirmTimeout = TimeSpan.FromSeconds(30);
+
     private IChannel? _channel;
 
     /// <summary>Rows published since start (for benchmarks and diagnostics).</summary>
@@ -112,7 +115,7 @@ public sealed class OutboxRelay(
 
         // Every publish must be confirmed before any row is marked sent; a nack or a lost channel
         // throws, the transaction rolls back, and the rows go out again (consumers deduplicate).
-        await Task.WhenAll(confirms);
+        await Task.WhenAll(confirms).WaitAsync(ConfirmTimeout, cancellationToken);
         await uow.Connection.ExecuteAsync(new CommandDefinition(
             $"update {database.Schema}.outbox set sent_at = now() where id = any(@ids)",
             new { ids = rows.Select(r => r.Id).ToArray() },

@@ -1,0 +1,250 @@
+namespace Platform.Hosting.OpenApi;
+
+/// <summary>Who may call an operation, as the function checks it.</summary>
+public enum Access
+{
+    /// <summary>No token is read (health, this document).</summary>
+    Anonymous,
+
+    /// <summary>Anyone; a token, when sent, must be valid (401 otherwise) and may widen what is seen.</summary>
+    OptionalUser,
+
+    /// <summary>A signed-in user (401 without a valid token).</summary>
+    User,
+
+    /// <summary>A signed-in admin (401 without a valid token, 403 for other users).</summary>
+    Admin,
+}
+
+/// <summary>
+/// A service's API as its OpenAPI document tells it: one <see cref="Operation"/> per HTTP function
+/// (keyed by function name; routes and methods come from the functions themselves) and the rules of
+/// its body and response models. Each app keeps one next to its OpenApiFunction. Health and the
+/// document itself are described here, since every app has them.
+/// </summary>
+public sealed class ApiDescription
+{
+    public const string HealthFunction = "Health";
+    public const string DocumentFunction = "OpenApiDocument";
+
+    private readonly Dictionary<string, Operation> _operations = new(StringComparer.Ordinal);
+    private readonly Dictionary<Type, ModelRules> _models = [];
+
+    public ApiDescription(string title, string description)
+    {
+        Title = title;
+        Description = description;
+        Operation(HealthFunction, op => op
+            .Tag("platform")
+            .Summary("Health of the service")
+            .Describe("200 when the database and the broker answer, else 503 (with Retry-After); reports the outbox backlog.")
+            .Anonymous()
+            .ReturnsHealth());
+        Operation(DocumentFunction, op => op
+            .Tag("platform")
+            .Summary("This OpenAPI document")
+            .Anonymous()
+            .ReturnsDocument());
+    }
+
+    public string Title { get; }
+
+    public string Description { get; }
+
+    public string Version { get; init; } = "1.0.0";
+
+    public IReadOnlyDictionary<string, Operation> Operations => _operations;
+
+    public IReadOnlyDictionary<Type, ModelRules> Models => _models;
+
+    /// <summary>Describes the function named <paramref name="functionName"/>.</summary>
+    public ApiDescription Operation(string functionName, Action<Operation> describe)
+    {
+        var operation = new Operation(functionName);
+        describe(operation);
+        _operations[functionName] = operation;
+        return this;
+    }
+
+    /// <summary>Rules of a body or response model's fields beyond their CLR types (required, lengths, enums...).</summary>
+    public ApiDescription Model<T>(Action<ModelRules> rules)
+    {
+        var model = new ModelRules(typeof(T));
+        rules(model);
+        _models[typeof(T)] = model;
+        return this;
+    }
+}
+
+/// <summary>A query parameter: name, what it does, its JSON schema (as text is parsed).</summary>
+public sealed record QueryParameter(string Name, string Description, System.Text.Json.Nodes.JsonObject Schema);
+
+/// <summary>How one function is documented; a fluent builder used by the description tables.</summary>
+public sealed class Operation
+{
+    private readonly List<QueryParameter> _query = [];
+    private readonly SortedDictionary<int, string?> _errors = [];
+
+    internal Operation(string functionName) => FunctionName = functionName;
+
+    internal enum SpecialResponse
+    {
+        None,
+        Health,
+        Document,
+    }
+
+    public string FunctionName { get; }
+
+    public string SummaryText { get; private set; } = string.Empty;
+
+    public string? Details { get; private set; }
+
+    public string TagName { get; private set; } = "default";
+
+    public Access Access { get; private set; } = Access.User;
+
+    public Type? BodyType { get; private set; }
+
+    public bool BodyOptional { get; private set; }
+
+    public IReadOnlyList<QueryParameter> QueryParameters => _query;
+
+    public bool IsPaged { get; private set; }
+
+    public int SuccessStatus { get; private set; } = 200;
+
+    public Type? ResponseType { get; private set; }
+
+    public string? SuccessDescription { get; private set; }
+
+    public bool SetsLocation { get; private set; }
+
+    public bool IsIdempotent { get; private set; }
+
+    /// <summary>Error statuses this operation answers besides those its shape implies; a null text uses the standard one.</summary>
+    public IReadOnlyDictionary<int, string?> ExplicitErrors => _errors;
+
+    internal SpecialResponse Special { get; private set; }
+
+    public Operation Summary(string text)
+    {
+        SummaryText = text;
+        return this;
+    }
+
+    public Operation Describe(string text)
+    {
+        Details = text;
+        return this;
+    }
+
+    public Operation Tag(string tag)
+    {
+        TagName = tag;
+        return this;
+    }
+
+    public Operation Anonymous() => WithAccess(Access.Anonymous);
+
+    public Operation OptionalUser() => WithAccess(Access.OptionalUser);
+
+    public Operation User() => WithAccess(Access.User);
+
+    public Operation Admin() => WithAccess(Access.Admin);
+
+    /// <summary>A JSON body of this model (400, 413 and 415 follow); optional bodies may be left out.</summary>
+    public Operation Body<T>(bool optional = false)
+    {
+        BodyType = typeof(T);
+        BodyOptional = optional;
+        return this;
+    }
+
+    public Operation Query(string name, string description, System.Text.Json.Nodes.JsonObject schema)
+    {
+        _query.Add(new QueryParameter(name, description, schema));
+        return this;
+    }
+
+    public Operation QueryEnum<TEnum>(string name, string description)
+        where TEnum : struct, Enum => Query(name, description, OpenApiSchemas.EnumOf<TEnum>());
+
+    public Operation QueryUuid(string name, string description) => Query(name, description, OpenApiSchemas.Uuid());
+
+    public Operation QueryText(string name, string description, int maxLength) =>
+        Query(name, description, new System.Text.Json.Nodes.JsonObject { ["type"] = "string", ["minLength"] = 1, ["maxLength"] = maxLength });
+
+    public Operation QueryFlag(string name, string description) =>
+        Query(name, description, new System.Text.Json.Nodes.JsonObject { ["type"] = "boolean" });
+
+    /// <summary>A keyset-paginated list: <c>?limit=</c> and <c>?cursor=</c>, answered with <c>{ items, next_cursor }</c>.</summary>
+    public Operation Paged()
+    {
+        IsPaged = true;
+        return this;
+    }
+
+    /// <summary>The success response: its status and JSON model (a page of them when <see cref="Paged"/>).</summary>
+    public Operation Returns<T>(int status = 200, string? description = null, bool location = false)
+    {
+        SuccessStatus = status;
+        ResponseType = typeof(T);
+        SuccessDescription = description;
+        SetsLocation = location;
+        return this;
+    }
+
+    /// <summary>A success response without a body (e.g. 204).</summary>
+    public Operation ReturnsNothing(int status = 204, string? description = null)
+    {
+        SuccessStatus = status;
+        ResponseType = null;
+        SuccessDescription = description;
+        return this;
+    }
+
+    /// <summary>Honours <c>Idempotency-Key</c>: a retry replays the first response; another body with the key is 422.</summary>
+    public Operation Idempotent()
+    {
+        IsIdempotent = true;
+        return this;
+    }
+
+    /// <summary>An error this operation answers, with what it means here (null: the standard text).</summary>
+    public Operation Error(int status, string? description = null)
+    {
+        _errors[status] = description;
+        return this;
+    }
+
+    public Operation Errors(params int[] statuses)
+    {
+        foreach (var status in statuses)
+        {
+            _errors.TryAdd(status, null);
+        }
+
+        return this;
+    }
+
+    internal Operation ReturnsHealth()
+    {
+        Special = SpecialResponse.Health;
+        SuccessStatus = 200;
+        return this;
+    }
+
+    internal Operation ReturnsDocument()
+    {
+        Special = SpecialResponse.Document;
+        SuccessStatus = 200;
+        return this;
+    }
+
+    private Operation WithAccess(Access access)
+    {
+        Access = access;
+        return this;
+    }
+}

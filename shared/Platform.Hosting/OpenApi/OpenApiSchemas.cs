@@ -1,0 +1,116 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Schema;
+using Platform.Hosting.Http;
+
+namespace Platform.Hosting.OpenApi;
+
+/// <summary>
+/// JSON schemas (2020-12, as OpenAPI 3.1 uses them) of the API's models, exported by System.Text.Json
+/// with the API's own serializer settings, so snake_case names and number handling match the wire.
+/// </summary>
+public static class OpenApiSchemas
+{
+    // The API's options, honouring nullable annotations so that `string?` is ["string","null"] and `string` is "string".
+    private static readonly JsonSerializerOptions SchemaOptions = new(PlatformJson.Options) { RespectNullableAnnotations = true };
+
+    /// <summary>
+    /// The schema of a model. Responses always carry every field (<paramref name="allRequired"/>);
+    /// request bodies require what the rules say.
+    /// </summary>
+    public static JsonObject For(Type type, ModelRules? rules, bool allRequired)
+    {
+        var node = SchemaOptions.GetJsonSchemaAsNode(type, new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = false });
+        if (node is not JsonObject schema)
+        {
+            throw new InvalidOperationException($"{type.Name} has no object schema.");
+        }
+
+        schema.Remove("$schema");
+        schema.Remove("required");
+        rules?.Apply(schema);
+        var properties = schema["properties"] as JsonObject ?? [];
+        var required = allRequired ? properties.Select(p => p.Key).ToList() : (rules?.RequiredFields.ToList() ?? []);
+        if (required.Count > 0)
+        {
+            schema["required"] = new JsonArray(required.Select(r => (JsonNode?)JsonValue.Create(r)).ToArray());
+        }
+
+        return schema;
+    }
+
+    public static JsonObject Uuid() => new() { ["type"] = "string", ["format"] = "uuid" };
+
+    public static JsonObject EnumOf<TEnum>()
+        where TEnum : struct, Enum =>
+        new() { ["type"] = "string", ["enum"] = new JsonArray(EnumText.Names<TEnum>().Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()) };
+
+    public static JsonObject Ref(string component) => new() { ["$ref"] = "#/components/schemas/" + component };
+
+    /// <summary>A page of a list: <c>{ "items": [...], "next_cursor": "…" | null }</c>.</summary>
+    public static JsonObject Page(string itemComponent) => new()
+    {
+        ["type"] = "object",
+        ["required"] = new JsonArray("items", "next_cursor"),
+        ["properties"] = new JsonObject
+        {
+            ["items"] = new JsonObject { ["type"] = "array", ["items"] = Ref(itemComponent) },
+            ["next_cursor"] = new JsonObject
+            {
+                ["type"] = new JsonArray("string", "null"),
+                ["description"] = "Pass as ?cursor= for the next page; null on the last page.",
+            },
+        },
+    };
+
+    /// <summary>An RFC 9457 problem as every error of the API is written.</summary>
+    public static JsonObject Problem() => new()
+    {
+        ["type"] = "object",
+        ["description"] = "RFC 9457 problem details (application/problem+json).",
+        ["required"] = new JsonArray("type", "title", "status", "trace_id"),
+        ["properties"] = new JsonObject
+        {
+            ["type"] = new JsonObject { ["type"] = "string", ["format"] = "uri" },
+            ["title"] = new JsonObject { ["type"] = "string" },
+            ["status"] = new JsonObject { ["type"] = "integer" },
+            ["detail"] = new JsonObject { ["type"] = new JsonArray("string", "null") },
+            ["errors"] = new JsonObject
+            {
+                ["type"] = "object",
+                ["description"] = "Validation errors only: the messages of each invalid field.",
+                ["additionalProperties"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } },
+            },
+            ["trace_id"] = new JsonObject { ["type"] = "string", ["description"] = "Quote it when reporting a problem." },
+        },
+    };
+
+    /// <summary>The body of GET /api/health (both 200 and 503).</summary>
+    public static JsonObject Health() => new()
+    {
+        ["type"] = "object",
+        ["required"] = new JsonArray("service", "status", "checked_at", "checks"),
+        ["properties"] = new JsonObject
+        {
+            ["service"] = new JsonObject { ["type"] = "string" },
+            ["status"] = new JsonObject { ["type"] = "string", ["enum"] = new JsonArray("healthy", "unhealthy") },
+            ["checked_at"] = new JsonObject { ["type"] = "string", ["format"] = "date-time" },
+            ["checks"] = new JsonObject
+            {
+                ["type"] = "object",
+                ["description"] = "One entry per dependency: database, broker, outbox.",
+                ["additionalProperties"] = new JsonObject
+                {
+                    ["type"] = "object",
+                    ["required"] = new JsonArray("healthy", "status"),
+                    ["properties"] = new JsonObject
+                    {
+                        ["healthy"] = new JsonObject { ["type"] = "boolean" },
+                        ["status"] = new JsonObject { ["type"] = "string" },
+                        ["details"] = new JsonObject { ["type"] = new JsonArray("object", "null") },
+                    },
+                },
+            },
+        },
+    };
+}
