@@ -104,19 +104,29 @@ public sealed class UnitOfWork(NpgsqlConnection connection, NpgsqlTransaction tr
 
     public async ValueTask DisposeAsync()
     {
-        if (!_completed && Transaction.Connection is not null)
+        try
         {
-            try
+            if (!_completed && Connection.FullState == System.Data.ConnectionState.Open)
             {
                 await Transaction.RollbackAsync();
             }
-            catch (NpgsqlException)
-            {
-                // The connection is broken; the server rolls back on its own.
-            }
         }
+        catch (Exception ex) when (ex is NpgsqlException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The connection broke (e.g. the server restarted): the server has rolled back already.
+        }
+        finally
+        {
+            try
+            {
+                await Transaction.DisposeAsync();
+            }
+            catch (Exception ex) when (ex is NpgsqlException or ObjectDisposedException or InvalidOperationException)
+            {
+                // Same: nothing left to undo.
+            }
 
-        await Transaction.DisposeAsync();
-        await Connection.DisposeAsync();
+            await Connection.DisposeAsync();
+        }
     }
 }

@@ -27,6 +27,8 @@ public sealed class OutboxRelay(
     /// <summary>A broker that never confirms (e.g. a quorum queue left without a leader) must not hold the batch forever.</summary>
     private static readonly TimeSpan ConfirmTimeout = TimeSpan.FromSeconds(30);
 
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
+
     private IChannel? _channel;
 
     /// <summary>Rows published since start (for benchmarks and diagnostics).</summary>
@@ -59,7 +61,8 @@ public sealed class OutboxRelay(
             catch (Exception ex)
             {
                 failures++;
-                var delay = connector.Backoff(failures);
+                // Short: events committed during an outage should leave soon after it ends.
+                var delay = TimeSpan.FromMilliseconds(Math.Min(connector.Backoff(failures).TotalMilliseconds, MaxRetryDelay.TotalMilliseconds));
                 logger.LogWarning(ex, "Outbox relay of {Schema} failed ({Failures} in a row); retrying in {Delay} ms", database.Schema, failures, (int)delay.TotalMilliseconds);
                 await RabbitMqConnector.DisposeQuietlyAsync(_channel);
                 _channel = null;
