@@ -76,8 +76,8 @@ public sealed class ApiDescription
     }
 }
 
-/// <summary>A query parameter: name, what it does, its JSON schema (as text is parsed).</summary>
-public sealed record QueryParameter(string Name, string Description, System.Text.Json.Nodes.JsonObject Schema);
+/// <summary>A query parameter: name, what it does, its JSON schema (as text is parsed), whether it must be given.</summary>
+public sealed record QueryParameter(string Name, string Description, System.Text.Json.Nodes.JsonObject Schema, bool Required = false);
 
 /// <summary>How one function is documented; a fluent builder used by the description tables.</summary>
 public sealed class Operation
@@ -115,6 +115,9 @@ public sealed class Operation
     public int SuccessStatus { get; private set; } = 200;
 
     public Type? ResponseType { get; private set; }
+
+    /// <summary>Another model the success response may be instead (e.g. a fuller view for the owner).</summary>
+    public Type? AlternativeResponseType { get; private set; }
 
     public string? SuccessDescription { get; private set; }
 
@@ -161,16 +164,16 @@ public sealed class Operation
         return this;
     }
 
-    public Operation Query(string name, string description, System.Text.Json.Nodes.JsonObject schema)
+    public Operation Query(string name, string description, System.Text.Json.Nodes.JsonObject schema, bool required = false)
     {
-        _query.Add(new QueryParameter(name, description, schema));
+        _query.Add(new QueryParameter(name, description, schema, required));
         return this;
     }
 
     public Operation QueryEnum<TEnum>(string name, string description)
         where TEnum : struct, Enum => Query(name, description, OpenApiSchemas.EnumOf<TEnum>());
 
-    public Operation QueryUuid(string name, string description) => Query(name, description, OpenApiSchemas.Uuid());
+    public Operation QueryUuid(string name, string description, bool required = false) => Query(name, description, OpenApiSchemas.Uuid(), required);
 
     public Operation QueryText(string name, string description, int maxLength) =>
         Query(name, description, new System.Text.Json.Nodes.JsonObject { ["type"] = "string", ["minLength"] = 1, ["maxLength"] = maxLength });
@@ -192,6 +195,13 @@ public sealed class Operation
         ResponseType = typeof(T);
         SuccessDescription = description;
         SetsLocation = location;
+        return this;
+    }
+
+    /// <summary>The success response may be this model instead of the one of <see cref="Returns{T}"/>.</summary>
+    public Operation OrReturns<T>()
+    {
+        AlternativeResponseType = typeof(T);
         return this;
     }
 

@@ -47,9 +47,12 @@ public sealed class ModelRules(Type model)
 
     /// <summary>One of the enum's snake_case words.</summary>
     public ModelRules Enum<TEnum>(string field)
-        where TEnum : struct, Enum => Rule(field, s =>
+        where TEnum : struct, Enum => OneOf(field, [.. EnumText.Names<TEnum>()]);
+
+    /// <summary>One of these words (e.g. a subset of an enum that the API accepts).</summary>
+    public ModelRules OneOf(string field, params string[] words) => Rule(field, s =>
     {
-        var values = new JsonArray(EnumText.Names<TEnum>().Select(n => (JsonNode?)JsonValue.Create(n)).ToArray());
+        var values = new JsonArray(words.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray());
         if (IsNullable(s))
         {
             values.Add(null);
@@ -84,9 +87,24 @@ public sealed class ModelRules(Type model)
             rules.ForEach(rule => rule(property));
         }
 
-        foreach (var field in _required.Where(f => properties[f] is null))
+        foreach (var field in _required)
         {
-            throw new InvalidOperationException($"{Model.Name} has no JSON field '{field}' to require.");
+            if (properties[field] is not JsonObject property)
+            {
+                throw new InvalidOperationException($"{Model.Name} has no JSON field '{field}' to require.");
+            }
+
+            // Required means a value: null is refused like absence ("is required").
+            if (property["type"] is JsonArray types)
+            {
+                var kept = types.Select(t => t!.GetValue<string>()).Where(t => t != "null").ToList();
+                property["type"] = kept.Count == 1 ? kept[0] : new JsonArray(kept.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray());
+            }
+
+            if (property["enum"] is JsonArray values)
+            {
+                property["enum"] = new JsonArray(values.Where(v => v is not null).Select(v => v!.DeepClone()).ToArray());
+            }
         }
     }
 

@@ -107,7 +107,7 @@ public static partial class OpenApiGenerator
     public static string PathTemplate(string route) => RouteParameter().Replace(route, m => "{" + m.Groups[1].Value + "}");
 
     /// <summary>The error statuses an operation answers: those its shape implies plus the ones it names.</summary>
-    public static IReadOnlySortedSet ImpliedErrors(Operation operation, bool hasPathParameters)
+    public static IReadOnlySet<int> ImpliedErrors(Operation operation, bool hasPathParameters)
     {
         var errors = new SortedSet<int>(operation.ExplicitErrors.Keys);
         if (operation.Special == Operation.SpecialResponse.None)
@@ -145,7 +145,7 @@ public static partial class OpenApiGenerator
             errors.UnionWith([400, 422]);
         }
 
-        return new IReadOnlySortedSet(errors);
+        return errors;
     }
 
     private static JsonObject Describe(string operationId, HttpFunction function, Operation operation, ApiDescription api, JsonObject schemas)
@@ -219,7 +219,7 @@ public static partial class OpenApiGenerator
 
         foreach (var query in operation.QueryParameters)
         {
-            parameters.Add(new JsonObject { ["name"] = query.Name, ["in"] = "query", ["required"] = false, ["description"] = query.Description, ["schema"] = query.Schema.DeepClone() });
+            parameters.Add(new JsonObject { ["name"] = query.Name, ["in"] = "query", ["required"] = query.Required, ["description"] = query.Description, ["schema"] = query.Schema.DeepClone() });
         }
 
         if (operation.IsPaged)
@@ -283,7 +283,13 @@ public static partial class OpenApiGenerator
                 component = page;
             }
 
-            response["content"] = Content(JsonType, OpenApiSchemas.Ref(component));
+            var schema = OpenApiSchemas.Ref(component);
+            if (operation.AlternativeResponseType is { } alternative)
+            {
+                schema = new JsonObject { ["anyOf"] = new JsonArray(schema, OpenApiSchemas.Ref(Component(alternative, api, schemas, response: true))) };
+            }
+
+            response["content"] = Content(JsonType, schema);
         }
 
         if (operation.SetsLocation)
@@ -373,14 +379,3 @@ public static partial class OpenApiGenerator
     private static partial Regex RouteParameter();
 }
 
-/// <summary>A read-only ordered set of status codes.</summary>
-public sealed class IReadOnlySortedSet(SortedSet<int> set) : IReadOnlyCollection<int>
-{
-    public int Count => set.Count;
-
-    public bool Contains(int value) => set.Contains(value);
-
-    public IEnumerator<int> GetEnumerator() => set.GetEnumerator();
-
-    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-}

@@ -28,6 +28,7 @@ public static class OpenApiSchemas
 
         schema.Remove("$schema");
         schema.Remove("required");
+        schema["type"] = "object"; // a body or response is never null itself (the exporter says ["object","null"] for classes)
         rules?.Apply(schema);
         var properties = schema["properties"] as JsonObject ?? [];
         var required = allRequired ? properties.Select(p => p.Key).ToList() : (rules?.RequiredFields.ToList() ?? []);

@@ -18,6 +18,7 @@ public sealed class FunctionsMetadataTests() : FunctionsMetadataContract(
             ("Contribute", "campaigns/{id}/contributions", "POST"),
             ("ListContributions", "campaigns/{id}/contributions", "GET"),
             ("Health", "health", "GET"),
+            ("OpenApiDocument", "openapi.json", "GET"),
         ])
 {
     [Fact]
@@ -26,7 +27,7 @@ public sealed class FunctionsMetadataTests() : FunctionsMetadataContract(
         var names = typeof(CampaignServiceSetup).Assembly.GetManifestResourceNames().Where(n => n.EndsWith(".sql", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
 
         Assert.Equal(
-            ["CampaignService.Migrations.0001_profile_copy.sql", "CampaignService.Migrations.0002_campaigns.sql", "CampaignService.Migrations.0003_contributions.sql"],
+            ["CampaignService.Migrations.0001_profile_copy.sql", "CampaignService.Migrations.0002_campaigns.sql", "CampaignService.Migrations.0003_contributions.sql", "CampaignService.Migrations.0004_public_columns.sql"],
             names);
     }
 }

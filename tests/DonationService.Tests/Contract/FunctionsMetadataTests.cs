@@ -22,5 +22,6 @@ public sealed class FunctionsMetadataTests() : FunctionsMetadataContract(
             ("DeleteDonation", "donations/{id}", "DELETE"),
             ("ReviewDonation", "admin/donations/{id}/review", "POST"),
             ("Health", "health", "GET"),
+            ("OpenApiDocument", "openapi.json", "GET"),
         ])
 {}

@@ -17,5 +17,6 @@ public sealed class FunctionsMetadataTests() : FunctionsMetadataContract(
             ("ListNotifications", "notifications", "GET"),
             ("MarkNotificationRead", "notifications/{id}/read", "POST"),
             ("Health", "health", "GET"),
+            ("OpenApiDocument", "openapi.json", "GET"),
         ])
 {}

@@ -17,5 +17,6 @@ public sealed class FunctionsMetadataTests() : FunctionsMetadataContract(
             ("SubmitRating", "ratings", "POST"),
             ("ListRatings", "ratings", "GET"),
             ("Health", "health", "GET"),
+            ("OpenApiDocument", "openapi.json", "GET"),
         ])
 {}

@@ -1,0 +1,68 @@
+using MessagingService.Messages;
+using MessagingService.Notifications;
+using MessagingService.Reports;
+using Platform.Hosting.OpenApi;
+
+namespace MessagingService.OpenApi;
+
+/// <summary>What messaging-service's OpenAPI document says about each function (API.md, DESIGN-NOTES.md).</summary>
+public static class MessagingApi
+{
+    private const string Blocked = "The account is blocked.";
+
+    public static readonly ApiDescription Description = new ApiDescription(
+            MessagingServiceSetup.Name,
+            "Messages between users, abuse reports and their moderation, and notifications from the platform's events.")
+        .Model<SendMessageBody>(m => m
+            .Required("receiver_id", "content")
+            .Uuid("receiver_id").Text("content", 1, MessageRules.MaxContent).Uuid("donation_id").Uuid("campaign_id")
+            .Describe("campaign_id", "A message is about a donation or a campaign, not both."))
+        .Model<CreateReportBody>(m => m
+            .Required("target_type", "target_id", "reason")
+            .Enum<ReportTargetType>("target_type").Uuid("target_id").Text("reason", 1, 200).Text("description", 0, 2000))
+        .Model<ResolveReportBody>(m => m
+            .Required("status").Enum<ResolveStatus>("status").Enum<ReportAction>("action")
+            .Describe("action", "Absent means none; block_user, remove_donation and remove_campaign are carried out by the owning service."))
+        .Model<ReportView>(m => m.Enum<ReportTargetType>("target_type").Enum<ReportStatus>("status").Enum<ReportAction>("action"))
+        .Operation("SendMessage", op => op.Tag("messages").User()
+            .Summary("Send a message to another user")
+            .Body<SendMessageBody>().Idempotent()
+            .Returns<MessageView>(201, location: true)
+            .Error(403, Blocked))
+        .Operation("ListMessages", op => op.Tag("messages").User()
+            .Summary("The conversation with one user, oldest first")
+            .QueryUuid("with", "The other user of the conversation.", required: true)
+            .QueryUuid("donation_id", "Only messages about this donation.")
+            .QueryUuid("campaign_id", "Only messages about this campaign.")
+            .Paged().Returns<MessageView>())
+        .Operation("ListConversations", op => op.Tag("messages").User()
+            .Summary("One row per conversation partner, most recent first")
+            .Paged().Returns<ConversationView>())
+        .Operation("MarkMessageRead", op => op.Tag("messages").User()
+            .Summary("Mark a received message read (again: 200, unchanged)")
+            .Returns<MessageView>()
+            .Error(403, "Only the receiver marks a message read."))
+        .Operation("CreateReport", op => op.Tag("reports").User()
+            .Summary("Report a user, donation, campaign or message")
+            .Body<CreateReportBody>().Idempotent()
+            .Returns<ReportView>(201)
+            .Error(403, Blocked)
+            .Error(404, "No such message (only a party of a message can report it).")
+            .Error(409, "The caller already has an open report about this target."))
+        .Operation("ListReports", op => op.Tag("reports").User()
+            .Summary("List reports, newest first: one's own; admins all")
+            .QueryEnum<ReportStatus>("status", "Only reports in this state.")
+            .Paged().Returns<ReportView>())
+        .Operation("ResolveReport", op => op.Tag("admin").Admin()
+            .Summary("Review or resolve a report, with an action")
+            .Body<ResolveReportBody>()
+            .Returns<ReportView>()
+            .Error(409, "The report's status does not allow this; detail has the status."))
+        .Operation("ListNotifications", op => op.Tag("notifications").User()
+            .Summary("Own notifications, newest first")
+            .QueryFlag("unread", "true: only unread; false: only read.")
+            .Paged().Returns<NotificationView>())
+        .Operation("MarkNotificationRead", op => op.Tag("notifications").User()
+            .Summary("Mark own notification read (again: 200, unchanged)")
+            .Returns<NotificationView>());
+}

@@ -1,0 +1,72 @@
+using Platform.Hosting.OpenApi;
+using RequestService.Ratings;
+using RequestService.Requests;
+
+namespace RequestService.OpenApi;
+
+/// <summary>What request-service's OpenAPI document says about each function (API.md, DESIGN-NOTES.md).</summary>
+public static class RequestApi
+{
+    private const string ActionConflict = "The request's status does not allow this; detail has the status.";
+
+    public static readonly ApiDescription Description = new ApiDescription(
+            RequestServiceSetup.Name,
+            "Recipients' requests for donations, the donor's decision (the claim saga with donation-service), and ratings of donors.")
+        .Model<CreateRequestBody>(m => m.Required("donation_id").Uuid("donation_id").Text("message", 0, 1000))
+        .Model<RejectBody>(m => m.Text("reason", 1, 500))
+        .Model<RequestView>(m => m.Enum<RequestStatus>("status"))
+        .Model<RatingBody>(m => m.Required("request_id", "rating").Uuid("request_id").Range("rating", 1, 5).Text("comment", 0, 1000))
+        .Operation("CreateRequest", op => op.Tag("requests").User()
+            .Summary("Request a donation (status pending)")
+            .Describe("The donation must be available (donation-service is asked with the caller's token); one request per recipient and donation, ever.")
+            .Body<CreateRequestBody>().Idempotent()
+            .Returns<RequestView>(201, location: true)
+            .Error(403, "Not a recipient, blocked, or the caller's own donation.")
+            .Error(404, "No such donation (or one the caller may not see).")
+            .Error(409, "The donation is not available, or the caller already requested it.")
+            .Error(503, "donation-service, the database or the broker did not answer; nothing was created. Retry after Retry-After seconds."))
+        .Operation("ListRequests", op => op.Tag("requests").User()
+            .Summary("List requests, newest first")
+            .Describe("Own requests as recipient or donor; admins see all.")
+            .QueryUuid("donation_id", "Only requests for this donation.")
+            .QueryEnum<RequestStatus>("status", "Only requests in this state.")
+            .QueryEnum<RequestListRole>("role", "mine: as recipient; received: as donor.")
+            .Paged().Returns<RequestView>())
+        .Operation("GetRequest", op => op.Tag("requests").User()
+            .Summary("A request (its recipient, the donor or an admin)")
+            .Returns<RequestView>())
+        .Operation("ApproveRequest", op => op.Tag("requests").User()
+            .Summary("Approve a pending request (status approving)")
+            .Describe("Starts the claim saga: it ends approved (other pending requests rejected) or rejected with a reason.")
+            .Returns<RequestView>(202)
+            .Error(403, "Not the donation's donor, or blocked.")
+            .Error(409, ActionConflict))
+        .Operation("RejectRequest", op => op.Tag("requests").User()
+            .Summary("Reject a pending or approved request")
+            .Body<RejectBody>(optional: true)
+            .Returns<RequestView>()
+            .Error(403, "Not the donation's donor, or blocked.")
+            .Error(409, ActionConflict))
+        .Operation("CancelRequest", op => op.Tag("requests").User()
+            .Summary("Cancel own request (releases the item if it was approved)")
+            .Body<RejectBody>(optional: true)
+            .Returns<RequestView>()
+            .Error(403, "Not the request's recipient, or blocked.")
+            .Error(409, ActionConflict))
+        .Operation("CompleteRequest", op => op.Tag("requests").User()
+            .Summary("Mark an approved request handed over (completed)")
+            .Returns<RequestView>()
+            .Error(403, "Not the donation's donor, or blocked.")
+            .Error(409, ActionConflict))
+        .Operation("SubmitRating", op => op.Tag("ratings").User()
+            .Summary("Rate the donor of an approved or completed request, once")
+            .Body<RatingBody>().Idempotent()
+            .Returns<RatingView>(201, location: true)
+            .Error(403, "Not the request's recipient, or blocked.")
+            .Error(404, "No such request.")
+            .Error(409, "The request is not approved or completed, or is already rated."))
+        .Operation("ListRatings", op => op.Tag("ratings").OptionalUser()
+            .Summary("List ratings, newest first")
+            .QueryUuid("donor_id", "Only this donor's ratings.")
+            .Paged().Returns<RatingView>());
+}

@@ -1,0 +1,124 @@
+// Key Vault (RBAC authorisation) with the secrets the apps reference from their app settings as
+// @Microsoft.KeyVault(SecretUri=...). Secret URIs are versionless: a new version is picked up
+// without redeploying (App Service refreshes references within 24 hours, or on restart).
+
+param location string
+param tags object
+
+@minLength(3)
+@maxLength(24)
+param name string
+
+param supabaseUrl string
+
+@secure()
+@description('Empty: no secret is stored (Key Vault refuses empty values) and the app setting stays empty.')
+param supabaseJwtSecret string
+
+@description('Whether supabaseJwtSecret is set (passed separately so that no output depends on the secret).')
+param storeSupabaseJwtSecret bool
+
+@secure()
+param donationDbConnection string
+
+@secure()
+param requestDbConnection string
+
+@secure()
+param campaignDbConnection string
+
+@secure()
+param messagingDbConnection string
+
+@secure()
+param rabbitMqConnection string
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: name
+  location: location
+  tags: tags
+  properties: {
+    tenantId: tenant().tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 7
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource donationDb 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'donation-db-connection'
+  properties: {
+    value: donationDbConnection
+  }
+}
+
+resource requestDb 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'request-db-connection'
+  properties: {
+    value: requestDbConnection
+  }
+}
+
+resource campaignDb 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'campaign-db-connection'
+  properties: {
+    value: campaignDbConnection
+  }
+}
+
+resource messagingDb 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'messaging-db-connection'
+  properties: {
+    value: messagingDbConnection
+  }
+}
+
+resource rabbitMq 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'rabbitmq-connection'
+  properties: {
+    value: rabbitMqConnection
+  }
+}
+
+resource supabaseUrlSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'supabase-url'
+  properties: {
+    value: supabaseUrl
+  }
+}
+
+// Without a legacy secret the app setting stays empty: the apps accept only JWKS-signed tokens.
+resource supabaseJwt 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (storeSupabaseJwtSecret) {
+  parent: vault
+  name: 'supabase-jwt-secret'
+  properties: {
+    value: supabaseJwtSecret
+  }
+}
+
+func keyVaultReference(secretUri string) string => '@Microsoft.KeyVault(SecretUri=${secretUri})'
+
+output name string = vault.name
+output endpoint string = vault.properties.vaultUri
+
+@description('App setting values: Key Vault references to each secret.')
+output references object = {
+  donationDbConnection: keyVaultReference(donationDb.properties.secretUri)
+  requestDbConnection: keyVaultReference(requestDb.properties.secretUri)
+  campaignDbConnection: keyVaultReference(campaignDb.properties.secretUri)
+  messagingDbConnection: keyVaultReference(messagingDb.properties.secretUri)
+  rabbitMqConnection: keyVaultReference(rabbitMq.properties.secretUri)
+  supabaseUrl: keyVaultReference(supabaseUrlSecret.properties.secretUri)
+  supabaseJwtSecret: storeSupabaseJwtSecret ? keyVaultReference(supabaseJwt!.properties.secretUri) : ''
+}

@@ -1,0 +1,148 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Platform.Hosting.Hosting;
+using Platform.Hosting.Http;
+using Platform.Hosting.OpenApi;
+using Platform.Hosting.Tests.Support;
+
+namespace Platform.Hosting.Tests.OpenApi;
+
+public sealed class OpenApiGeneratorTests
+{
+    private static readonly ApiDescription Api = new ApiDescription("gadget-service", "Gadgets.")
+        .Model<GadgetBody>(m => m.Required("name", "kind").Text("name", 1, 50).Enum<GadgetKind>("kind").Url("image_url"))
+        .Model<GadgetView>(m => m.Enum<GadgetKind>("kind"))
+        .Operation("ListGadgets", op => op.Tag("gadgets").OptionalUser().Summary("List gadgets")
+            .QueryEnum<GadgetKind>("kind", "Only this kind.").Paged().Returns<GadgetView>())
+        .Operation("CreateGadget", op => op.Tag("gadgets").User().Summary("Create a gadget")
+            .Body<GadgetBody>().Idempotent().Returns<GadgetView>(201, location: true).Error(403, "Only makers."))
+        .Operation("DeleteGadget", op => op.Tag("admin").Admin().Summary("Delete a gadget").ReturnsNothing().Error(409))
+        .Operation("GadgetHealth", op => op.Anonymous().Summary("not a function of the app"));
+
+    private static OpenApiResult Generate(params Type[] types) =>
+        OpenApiGenerator.Generate(HttpFunctionCatalog.Discover(new FakeAssembly(types)), Api);
+
+    private static JsonNode Operation(JsonNode document, string path, string method) => document["paths"]![path]![method]!;
+
+    private static List<string> Statuses(JsonNode operation) => operation["responses"]!.AsObject().Select(r => r.Key).ToList();
+
+    [Fact]
+    public void Paths_and_methods_come_from_the_functions_with_route_constraints_dropped()
+    {
+        var result = Generate(typeof(GadgetFunctions));
+
+        Assert.Equal(
+            ["DELETE /gadgets/{id}", "GET /gadgets", "POST /gadgets"],
+            OpenApiLint.Operations(result.Document));
+        Assert.Equal("/api", result.Document["servers"]![0]!["url"]!.GetValue<string>());
+        Assert.Equal("3.1.0", result.Document["openapi"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void A_function_without_description_is_left_out_and_reported_as_is_a_description_without_function()
+    {
+        var result = Generate(typeof(GadgetFunctions), typeof(UndocumentedFunctions));
+
+        Assert.Equal(["Undocumented"], result.Undescribed);
+        Assert.Equal(["GadgetHealth", ApiDescription.HealthFunction, ApiDescription.DocumentFunction], result.UnknownDescriptions);
+        Assert.DoesNotContain("/secret", result.Document["paths"]!.AsObject().Select(p => p.Key));
+    }
+
+    [Fact]
+    public void Errors_follow_from_the_operation_shape_plus_the_named_ones()
+    {
+        var document = Generate(typeof(GadgetFunctions)).Document;
+
+        Assert.Equal(["200", "400", "401", "503"], Statuses(Operation(document, "/gadgets", "get")));
+        Assert.Equal(["201", "400", "401", "403", "413", "415", "422", "503"], Statuses(Operation(document, "/gadgets", "post")));
+        Assert.Equal(["204", "400", "401", "403", "404", "409", "503"], Statuses(Operation(document, "/gadgets/{id}", "delete")));
+        Assert.Equal("Only makers.", Operation(document, "/gadgets", "post")["responses"]!["403"]!["description"]!.GetValue<string>());
+        Assert.Equal("#/components/responses/Conflict", Operation(document, "/gadgets/{id}", "delete")["responses"]!["409"]!["$ref"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Body_schema_has_snake_case_fields_with_the_validation_rules()
+    {
+        var schema = Generate(typeof(GadgetFunctions)).Document["components"]!["schemas"]!["GadgetBody"]!;
+
+        Assert.Equal(["name", "kind"], schema["required"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal(50, schema["properties"]!["name"]!["maxLength"]!.GetValue<int>());
+        Assert.Equal(["tiny_widget", "big_widget"], schema["properties"]!["kind"]!["enum"]!.AsArray().Select(n => n?.GetValue<string>()));
+        Assert.Equal("string", schema["properties"]!["kind"]!["type"]!.GetValue<string>()); // required: null is refused
+        Assert.Equal(["string", "null"], schema["properties"]!["image_url"]!["type"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal("uri", schema["properties"]!["image_url"]!["format"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Responses_require_every_field_and_lists_are_pages()
+    {
+        var document = Generate(typeof(GadgetFunctions)).Document;
+        var view = document["components"]!["schemas"]!["GadgetView"]!;
+        var page = document["components"]!["schemas"]!["GadgetViewPage"]!;
+
+        Assert.Equal(["id", "name", "kind", "made_at", "price"], view["required"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal("uuid", view["properties"]!["id"]!["format"]!.GetValue<string>());
+        Assert.Equal("#/components/schemas/GadgetView", page["properties"]!["items"]!["items"]!["$ref"]!.GetValue<string>());
+        var list = Operation(document, "/gadgets", "get");
+        Assert.Equal(["kind", "limit", "cursor"], list["parameters"]!.AsArray().Where(p => p!["in"]?.GetValue<string>() == "query").Select(p => p!["name"]!.GetValue<string>()));
+        Assert.Equal(2, list["security"]!.AsArray().Count); // anonymous or with a token
+    }
+
+    [Fact]
+    public void The_generated_document_passes_the_lint()
+    {
+        Assert.Empty(OpenApiLint.Check(Generate(typeof(GadgetFunctions)).Document));
+    }
+
+    [Fact]
+    public void A_rule_for_a_field_the_model_lacks_fails_the_generation()
+    {
+        var api = new ApiDescription("x", "y")
+            .Model<GadgetBody>(m => m.Text("title", 1, 5))
+            .Operation("CreateGadget", op => op.Summary("Create").Body<GadgetBody>().Returns<GadgetView>(201));
+
+        var error = Assert.Throws<InvalidOperationException>(() => OpenApiGenerator.Generate(HttpFunctionCatalog.Discover(new FakeAssembly(typeof(GadgetFunctions))), api));
+        Assert.Contains("'title'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Serve_answers_200_json_with_a_cache_header()
+    {
+        var response = OpenApiDocuments.Serve(new FakeAssembly(typeof(GadgetFunctions)), Api);
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.StartsWith("application/json", response.ContentType, StringComparison.Ordinal);
+        Assert.Equal("3.1.0", JsonNode.Parse(response.SerializeBody())!["openapi"]!.GetValue<string>());
+        Assert.Contains("max-age", response.Headers["Cache-Control"], StringComparison.Ordinal);
+    }
+
+    public enum GadgetKind
+    {
+        TinyWidget,
+        BigWidget,
+    }
+
+    public sealed record GadgetBody(string? Name, string? Kind, string? ImageUrl);
+
+    public sealed record GadgetView(Guid Id, string Name, string Kind, DateTime MadeAt, decimal? Price);
+
+    public sealed class GadgetFunctions
+    {
+        [Function("ListGadgets")]
+        public IActionResult List([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "gadgets")] HttpRequest req) => new OkResult();
+
+        [Function("CreateGadget")]
+        public IActionResult Create([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "gadgets")] HttpRequest req) => new OkResult();
+
+        [Function("DeleteGadget")]
+        public IActionResult Delete([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "gadgets/{id:guid}")] HttpRequest req, string id) => new OkResult();
+    }
+
+    public sealed class UndocumentedFunctions
+    {
+        [Function("Undocumented")]
+        public IActionResult Secret([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "secret")] HttpRequest req) => new OkResult();
+    }
+}
