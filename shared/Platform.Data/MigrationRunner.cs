@@ -43,25 +43,13 @@ public sealed class MigrationRunner(ServiceDatabase database, Assembly serviceAs
     /// <summary>Applies what is missing; returns how many migrations ran.</summary>
     public async Task<int> ApplyAsync(CancellationToken cancellationToken)
     {
+        await PrepareAsync(cancellationToken);
         var count = 0;
         foreach (var migration in Discover())
         {
             await using var uow = await database.BeginAsync(cancellationToken);
             var connection = uow.Connection;
-            // Lock first: two runners creating the schema at once would collide in pg_namespace.
-            await connection.ExecuteAsync(
-                "select pg_advisory_xact_lock(hashtext(@key))",
-                new { key = "migrations:" + database.Schema },
-                uow.Transaction);
-            await connection.ExecuteAsync($"create schema if not exists {database.Schema}", transaction: uow.Transaction);
-            await connection.ExecuteAsync(
-                $"""
-                create table if not exists {database.Schema}.schema_migrations (
-                    version text primary key,
-                    checksum text not null,
-                    applied_at timestamptz not null default now())
-                """,
-                transaction: uow.Transaction);
+            await LockAsync(uow, cancellationToken);
             var existing = await connection.QuerySingleOrDefaultAsync<string>(
                 $"select checksum from {database.Schema}.schema_migrations where version = @Version",
                 new { migration.Version },
@@ -89,6 +77,32 @@ public sealed class MigrationRunner(ServiceDatabase database, Assembly serviceAs
 
         return count;
     }
+
+    /// <summary>The schema and the migrations table, committed on their own (applied migrations commit nothing).</summary>
+    private async Task PrepareAsync(CancellationToken cancellationToken)
+    {
+        await using var uow = await database.BeginAsync(cancellationToken);
+        // Lock first: two runners creating the schema at once would collide in pg_namespace.
+        await LockAsync(uow, cancellationToken);
+        await uow.Connection.ExecuteAsync(
+            $"""
+            create schema if not exists {database.Schema};
+            create table if not exists {database.Schema}.schema_migrations (
+                version text primary key,
+                checksum text not null,
+                applied_at timestamptz not null default now());
+            alter table {database.Schema}.schema_migrations enable row level security;
+            """,
+            transaction: uow.Transaction);
+        await uow.CommitAsync(cancellationToken);
+    }
+
+    private Task LockAsync(UnitOfWork uow, CancellationToken cancellationToken) =>
+        uow.Connection.ExecuteAsync(new CommandDefinition(
+            "select pg_advisory_xact_lock(hashtext(@key))",
+            new { key = "migrations:" + database.Schema },
+            uow.Transaction,
+            cancellationToken: cancellationToken));
 
     private IEnumerable<Migration> Load(Assembly assembly, string prefix)
     {

@@ -30,7 +30,9 @@ internal sealed class EventBatchHandler(ServiceDatabase database, EventHandlerRe
                 var envelope = CloudEvent.Parse(batch[i].Body);
                 if (!handlers.TryGet(envelope.Type, out var handler))
                 {
-                    results[i] = (batch[i], new PoisonMessageException($"No handler for '{envelope.Type}' in this service."));
+                    // Not poison: during a rolling deployment an older instance may get an event that only the
+                    // newer one handles. It goes through the retries, and is parked only if nobody takes it.
+                    results[i] = (batch[i], new InvalidOperationException($"No handler for '{envelope.Type}' in this instance."));
                     continue;
                 }
 

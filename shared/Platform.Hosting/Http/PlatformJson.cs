@@ -19,6 +19,8 @@ public static class PlatformJson
             ReadCommentHandling = JsonCommentHandling.Disallow,
             AllowTrailingCommas = false,
             MaxDepth = 32,
+            // {"decision":"reject","decision":"approve"} is ambiguous: refuse it rather than take the last.
+            AllowDuplicateProperties = false,
             DefaultIgnoreCondition = JsonIgnoreCondition.Never,
             RespectNullableAnnotations = false,
             // Responses are served as application/json, never embedded in HTML: keep text readable.
