@@ -89,7 +89,7 @@ $(while read -r name port _ _; do printf '  %-18s http://127.0.0.1:%s   (log: %s
   PostgreSQL         127.0.0.1:$PG_PORT  databases main, campaign  user postgres / postgres
   RabbitMQ           amqp://guest:guest@127.0.0.1:$AMQP_PORT/
 Access tokens (HS256, signed with the local SUPABASE_JWT_SECRET):
-  scripts/mint-token.sh new you@example.com          # a donor
+  scripts/mint-token.sh new you@example.com          # a user (recipient until PUT /api/profiles/me sets role donor)
   scripts/mint-token.sh new admin@example.com admin  # an admin
   e.g. curl -H "Authorization: Bearer \$(scripts/mint-token.sh new you@example.com)" http://127.0.0.1:$(service_port DonationService)/api/health
 Press Ctrl-C to stop the services and the stack.
