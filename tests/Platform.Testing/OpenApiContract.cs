@@ -1,0 +1,61 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Platform.Hosting.Http;
+using Platform.Hosting.OpenApi;
+using Xunit;
+
+namespace Platform.Testing;
+
+/// <summary>
+/// The OpenAPI document an app serves at GET /api/openapi.json is true to it: exactly the routes and
+/// methods of the functions.metadata the build generates (a new function without a description
+/// fails here), every operation lists the errors its shape implies, every JSON body has a schema.
+/// A test class per app derives from it and may add checks of its own routes.
+/// </summary>
+public abstract class OpenApiContract(string service, Assembly app, ApiDescription description, Func<HttpRequest, IActionResult> serve)
+{
+    [Fact]
+    public void Document_lists_exactly_the_routes_and_methods_of_functions_metadata()
+    {
+        Assert.Equal(MetadataOperations(), OpenApiLint.Operations(Served()));
+    }
+
+    [Fact]
+    public void Every_function_is_described_and_every_description_names_a_function()
+    {
+        var result = OpenApiDocuments.Generate(app, description);
+
+        Assert.Empty(result.Undescribed);
+        Assert.Empty(result.UnknownDescriptions);
+    }
+
+    [Fact]
+    public void Every_operation_lists_its_errors_and_every_json_body_has_a_schema()
+    {
+        Assert.Empty(OpenApiLint.Check(Served()));
+    }
+
+    /// <summary>The document as the app's function serves it.</summary>
+    protected JsonNode Served()
+    {
+        var response = Assert.IsType<ApiResponse>(serve(new DefaultHttpContext().Request));
+        Assert.Equal(StatusCodes.Status200OK, response.StatusCode);
+        return JsonNode.Parse(response.SerializeBody())!;
+    }
+
+    private List<string> MetadataOperations()
+    {
+        var path = Path.Combine(TestEnvironment.AppOutput(service), "functions.metadata");
+        Assert.True(File.Exists(path), $"{path} is missing: build the solution ({TestEnvironment.BuildConfiguration}) first.");
+        using var metadata = JsonDocument.Parse(File.ReadAllText(path));
+        return metadata.RootElement.EnumerateArray()
+            .Select(f => f.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "httpTrigger"))
+            .SelectMany(t => t.GetProperty("methods").EnumerateArray()
+                .Select(m => $"{m.GetString()!.ToUpperInvariant()} /{OpenApiGenerator.PathTemplate(t.GetProperty("route").GetString()!)}"))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+}
