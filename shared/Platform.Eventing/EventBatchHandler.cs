@@ -28,6 +28,12 @@ internal sealed class EventBatchHandler(ServiceDatabase database, EventHandlerRe
             try
             {
                 var envelope = CloudEvent.Parse(batch[i].Body);
+                if (!EventCatalog.TryGetType(envelope.Type, out _))
+                {
+                    results[i] = (batch[i], new PoisonMessageException($"'{envelope.Type}' is not an event of the catalogue."));
+                    continue;
+                }
+
                 if (!handlers.TryGet(envelope.Type, out var handler))
                 {
                     // Not poison: during a rolling deployment an older instance may get an event that only the

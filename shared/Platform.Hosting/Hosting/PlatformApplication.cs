@@ -32,6 +32,10 @@ public sealed class PlatformApplication
             HostingMode.Migrate => Host.CreateApplicationBuilder(args.Skip(1).ToArray()),
             _ => CreateFunctionsBuilder(args),
         };
+
+        // Outside App Service, secrets may come straight from the vault (all modes, migrations too:
+        // they need the connection strings the vault holds). In Azure, Key Vault references do it.
+        _builder.Configuration.AddPlatformKeyVault();
         Services.AddSingleton(new ServiceIdentity(serviceName, Mode));
     }
 
