@@ -9,6 +9,7 @@ using Npgsql;
 using Platform.Data;
 using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
+using Platform.Testing;
 
 namespace DonationService.Tests.Profiles;
 
@@ -28,21 +29,11 @@ public static class FunctionHarness
 
     public static Caller Admin => new(AdminId, "admin@example.test", IsAdmin: true);
 
-    /// <summary>Points at a closed port: a test that reaches the database fails loudly instead of passing.</summary>
-    public static ServiceDatabase UnreachableDatabase() =>
-        new(NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Timeout=1"), "donation");
+    public static ServiceDatabase UnreachableDatabase() => FunctionTestKit.UnreachableDatabase("donation");
 
     public static ApiResponse Unauthorized => Problems.Unauthorized("The token has expired.");
 
-    /// <summary>An authenticator that answers every question with <paramref name="result"/>.</summary>
-    public static Mock<IAuthenticator> Auth(AuthResult result)
-    {
-        var auth = new Mock<IAuthenticator>(MockBehavior.Strict);
-        auth.Setup(a => a.AuthenticateAsync(It.IsAny<HttpRequest>(), It.IsAny<CancellationToken>())).ReturnsAsync(result);
-        auth.Setup(a => a.RequireUserAsync(It.IsAny<HttpRequest>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(result.IsAnonymous ? new AuthResult(null, Problems.Unauthorized("Sign in first.")) : result);
-        return auth;
-    }
+    public static Mock<IAuthenticator> Auth(AuthResult result) => FunctionTestKit.Authenticator(result);
 
     public static Mock<IAuthenticator> Auth(Caller caller) => Auth(new AuthResult(caller, null));
 

@@ -11,6 +11,7 @@ using Npgsql;
 using Platform.Data;
 using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
+using Platform.Testing;
 
 namespace MessagingService.Tests.Unit;
 
@@ -49,26 +50,11 @@ public static class Harness
         CreatedAt = at ?? Noon,
     };
 
-    /// <summary>Points at a closed port: a test that reaches the database fails instead of passing.</summary>
-    public static ServiceDatabase UnreachableDatabase() =>
-        new(NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Timeout=1"), "messaging");
+    public static ServiceDatabase UnreachableDatabase() => FunctionTestKit.UnreachableDatabase("messaging");
 
-    /// <summary>
-    /// A unit of work that only collects the events published into it. Its <c>Publish</c> touches
-    /// neither the connection nor the transaction, so unopened ones are enough (never commit or dispose it).
-    /// </summary>
-    public static UnitOfWork EventCollector() =>
-        new(new NpgsqlConnection(), (NpgsqlTransaction)RuntimeHelpers.GetUninitializedObject(typeof(NpgsqlTransaction)), UnreachableDatabase());
+    public static UnitOfWork EventCollector() => FunctionTestKit.EventCollector("messaging");
 
-    /// <summary>An authenticator that answers every question with <paramref name="result"/>.</summary>
-    public static Mock<IAuthenticator> Auth(AuthResult result)
-    {
-        var auth = new Mock<IAuthenticator>(MockBehavior.Strict);
-        auth.Setup(a => a.AuthenticateAsync(It.IsAny<HttpRequest>(), It.IsAny<CancellationToken>())).ReturnsAsync(result);
-        auth.Setup(a => a.RequireUserAsync(It.IsAny<HttpRequest>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(result.IsAnonymous ? new AuthResult(null, Problems.Unauthorized("Sign in first.")) : result);
-        return auth;
-    }
+    public static Mock<IAuthenticator> Auth(AuthResult result) => FunctionTestKit.Authenticator(result);
 
     public static Mock<IAuthenticator> Auth(Caller caller) => Auth(new AuthResult(caller, null));
 

@@ -10,6 +10,7 @@ using Npgsql;
 using Platform.Data;
 using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
+using Platform.Testing;
 using RequestService.Requests;
 
 namespace RequestService.Tests.Unit;
@@ -63,27 +64,11 @@ public static class Harness
         UpdatedAt = new DateTime(2025, 6, 1, 12, 0, 0, DateTimeKind.Utc),
     };
 
-    /// <summary>Points at a closed port: a test that reaches the database fails instead of passing.</summary>
-    public static ServiceDatabase UnreachableDatabase() =>
-        new(NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Timeout=1"), "request");
+    public static ServiceDatabase UnreachableDatabase() => FunctionTestKit.UnreachableDatabase("request");
 
-    /// <summary>
-    /// A unit of work that only collects the events published into it. <see cref="UnitOfWork"/> is a
-    /// sealed class over Npgsql objects; its <c>Publish</c> touches neither, so an unopened connection
-    /// and an uninitialised transaction object are enough (never commit or dispose it).
-    /// </summary>
-    public static UnitOfWork EventCollector() =>
-        new(new NpgsqlConnection(), (NpgsqlTransaction)RuntimeHelpers.GetUninitializedObject(typeof(NpgsqlTransaction)), UnreachableDatabase());
+    public static UnitOfWork EventCollector() => FunctionTestKit.EventCollector("request");
 
-    /// <summary>An authenticator that answers every question with <paramref name="result"/>.</summary>
-    public static Mock<IAuthenticator> Auth(AuthResult result)
-    {
-        var auth = new Mock<IAuthenticator>(MockBehavior.Strict);
-        auth.Setup(a => a.AuthenticateAsync(It.IsAny<HttpRequest>(), It.IsAny<CancellationToken>())).ReturnsAsync(result);
-        auth.Setup(a => a.RequireUserAsync(It.IsAny<HttpRequest>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(result.IsAnonymous ? new AuthResult(null, Problems.Unauthorized("Sign in first.")) : result);
-        return auth;
-    }
+    public static Mock<IAuthenticator> Auth(AuthResult result) => FunctionTestKit.Authenticator(result);
 
     public static Mock<IAuthenticator> Auth(Caller caller) => Auth(new AuthResult(caller, null));
 
