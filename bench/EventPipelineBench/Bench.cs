@@ -1,44 +1,103 @@
 using System.Diagnostics;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Platform.Contracts;
 using Platform.Contracts.Events;
 using Platform.Data;
+using Platform.Eventing;
+using Platform.Hosting.Hosting;
 using RabbitMQ.Client;
 
 namespace EventPipelineBench;
 
 internal static class Bench
 {
-    public static async Task ResetAsync(string connectionString, string amqp, string schema)
-    {
-        await using (var connection = new NpgsqlConnection(connectionString))
-        {
-            await connection.ExecuteAsync($"truncate {schema}.outbox, {schema}.inbox");
-        }
+    public const string Schema = "bench_events";
+    public const string Queue = "bench-events";
 
+    /// <summary>
+    /// The service exactly as the services build it: standalone hosting, the platform defaults, its
+    /// database, and <c>AddEventing</c> with one handler, i.e. the same hosted outbox relay and
+    /// consumer registration. Nothing is started here.
+    /// </summary>
+    public static PlatformApplication CreateService(Recorder recorder)
+    {
+        var app = PlatformApplication.Create("event-bench", ["--standalone", "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"]);
+        app.AddPlatformDefaults().AddServiceDatabase("BenchDbConnection", Schema);
+        app.AddEventing(h => h.Handle<DonationCreated, BenchHandler>());
+        app.Services.AddSingleton(recorder);
+        return app;
+    }
+
+    public static async Task TruncateAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.ExecuteAsync($"truncate {Schema}.outbox, {Schema}.inbox");
+    }
+
+    /// <summary>
+    /// Waits until the consumer has declared and bound its queue and consumes from it. The relay
+    /// publishes to the topic exchange; until the queue is bound there, the broker drops what it
+    /// publishes (see <see cref="FillAsync"/>).
+    /// </summary>
+    public static async Task WaitForConsumerAsync(string amqp, TimeSpan timeout)
+    {
         var factory = new ConnectionFactory { Uri = new Uri(amqp) };
         await using var broker = await factory.CreateConnectionAsync();
-        await using var channel = await broker.CreateChannelAsync();
-        try
+        var start = Stopwatch.GetTimestamp();
+        while (true)
         {
-            await channel.QueuePurgeAsync("bench-events");
-        }
-        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
-        {
-            // The queue does not exist yet: the consumer declares it.
+            // A passive declare of a missing queue closes the channel: a fresh one per attempt.
+            await using var channel = await broker.CreateChannelAsync();
+            try
+            {
+                if ((await channel.QueueDeclarePassiveAsync(Queue)).ConsumerCount > 0)
+                {
+                    return;
+                }
+            }
+            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+            {
+                // Not declared yet.
+            }
+
+            if (Stopwatch.GetElapsedTime(start) > timeout)
+            {
+                throw new TimeoutException($"The consumer did not start consuming {Queue} within {timeout.TotalSeconds:F0} s.");
+            }
+
+            await Task.Delay(50);
         }
     }
 
-    /// <summary>Writes a backlog straight into the outbox, as if many transactions had committed while the relay was away.</summary>
-    public static async Task FillBacklogAsync(string connectionString, string schema, int count)
+    /// <summary>Empties the main queue and its retry and parking queues (all declared by the consumer by now).</summary>
+    public static async Task PurgeQueuesAsync(string amqp)
+    {
+        var factory = new ConnectionFactory { Uri = new Uri(amqp) };
+        await using var broker = await factory.CreateConnectionAsync();
+        await using var channel = await broker.CreateChannelAsync();
+        var defaults = new EventingOptions { ConnectionString = amqp, Queue = Queue };
+        await channel.QueuePurgeAsync(Queue);
+        await channel.QueuePurgeAsync(defaults.ParkingQueue);
+        foreach (var delay in defaults.RetryDelays)
+        {
+            await channel.QueuePurgeAsync(defaults.RetryQueue(delay));
+        }
+    }
+
+    /// <summary>
+    /// Writes a backlog straight into the outbox in one committed COPY, as if many transactions had
+    /// committed while the relay was away. Each event's title marks it as backlog.
+    /// </summary>
+    public static async Task FillAsync(string connectionString, int count)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var writer = await connection.BeginBinaryImportAsync($"copy {schema}.outbox (event_id, event_type, envelope) from stdin (format binary)");
+        await using var writer = await connection.BeginBinaryImportAsync($"copy {Schema}.outbox (event_id, event_type, envelope) from stdin (format binary)");
         for (var i = 0; i < count; i++)
         {
-            var envelope = CloudEvent.Wrap(Event(Guid.NewGuid()), "/event-bench", DateTimeOffset.UtcNow);
+            var envelope = CloudEvent.Wrap(Event(Guid.NewGuid(), Recorder.BacklogTitle), "/event-bench", DateTimeOffset.UtcNow);
             await writer.StartRowAsync();
             await writer.WriteAsync(Guid.Parse(envelope.Id), NpgsqlTypes.NpgsqlDbType.Uuid);
             await writer.WriteAsync(envelope.Type, NpgsqlTypes.NpgsqlDbType.Text);
@@ -46,6 +105,14 @@ internal static class Bench
         }
 
         await writer.CompleteAsync();
+    }
+
+    /// <summary>What the database says about the backlog: outbox rows, unsent rows, inbox rows.</summary>
+    public static async Task<(long Outbox, long Unsent, long Inbox)> CountAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        return await connection.QuerySingleAsync<(long, long, long)>(
+            $"select (select count(*) from {Schema}.outbox), (select count(*) from {Schema}.outbox where sent_at is null), (select count(*) from {Schema}.inbox)");
     }
 
     /// <summary>Commits one event per transaction at a fixed rate; returns how many were sent.</summary>
@@ -67,7 +134,7 @@ internal static class Bench
 
                 var key = Guid.NewGuid();
                 await using var uow = await database.BeginAsync();
-                uow.Publish(Event(key));
+                uow.Publish(Event(key, "bench"));
                 uow.AfterCommit(() => recorder.Produced(key));
                 await uow.CommitAsync();
             }
@@ -79,5 +146,5 @@ internal static class Bench
     public static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
-    private static DonationCreated Event(Guid key) => new(new DonationSnapshot(key, Guid.Empty, "bench", "other", "pending", 1));
+    private static DonationCreated Event(Guid key, string title) => new(new DonationSnapshot(key, Guid.Empty, title, "other", "pending", 1));
 }
