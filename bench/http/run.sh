@@ -40,7 +40,7 @@ WORK="$STACK_DIR/bench"
 LOG_DIR="$STACK_DIR/logs"
 RAW_DLL="$REPO/bench/RawBaseline/bin/Release/net10.0/RawBaseline.dll"
 LUA="$REPO/bench/http/bench.lua"
-if "$REPO/scripts/stack.sh" status 2>/dev/null | grep -q ': running'; then
+if grep -q ': running' <<<"$("$REPO/scripts/stack.sh" status 2>/dev/null || true)"; then
   die "the stack in $STACK_DIR runs already (another run of this script?); stop it first: STACK_DIR=$STACK_DIR scripts/stack.sh down"
 fi
 "$REPO/scripts/stack.sh" destroy >/dev/null 2>&1 || true
