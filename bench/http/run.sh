@@ -163,6 +163,31 @@ mark_outbox_sent() {
                    update messaging.outbox set sent_at = now() where sent_at is null;" >/dev/null
   psql_db campaign -c "update campaign.outbox set sent_at = now() where sent_at is null" >/dev/null
 }
+# mark_data / restore_data: every app is measured on the seeded data. The creates of a warm-up or a
+# measurement add thousands of rows (pending donations newer than every seeded one, messages,
+# contributions); left in place they would change the plans and the pages of whatever is measured
+# next, so each app would run on different data. restore_data deletes what was added since
+# mark_data and vacuums, so the next app (raw or ours) starts from the same state.
+DATA_MARK=
+mark_data() { DATA_MARK="$(psql_db main -c "select now()")"; }
+restore_data() {
+  [[ -n $DATA_MARK ]] || return 0
+  psql_db main >/dev/null <<SQL
+delete from donation.donations where created_at >= '$DATA_MARK';
+delete from request.requests where created_at >= '$DATA_MARK';
+delete from messaging.notifications where created_at >= '$DATA_MARK';
+delete from messaging.messages where created_at >= '$DATA_MARK';
+delete from donation.outbox where created_at >= '$DATA_MARK';
+delete from request.outbox where created_at >= '$DATA_MARK';
+delete from messaging.outbox where created_at >= '$DATA_MARK';
+SQL
+  psql_db campaign >/dev/null <<SQL
+delete from campaign.contributions where created_at >= '$DATA_MARK';
+delete from campaign.outbox where created_at >= '$DATA_MARK';
+SQL
+  psql_db main -c "vacuum (analyze) donation.donations, request.requests, messaging.notifications, messaging.messages, donation.outbox, request.outbox, messaging.outbox" >/dev/null
+  psql_db campaign -c "vacuum (analyze) campaign.contributions, campaign.campaigns, campaign.outbox" >/dev/null
+}
 # Deletes the services' main queues (their retry and parking queues take no routed messages): the
 # service measured next declares its own again, with no backlog, and no other service's queue
 # collects (in a quorum queue, on disk) the events it publishes while nothing consumes them.
@@ -416,6 +441,7 @@ for svc in "${SERVICES[@]}"; do
   reset_queues
   psql_db "${SVC_DB[$svc]}" -c checkpoint >/dev/null
   for who in ours raw; do
+    mark_data
     start_app "$svc" "$who"
     IDLE[$svc.$who]="$(rss_mb "$APP_PID")"
     # Warm-up (JIT, pools, caches): WARMUP seconds of load, split over the scenarios.
@@ -424,6 +450,8 @@ for svc in "${SERVICES[@]}"; do
       load "$svc" "$who" "$mode" "$per" 0
       (($(field non2xx "$R") + $(field errors "$R") == 0)) || warn "$svc $who warm-up $mode: $R"
     done
+    restore_data
+    mark_data
     rm -f "$WORK/peak.rss"
     peak_rss "$APP_PID" "$WORK/peak.rss" &
     sampler=$!
@@ -444,6 +472,7 @@ for svc in "${SERVICES[@]}"; do
     PEAK[$svc.$who]="$(cat "$WORK/peak.rss" 2>/dev/null || echo '?')"
     stop_app
     mark_outbox_sent
+    restore_data
   done
 done
 
