@@ -24,6 +24,11 @@ public static class EventingSetup
         TransientFailure.Register(ex => ex is RabbitMQ.Client.Exceptions.BrokerUnreachableException or RabbitMQ.Client.Exceptions.AlreadyClosedException);
         if (app.Mode == HostingMode.Migrate)
         {
+            if (registry.EventTypes.Count > 0)
+            {
+                services.AddSingleton<IDeploymentStep, ConsumerTopologyStep>();
+            }
+
             return app;
         }
 

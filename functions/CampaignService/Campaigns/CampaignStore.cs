@@ -129,14 +129,7 @@ public sealed class CampaignStore(ServiceDatabase database) : ICampaignStore
     public async Task<IReadOnlyList<Campaign>> ListAsync(CampaignFilter filter, Caller? caller, PageRequest page, CancellationToken cancellationToken)
     {
         var sql = new StringBuilder($"select {Columns} from campaign.campaigns where deleted_at is null");
-        if (caller is null)
-        {
-            sql.Append(" and status = any(@publicStates)");
-        }
-        else if (!caller.IsAdmin)
-        {
-            sql.Append(" and (status = any(@publicStates) or recipient_id = @callerId)");
-        }
+        sql.Append(VisibleRows.Condition(caller is not null, caller?.IsAdmin == true, filter.Status?.ToText(), PublicStates, "recipient_id"));
 
         if (filter.Status is not null)
         {

@@ -82,7 +82,7 @@ public sealed class DonationFunctions(
 
         return await writes.ExecuteAsync(req, caller.UserId, body.Raw, async uow =>
         {
-            var (profile, _) = await profiles.EnsureAsync(uow, caller, ct);
+            var (profile, _) = await profiles.EnsureAsync(uow, caller, forUpdate: false, ct);
             if (DonationRules.CanCreate(caller, profile) is { } refused)
             {
                 return refused.ToResponse();

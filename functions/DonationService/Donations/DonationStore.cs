@@ -104,14 +104,7 @@ public sealed class DonationStore(ServiceDatabase database) : IDonationStore
     public async Task<IReadOnlyList<Donation>> ListAsync(DonationFilter filter, Caller? caller, PageRequest page, CancellationToken cancellationToken)
     {
         var sql = new StringBuilder($"select {Columns} from donation.donations where deleted_at is null");
-        if (caller is null)
-        {
-            sql.Append(" and status = any(@publicStates)");
-        }
-        else if (!caller.IsAdmin)
-        {
-            sql.Append(" and (status = any(@publicStates) or donor_id = @callerId)");
-        }
+        sql.Append(VisibleRows.Condition(caller is not null, caller?.IsAdmin == true, filter.Status?.ToText(), PublicStates, "donor_id"));
 
         if (filter.Status is not null)
         {

@@ -9,7 +9,8 @@ public interface IProfileStore
 {
     Task<Profile?> FindAsync(Guid id, CancellationToken cancellationToken);
 
-    Task<(Profile Profile, bool Created)> EnsureAsync(UnitOfWork uow, Caller caller, CancellationToken cancellationToken);
+    /// <summary>The caller's profile, created on first use; <paramref name="forUpdate"/> locks it for a change.</summary>
+    Task<(Profile Profile, bool Created)> EnsureAsync(UnitOfWork uow, Caller caller, bool forUpdate, CancellationToken cancellationToken);
 
     Task<Profile?> LockAsync(UnitOfWork uow, Guid id, CancellationToken cancellationToken);
 

@@ -21,7 +21,7 @@ public sealed class ProfileFunctions(IAuthenticator auth, ServiceDatabase databa
         }
 
         await using var uow = await database.BeginAsync(ct);
-        var (profile, _) = await profiles.EnsureAsync(uow, caller, ct);
+        var (profile, _) = await profiles.EnsureAsync(uow, caller, forUpdate: false, ct);
         await uow.CommitAsync(ct);
         return new ApiResponse(StatusCodes.Status200OK, ProfileView.From(profile));
     }
@@ -49,7 +49,7 @@ public sealed class ProfileFunctions(IAuthenticator auth, ServiceDatabase databa
         }
 
         await using var uow = await database.BeginAsync(ct);
-        var (profile, _) = await profiles.EnsureAsync(uow, caller, ct);
+        var (profile, _) = await profiles.EnsureAsync(uow, caller, forUpdate: true, ct);
         if (profile.Blocked)
         {
             return Result.Forbidden("Your account is blocked.").ToResponse();
@@ -84,7 +84,7 @@ public sealed class ProfileFunctions(IAuthenticator auth, ServiceDatabase databa
         }
 
         await using var uow = await database.BeginAsync(ct);
-        var (profile, _) = await profiles.EnsureAsync(uow, caller, ct);
+        var (profile, _) = await profiles.EnsureAsync(uow, caller, forUpdate: true, ct);
         if (ProfileRules.CanRequestVerification(profile) is { } refused)
         {
             return refused.ToResponse();

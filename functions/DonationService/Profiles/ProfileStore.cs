@@ -19,29 +19,39 @@ public sealed class ProfileStore(ServiceDatabase database) : IProfileStore
             new CommandDefinition($"select {Columns} from donation.profiles where id = @id", new { id }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>The caller's profile, created on first use from the token and kept in step with the admin claim.</summary>
-    public async Task<(Profile Profile, bool Created)> EnsureAsync(UnitOfWork uow, Caller caller, CancellationToken cancellationToken)
+    /// <summary>
+    /// The caller's profile, created on first use from the token and kept in step with the admin claim.
+    /// <paramref name="forUpdate"/> locks the row for a change the caller decides from its state; without
+    /// it the row is only read, so a donor's concurrent writes (each checks role and blocked) do not queue
+    /// on one row lock. A block committed after that read is ordered after the write, as if it came later.
+    /// </summary>
+    public async Task<(Profile Profile, bool Created)> EnsureAsync(UnitOfWork uow, Caller caller, bool forUpdate, CancellationToken cancellationToken)
     {
-        var created = await uow.Connection.QuerySingleOrDefaultAsync<Profile>(new CommandDefinition(
-            $"""
-            insert into donation.profiles (id, email, role) values (@UserId, @Email, @role)
-            on conflict (id) do nothing
-            returning {Columns}
-            """,
-            new { caller.UserId, Email = UsableEmail(caller), role = ProfileRules.InitialRole(caller).ToText() },
-            uow.Transaction,
-            cancellationToken: cancellationToken));
-        if (created is not null)
+        var select = $"select {Columns} from donation.profiles where id = @UserId" + (forUpdate ? " for update" : "");
+        var profile = await uow.Connection.QuerySingleOrDefaultAsync<Profile>(new CommandDefinition(
+            select, new { caller.UserId }, uow.Transaction, cancellationToken: cancellationToken));
+        if (profile is null)
         {
-            uow.Publish(new ProfileCreated(Snapshot(created)));
-            return (created, true);
+            var created = await uow.Connection.QuerySingleOrDefaultAsync<Profile>(new CommandDefinition(
+                $"""
+                insert into donation.profiles (id, email, role) values (@UserId, @Email, @role)
+                on conflict (id) do nothing
+                returning {Columns}
+                """,
+                new { caller.UserId, Email = UsableEmail(caller), role = ProfileRules.InitialRole(caller).ToText() },
+                uow.Transaction,
+                cancellationToken: cancellationToken));
+            if (created is not null)
+            {
+                uow.Publish(new ProfileCreated(Snapshot(created)));
+                return (created, true);
+            }
+
+            // Another request created it between the read and the insert.
+            profile = await uow.Connection.QuerySingleAsync<Profile>(new CommandDefinition(
+                select, new { caller.UserId }, uow.Transaction, cancellationToken: cancellationToken));
         }
 
-        var profile = await uow.Connection.QuerySingleAsync<Profile>(new CommandDefinition(
-            $"select {Columns} from donation.profiles where id = @UserId for update",
-            new { caller.UserId },
-            uow.Transaction,
-            cancellationToken: cancellationToken));
         var mirrored = ProfileRules.MirroredRole(caller, profile);
         var email = UsableEmail(caller);
         var emailChanged = email is not null && email != profile.Email;
@@ -50,16 +60,25 @@ public sealed class ProfileStore(ServiceDatabase database) : IProfileStore
             return (profile, false);
         }
 
-        var updated = await uow.Connection.QuerySingleAsync<Profile>(new CommandDefinition(
+        // The condition is re-checked on the latest row, so of two requests that both saw the old
+        // role only one changes it (and publishes the event); the other reads the result.
+        var updated = await uow.Connection.QuerySingleOrDefaultAsync<Profile>(new CommandDefinition(
             $"""
             update donation.profiles
                set role = coalesce(@role, role), email = coalesce(@Email, email), version = version + 1, updated_at = now()
              where id = @UserId
+               and (role is distinct from coalesce(@role, role) or email is distinct from coalesce(@Email, email))
             returning {Columns}
             """,
             new { role = mirrored?.ToText(), Email = email, caller.UserId },
             uow.Transaction,
             cancellationToken: cancellationToken));
+        if (updated is null)
+        {
+            return (await uow.Connection.QuerySingleAsync<Profile>(new CommandDefinition(
+                select, new { caller.UserId }, uow.Transaction, cancellationToken: cancellationToken)), false);
+        }
+
         uow.Publish(new ProfileUpdated(Snapshot(updated)));
         return (updated, false);
     }

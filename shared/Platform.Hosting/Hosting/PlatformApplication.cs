@@ -61,11 +61,13 @@ public sealed class PlatformApplication
         switch (Mode)
         {
             case HostingMode.Migrate:
-                using (var host = ((HostApplicationBuilder)_builder).Build())
                 {
+                    var host = ((HostApplicationBuilder)_builder).Build();
+                    await using var disposeHost = (IAsyncDisposable)host;
                     var migrator = host.Services.GetService<IMigrationCommand>()
                         ?? throw new InvalidOperationException($"{ServiceName} has no database to migrate.");
-                    return await migrator.RunAsync(_args.Skip(1).ToArray(), CancellationToken.None);
+                    var exitCode = await migrator.RunAsync(_args.Skip(1).ToArray(), CancellationToken.None);
+                    return exitCode != 0 ? exitCode : await RunDeploymentStepsAsync(host.Services);
                 }
 
             case HostingMode.Standalone:
@@ -105,6 +107,27 @@ public sealed class PlatformApplication
         return app;
     }
 
+    private async Task<int> RunDeploymentStepsAsync(IServiceProvider services)
+    {
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Platform.Hosting.Migrate");
+        foreach (var step in services.GetServices<IDeploymentStep>())
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            try
+            {
+                await step.RunAsync(timeout.Token);
+                logger.LogInformation("{Service}: {Step} done", ServiceName, step.Name);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                logger.LogError(ex, "{Service}: {Step} failed", ServiceName, step.Name);
+                return 1;
+            }
+        }
+
+        return 0;
+    }
+
     private static FunctionsApplicationBuilder CreateFunctionsBuilder(string[] args)
     {
         var builder = FunctionsApplication.CreateBuilder(args);
@@ -122,4 +145,16 @@ public sealed record ServiceIdentity(string Name, HostingMode Mode);
 public interface IMigrationCommand
 {
     Task<int> RunAsync(string[] args, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Work the <c>migrate</c> command does after the database migrations, before any instance of the
+/// service starts (e.g. the eventing layer declares the service's queues and bindings, so events
+/// published before the service first runs are kept for it). Must be idempotent.
+/// </summary>
+public interface IDeploymentStep
+{
+    string Name { get; }
+
+    Task RunAsync(CancellationToken cancellationToken);
 }

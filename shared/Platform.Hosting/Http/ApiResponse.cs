@@ -61,7 +61,7 @@ public sealed class ApiResponse : IActionResult
         }
 
         var body = Body is ProblemBody problem ? problem.WithTraceId(TraceIdOf(context)) : Body;
-        await JsonSerializer.SerializeAsync(response.Body, body, body?.GetType() ?? typeof(object), PlatformJson.Options, context.RequestAborted);
+        await JsonSerializer.SerializeAsync(response.BodyWriter, body, body?.GetType() ?? typeof(object), PlatformJson.Options, context.RequestAborted);
     }
 
     /// <summary>Serialises a body the way <see cref="ExecuteAsync"/> would write it.</summary>

@@ -21,6 +21,31 @@ public sealed class ConcurrencyTests(DonationServiceFixture api)
     }
 
     [Fact]
+    public async Task GetMe_updates_the_profile_once_when_racing_calls_carry_a_new_admin_claim_and_email()
+    {
+        var id = Guid.NewGuid();
+        await api.ExpectAsync(await api.GetAsync("api/profiles/me", api.Tokens.User(id)), 200);
+        var versionBefore = await ScalarAsync<long>("select version from donation.profiles where id = @id", id);
+
+        var profiles = await Task.WhenAll(Enumerable.Range(0, Racers).Select(async _ =>
+            await api.ExpectAsync(await api.GetAsync("api/profiles/me", api.Tokens.Admin(id)), 200)));
+
+        Assert.All(profiles, p => Assert.Equal($"{id:N}@admin.local", Text(p, "email")));
+        Assert.Equal(versionBefore + 1, await ScalarAsync<long>("select version from donation.profiles where id = @id", id));
+        Assert.Equal(1L, await ScalarAsync<long>(
+            "select count(*) from donation.outbox where event_type = 'profile.updated' and envelope like '%' || @id::text || '%'", id));
+    }
+
+    private static async Task<T> ScalarAsync<T>(string sql, Guid id)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(Platform.Testing.TestEnvironment.MainDb);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("id", id);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
     public async Task ReviewDonation_succeeds_once_and_answers_409_to_the_other_racing_reviews()
     {
         var donor = await api.NewUserAsync("donor");

@@ -173,6 +173,80 @@ public sealed class SupabaseTokenValidatorTests
         Assert.Equal("The bearer token is not a well-formed JWT.", failure);
     }
 
+    [Fact]
+    public async Task A_remembered_token_is_refused_once_it_expires_even_within_the_memory_window()
+    {
+        var validator = Validator();
+        var token = Token(expires: Now.AddSeconds(10));
+        Assert.NotNull((await validator.ValidateAsync(token, CancellationToken.None)).Caller);
+
+        _clock.Advance(TimeSpan.FromSeconds(39));
+        Assert.NotNull((await validator.ValidateAsync(token, CancellationToken.None)).Caller);
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        var (caller, failure) = await validator.ValidateAsync(token, CancellationToken.None);
+
+        Assert.Null(caller);
+        Assert.Equal("The token has expired.", failure);
+    }
+
+    [Fact]
+    public async Task A_repeated_token_is_answered_from_memory_with_the_same_caller()
+    {
+        var validator = Validator();
+        var token = Token(appRole: "admin");
+
+        var (first, _) = await validator.ValidateAsync(token, CancellationToken.None);
+        var (second, _) = await validator.ValidateAsync(token, CancellationToken.None);
+
+        Assert.Same(first, second);
+        Assert.True(second!.IsAdmin);
+        Assert.Equal(1, validator.RememberedCount);
+    }
+
+    [Fact]
+    public async Task A_token_is_checked_again_after_the_memory_window()
+    {
+        var validator = Validator();
+        var token = Token();
+        var (first, _) = await validator.ValidateAsync(token, CancellationToken.None);
+
+        _clock.Advance(SupabaseTokenValidator.RememberFor + TimeSpan.FromSeconds(1));
+        var (second, failure) = await validator.ValidateAsync(token, CancellationToken.None);
+
+        Assert.Null(failure);
+        Assert.NotSame(first, second);
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public async Task Refused_tokens_are_not_remembered_and_a_forged_copy_of_a_remembered_one_is_refused()
+    {
+        var validator = Validator();
+        var token = Token();
+        Assert.NotNull((await validator.ValidateAsync(token, CancellationToken.None)).Caller);
+        var parts = token.Split('.');
+        var forged = $"{parts[0]}.{parts[1]}.{(parts[2][0] == 'A' ? 'B' : 'A')}{parts[2][1..]}";
+
+        var (caller, failure) = await validator.ValidateAsync(forged, CancellationToken.None);
+
+        Assert.Null(caller);
+        Assert.Equal("The token's signature is invalid.", failure);
+        Assert.Equal(1, validator.RememberedCount);
+    }
+
+    [Fact]
+    public async Task The_memory_is_bounded()
+    {
+        var validator = Validator();
+        for (var i = 0; i < SupabaseTokenValidator.MaxRemembered + 10; i++)
+        {
+            var (caller, failure) = await validator.ValidateAsync(Token(extra: new() { ["n"] = i }), CancellationToken.None);
+            Assert.True(caller is not null, $"token {i}: {failure}");
+        }
+
+        Assert.InRange(validator.RememberedCount, 1, SupabaseTokenValidator.MaxRemembered);
+    }
+
     private SupabaseTokenValidator Validator(string? secret = TestEnvironment.LocalJwtSecret)
     {
         var options = new SupabaseAuthOptions { Url = Url, JwtSecret = secret };
