@@ -15,7 +15,6 @@ internal static class Campaigns
         "id, recipient_id, title, description, category, location, image_url, goal_amount, collected_amount, contributor_count, "
         + "status, pause_reason, review_reason, completed_at, version, created_at, updated_at, deleted_at";
 
-    private static readonly string[] PublicStates = ["active", "paused", "completed"];
 
     /// <summary>The campaign as CampaignView serialises it.</summary>
     private static void Write(System.Text.Json.Utf8JsonWriter w, NpgsqlDataReader r)
@@ -59,10 +58,9 @@ internal static class Campaigns
             if (string.IsNullOrEmpty(status)) status = "active";
             var limit = Limit(ctx);
             await using var cmd = db.CreateCommand(
-                $"select {Columns} from campaign.campaigns where deleted_at is null and (status = any($1) or recipient_id = $2) and status = $3"
-                + " order by created_at desc, id desc limit $4");
-            cmd.Parameters.Add(P(PublicStates));
-            cmd.Parameters.Add(P(me.UserId));
+                // The platform's query for a public status (VisibleRows folds the visibility rule into it).
+                $"select {Columns} from campaign.campaigns where deleted_at is null and status = $1"
+                + " order by created_at desc, id desc limit $2");
             cmd.Parameters.Add(P(status));
             cmd.Parameters.Add(P(limit + 1));
             await using var r = await cmd.ExecuteReaderAsync(ctx.RequestAborted);

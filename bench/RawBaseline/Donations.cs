@@ -15,7 +15,6 @@ internal static class Donations
     private const string ProfileColumns =
         "id, email, full_name, phone, avatar_url, location, role, recipient_status, verification_image_url, blocked, rating_avg, rating_count, version, created_at, updated_at";
 
-    private static readonly string[] PublicStates = ["available", "claimed", "completed"];
 
     /// <summary>The donation as DonationView serialises it.</summary>
     private static void Write(System.Text.Json.Utf8JsonWriter w, NpgsqlDataReader r)
@@ -54,10 +53,9 @@ internal static class Donations
             if (string.IsNullOrEmpty(status)) status = "available";
             var limit = Limit(ctx);
             await using var cmd = db.CreateCommand(
-                $"select {Columns} from donation.donations where deleted_at is null and (status = any($1) or donor_id = $2) and status = $3"
-                + " order by created_at desc, id desc limit $4");
-            cmd.Parameters.Add(P(PublicStates));
-            cmd.Parameters.Add(P(me.UserId));
+                // The platform's query for a public status (VisibleRows folds the visibility rule into it).
+                $"select {Columns} from donation.donations where deleted_at is null and status = $1"
+                + " order by created_at desc, id desc limit $2");
             cmd.Parameters.Add(P(status));
             cmd.Parameters.Add(P(limit + 1));
             await using var r = await cmd.ExecuteReaderAsync(ctx.RequestAborted);
@@ -75,18 +73,8 @@ internal static class Donations
             await using var conn = await db.OpenConnectionAsync(ct);
             await using var tx = await conn.BeginTransactionAsync(ct);
 
-            // ProfileStore.EnsureAsync: the profile exists, so the insert does nothing and the row is locked and read.
-            await using (var ensure = new NpgsqlCommand(
-                $"insert into donation.profiles (id, email, role) values ($1, $2, $3) on conflict (id) do nothing returning {ProfileColumns}", conn, tx))
-            {
-                ensure.Parameters.Add(P(me.UserId));
-                ensure.Parameters.Add(P(me.Email));
-                ensure.Parameters.Add(P("recipient"));
-                await using var r = await ensure.ExecuteReaderAsync(ct);
-                while (await r.ReadAsync(ct)) { }
-            }
-
-            await using (var profile = new NpgsqlCommand($"select {ProfileColumns} from donation.profiles where id = $1 for update", conn, tx))
+            // ProfileStore.EnsureAsync(forUpdate: false): the profile exists, so it is read once, without a lock.
+            await using (var profile = new NpgsqlCommand($"select {ProfileColumns} from donation.profiles where id = $1", conn, tx))
             {
                 profile.Parameters.Add(P(me.UserId));
                 await using var r = await profile.ExecuteReaderAsync(ct);
