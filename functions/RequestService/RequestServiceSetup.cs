@@ -4,6 +4,7 @@ using Platform.Contracts.Events;
 using Platform.Data;
 using Platform.Eventing;
 using Platform.Hosting.Hosting;
+using RequestService.Copies;
 using RequestService.Donations;
 using RequestService.Ratings;
 using RequestService.Requests;
@@ -23,12 +24,20 @@ public static class RequestServiceSetup
             .Handle<DonationClaimed, DonationClaimedHandler>()
             .Handle<DonationClaimRejected, DonationClaimRejectedHandler>()
             .Handle<DonationDeleted, DonationDeletedHandler>()
-            .Handle<ProfileBlocked, ProfileBlockedHandler>()
-            .Handle<ProfileUnblocked, ProfileUnblockedHandler>());
+            .Handle<DonationCreated, DonationCopyHandler>()
+            .Handle<DonationUpdated, DonationCopyHandler>()
+            .Handle<DonationReviewed, DonationCopyHandler>()
+            .Handle<DonationReleased, DonationCopyHandler>()
+            .Handle<DonationCompleted, DonationCopyHandler>()
+            .Handle<ProfileCreated, ProfileCopyHandler>()
+            .Handle<ProfileUpdated, ProfileCopyHandler>()
+            .Handle<ProfileVerificationDecided, ProfileCopyHandler>()
+            .Handle<ProfileUnblocked, ProfileCopyHandler>()
+            .Handle<ProfileBlocked, ProfileBlockedHandler>());
         app.Services.AddSingleton<IRequestStore, RequestStore>();
         app.Services.AddSingleton<RequestWorkflow>();
         app.Services.AddSingleton<RatingStore>();
-        app.Services.AddSingleton<BlockedUsers>();
+        app.Services.AddSingleton<ILocalCopies, LocalCopies>();
 
         var baseUrl = app.Configuration["DonationServiceUrl"];
         app.Services.AddHttpClient<IDonationClient, DonationClient>(http =>

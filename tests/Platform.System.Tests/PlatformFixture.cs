@@ -336,7 +336,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         var copies = new (string Database, string Sql)[]
         {
             (TestEnvironment.MainDb, "select coalesce((select blocked from donation.profiles where id = @userId), false)"),
-            (TestEnvironment.MainDb, "select coalesce((select blocked from request.blocked_users where user_id = @userId), false)"),
+            (TestEnvironment.MainDb, "select coalesce((select blocked from request.profile_copies where user_id = @userId), false)"),
             (TestEnvironment.MainDb, "select coalesce((select blocked from messaging.blocked_users where user_id = @userId), false)"),
             (TestEnvironment.CampaignDb, "select coalesce((select blocked from campaign.profile_copies where user_id = @userId), false)"),
         };

@@ -18,7 +18,7 @@ public static class RequestApi
         .Model<RatingBody>(m => m.Required("request_id", "rating").Uuid("request_id").Range("rating", 1, 5).Text("comment", 0, 1000))
         .Operation("CreateRequest", op => op.Tag("requests").User()
             .Summary("Request a donation (status pending)")
-            .Describe("The donation must be available (donation-service is asked with the caller's token); one request per recipient and donation, ever.")
+            .Describe("The donation must be available and the caller a recipient who is not blocked: confirmed by request-service's copies of donations and profiles (kept from events), otherwise by asking donation-service with the caller's token. One request per recipient and donation, ever.")
             .Body<CreateRequestBody>().Idempotent()
             .Returns<RequestView>(201, location: true)
             .Error(403, "Not a recipient, blocked, or the caller's own donation.")

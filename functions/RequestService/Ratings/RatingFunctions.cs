@@ -5,12 +5,13 @@ using Platform.Contracts.Events;
 using Platform.Data;
 using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
+using RequestService.Copies;
 using RequestService.Requests;
 
 namespace RequestService.Ratings;
 
 /// <summary>Recipients rate the donor of an approved or completed request, once; anyone reads ratings.</summary>
-public sealed class RatingFunctions(IAuthenticator auth, IdempotentWrites writes, IRequestStore requests, RatingStore ratings, BlockedUsers blocked)
+public sealed class RatingFunctions(IAuthenticator auth, IdempotentWrites writes, IRequestStore requests, RatingStore ratings, ILocalCopies copies)
 {
     [Function(nameof(SubmitRating))]
     public async Task<IActionResult> SubmitRating(
@@ -55,7 +56,7 @@ public sealed class RatingFunctions(IAuthenticator auth, IdempotentWrites writes
                 return Problems.Conflict($"Only an approved or completed request can be rated (status: {request.Status}).");
             }
 
-            if (await blocked.IsBlockedAsync(uow, caller.UserId, ct))
+            if (await copies.IsBlockedAsync(uow, caller.UserId, ct))
             {
                 return Problems.Forbidden("Your account is blocked.");
             }

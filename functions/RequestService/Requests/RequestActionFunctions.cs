@@ -4,12 +4,13 @@ using Microsoft.Azure.Functions.Worker;
 using Platform.Data;
 using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
+using RequestService.Copies;
 
 namespace RequestService.Requests;
 
 /// <summary>The status-changing actions on a request: approve (starts the claim saga), reject, cancel, complete.</summary>
 public sealed class RequestActionFunctions(
-    IAuthenticator auth, ServiceDatabase database, IRequestStore requests, RequestWorkflow workflow, BlockedUsers blocked)
+    IAuthenticator auth, ServiceDatabase database, IRequestStore requests, RequestWorkflow workflow, ILocalCopies copies)
 {
     private delegate Task<DonationRequest> Transition(UnitOfWork uow, DonationRequest request, string? reason, CancellationToken ct);
 
@@ -76,7 +77,7 @@ public sealed class RequestActionFunctions(
             return Problems.NotFound("No such request.");
         }
 
-        if (await blocked.IsBlockedAsync(uow, caller.UserId, ct))
+        if (await copies.IsBlockedAsync(uow, caller.UserId, ct))
         {
             return Problems.Forbidden("Your account is blocked.");
         }

@@ -4,13 +4,14 @@ using Microsoft.Azure.Functions.Worker;
 using Platform.Data;
 using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
+using RequestService.Copies;
 using RequestService.Donations;
 
 namespace RequestService.Requests;
 
 /// <summary>Recipients ask for donations; the parties and admins read requests.</summary>
 public sealed class RequestFunctions(
-    IAuthenticator auth, IdempotentWrites writes, IRequestStore requests, IDonationClient donations, BlockedUsers blocked)
+    IAuthenticator auth, IdempotentWrites writes, IRequestStore requests, IDonationClient donations, ILocalCopies copies)
 {
     [Function(nameof(CreateRequest))]
     public async Task<IActionResult> CreateRequest(
@@ -42,49 +43,34 @@ public sealed class RequestFunctions(
             return replay;
         }
 
-        // Ask donation-service first, outside any transaction: who the caller is and what the item is.
-        var token = AuthenticatorExtensions.BearerTokenOf(req)!;
-        var profileCall = donations.GetCallerProfileAsync(token, ct);
-        var donationCall = donations.GetDonationAsync(donationId!.Value, token, ct);
-        var (profile, donation) = (await profileCall, await donationCall);
-        if (profile.Outcome == LookupOutcome.Unavailable || donation.Outcome == LookupOutcome.Unavailable)
-        {
-            return Problems.Unavailable("donation-service did not answer; nothing was created. Retry shortly.", retryAfterSeconds: 5);
-        }
-
-        if (profile.Blocked)
+        // request-service's copies first (one query): when they confirm everything, donation-service
+        // is not called. Anything less (unknown caller or donation, any reason to refuse) is decided
+        // by donation-service, outside any transaction.
+        var copied = await copies.ReadForRequestAsync(caller.UserId, donationId!.Value, ct);
+        if (copied.IsBlocked)
         {
             return Problems.Forbidden("Your account is blocked.");
         }
 
-        if (profile.Role != "recipient")
+        Guid donorId;
+        if (copied.ConfirmRequestBy(caller.UserId))
         {
-            return Problems.Forbidden("Only recipients can request donations; set your role to recipient (PUT /api/profiles/me).");
+            donorId = copied.DonorId!.Value;
         }
-
-        if (donation.Outcome == LookupOutcome.NotFound)
+        else
         {
-            return Problems.NotFound("No such donation.");
-        }
+            var (answeredDonor, refusal) = await AskDonationServiceAsync(req, caller, donationId.Value, ct);
+            if (refusal is not null)
+            {
+                return refusal;
+            }
 
-        if (donation.DonorId == caller.UserId)
-        {
-            return Problems.Forbidden("You cannot request your own donation.");
-        }
-
-        if (donation.Status != "available")
-        {
-            return Problems.Conflict($"The donation is not available (status: {donation.Status}).");
+            donorId = answeredDonor;
         }
 
         return await writes.ExecuteAsync(req, caller.UserId, body.Raw, async uow =>
         {
-            if (await blocked.IsBlockedAsync(uow, caller.UserId, ct))
-            {
-                return Problems.Forbidden("Your account is blocked.");
-            }
-
-            var created = await requests.InsertAsync(uow, donationId.Value, donation.DonorId, caller.UserId, string.IsNullOrEmpty(message) ? null : message, ct);
+            var created = await requests.InsertAsync(uow, donationId.Value, donorId, caller.UserId, string.IsNullOrEmpty(message) ? null : message, ct);
             if (created is null)
             {
                 return Problems.Conflict("You already requested this donation.");
@@ -138,5 +124,48 @@ public sealed class RequestFunctions(
         return request is not null && RequestRules.IsVisible(request, caller)
             ? new ApiResponse(StatusCodes.Status200OK, RequestView.From(request))
             : Problems.NotFound("No such request.");
+    }
+
+    /// <summary>
+    /// Who the caller is and what the item is, asked of donation-service with the caller's own token
+    /// (so its visibility rules apply): the donor's id, or the refusal to answer with.
+    /// </summary>
+    private async Task<(Guid DonorId, ApiResponse? Refusal)> AskDonationServiceAsync(HttpRequest req, Caller caller, Guid donationId, CancellationToken ct)
+    {
+        var token = AuthenticatorExtensions.BearerTokenOf(req)!;
+        var profileCall = donations.GetCallerProfileAsync(token, ct);
+        var donationCall = donations.GetDonationAsync(donationId, token, ct);
+        var (profile, donation) = (await profileCall, await donationCall);
+        if (profile.Outcome == LookupOutcome.Unavailable || donation.Outcome == LookupOutcome.Unavailable)
+        {
+            return (default, Problems.Unavailable("donation-service did not answer; nothing was created. Retry shortly.", retryAfterSeconds: 5));
+        }
+
+        if (profile.Blocked)
+        {
+            return (default, Problems.Forbidden("Your account is blocked."));
+        }
+
+        if (profile.Role != "recipient")
+        {
+            return (default, Problems.Forbidden("Only recipients can request donations; set your role to recipient (PUT /api/profiles/me)."));
+        }
+
+        if (donation.Outcome == LookupOutcome.NotFound)
+        {
+            return (default, Problems.NotFound("No such donation."));
+        }
+
+        if (donation.DonorId == caller.UserId)
+        {
+            return (default, Problems.Forbidden("You cannot request your own donation."));
+        }
+
+        if (donation.Status != "available")
+        {
+            return (default, Problems.Conflict($"The donation is not available (status: {donation.Status})."));
+        }
+
+        return (donation.DonorId, null);
     }
 }

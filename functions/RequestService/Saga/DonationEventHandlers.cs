@@ -1,14 +1,18 @@
 using Platform.Contracts.Events;
 using Platform.Eventing;
+using RequestService.Copies;
 using RequestService.Requests;
 
 namespace RequestService.Saga;
 
-/// <summary>Claim saga: donation-service reserved the item for the request.</summary>
-public sealed class DonationClaimedHandler(RequestWorkflow workflow) : IEventHandler<DonationClaimed>
+/// <summary>Claim saga: donation-service reserved the item for the request (and the donation copy says claimed).</summary>
+public sealed class DonationClaimedHandler(RequestWorkflow workflow, ILocalCopies copies) : IEventHandler<DonationClaimed>
 {
-    public Task HandleAsync(DonationClaimed message, EventContext context, CancellationToken cancellationToken) =>
-        workflow.ConfirmClaimAsync(context.Work, message.RequestId, cancellationToken);
+    public async Task HandleAsync(DonationClaimed message, EventContext context, CancellationToken cancellationToken)
+    {
+        await copies.ApplyDonationAsync(context.Work, message.DonationId, message.DonorId, "claimed", message.Version, cancellationToken);
+        await workflow.ConfirmClaimAsync(context.Work, message.RequestId, cancellationToken);
+    }
 }
 
 /// <summary>Claim saga: donation-service could not reserve the item.</summary>
@@ -18,25 +22,27 @@ public sealed class DonationClaimRejectedHandler(RequestWorkflow workflow) : IEv
         workflow.RefuseClaimAsync(context.Work, message.RequestId, message.Reason, cancellationToken);
 }
 
-/// <summary>A deleted donation cancels its open requests.</summary>
-public sealed class DonationDeletedHandler(RequestWorkflow workflow) : IEventHandler<DonationDeleted>
+/// <summary>A deleted donation cancels its open requests; its copy says deleted, so no new request skips donation-service.</summary>
+public sealed class DonationDeletedHandler(RequestWorkflow workflow, ILocalCopies copies) : IEventHandler<DonationDeleted>
 {
-    public Task HandleAsync(DonationDeleted message, EventContext context, CancellationToken cancellationToken) =>
-        workflow.CancelForDonationAsync(context.Work, message.DonationId, cancellationToken);
-}
-
-/// <summary>A blocked user can no longer write here, and their pending requests are cancelled.</summary>
-public sealed class ProfileBlockedHandler(BlockedUsers blocked, RequestWorkflow workflow) : IEventHandler<ProfileBlocked>
-{
-    public async Task HandleAsync(ProfileBlocked message, EventContext context, CancellationToken cancellationToken)
+    public async Task HandleAsync(DonationDeleted message, EventContext context, CancellationToken cancellationToken)
     {
-        await blocked.ApplyAsync(context.Work, message.Profile.UserId, blocked: true, message.Profile.Version, cancellationToken);
-        await workflow.CancelForBlockedRecipientAsync(context.Work, message.Profile.UserId, cancellationToken);
+        await copies.ApplyDonationAsync(context.Work, message.DonationId, message.DonorId, LocalCopies.Deleted, message.Version, cancellationToken);
+        await workflow.CancelForDonationAsync(context.Work, message.DonationId, cancellationToken);
     }
 }
 
-public sealed class ProfileUnblockedHandler(BlockedUsers blocked) : IEventHandler<ProfileUnblocked>
+/// <summary>A blocked user can no longer write here, and their pending requests are cancelled.</summary>
+public sealed class ProfileBlockedHandler(ILocalCopies copies, RequestWorkflow workflow) : IEventHandler<ProfileBlocked>
 {
-    public Task HandleAsync(ProfileUnblocked message, EventContext context, CancellationToken cancellationToken) =>
-        blocked.ApplyAsync(context.Work, message.Profile.UserId, blocked: false, message.Profile.Version, cancellationToken);
+    public async Task HandleAsync(ProfileBlocked message, EventContext context, CancellationToken cancellationToken)
+    {
+        await copies.ApplyProfileAsync(context.Work, message.Profile, cancellationToken);
+
+        // Decided on the copy, not the message: a block that arrives after a newer unblock cancels nothing.
+        if (await copies.IsBlockedAsync(context.Work, message.Profile.UserId, cancellationToken))
+        {
+            await workflow.CancelForBlockedRecipientAsync(context.Work, message.Profile.UserId, cancellationToken);
+        }
+    }
 }

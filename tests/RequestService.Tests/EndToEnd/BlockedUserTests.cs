@@ -20,7 +20,7 @@ public sealed class BlockedUserTests(StackFixture stack)
         Assert.Equal("recipient_blocked", cancelled.GetProperty("reason").GetString());
         Assert.Equal("approved", (await stack.GetRequestAsync(recipient, approved)).GetProperty("status").GetString());
 
-        // Writes are refused: a new request (donation-service says blocked), cancel and rating (request-service's copy).
+        // Writes are refused, all by request-service's profile copy: a new request, cancel and rating.
         Assert.Contains("blocked", StackFixture.Detail(await stack.ExpectProblemAsync(await stack.PostRequestAsync(recipient, d3), 403)), StringComparison.Ordinal);
         Assert.Contains("blocked", StackFixture.Detail(await stack.ExpectProblemAsync(await stack.ActAsync(recipient, approved, "cancel"), 403)), StringComparison.Ordinal);
         var rating = await StackFixture.SendAsync(stack.Requests, HttpMethod.Post, "api/ratings", recipient.Token, new { request_id = approved, rating = 5 });
@@ -45,7 +45,7 @@ public sealed class BlockedUserTests(StackFixture stack)
 
         await Block(donor);
         Assert.True(
-            await StackFixture.PollAsync(async () => await StackFixture.ScalarAsync<bool?>("select blocked from request.blocked_users where user_id = @id", new { id = donor.Id }) == true),
+            await StackFixture.PollAsync(async () => await StackFixture.ScalarAsync<bool?>("select blocked from request.profile_copies where user_id = @id", new { id = donor.Id }) == true),
             stack.Describe("request-service never learnt that the donor is blocked"));
 
         await stack.ExpectProblemAsync(await stack.ActAsync(donor, pending, "approve"), 403);

@@ -2,16 +2,21 @@ using System.Net;
 
 namespace RequestService.Tests.EndToEnd;
 
-/// <summary>The sync call: donation-service down → 503 problem+json with Retry-After, nothing written.</summary>
+/// <summary>
+/// The sync call. With donation-service down: a request its copies cannot confirm → 503 problem+json
+/// with Retry-After, nothing written; a request its copies confirm is still created.
+/// </summary>
 [Collection(StackCollection.Name)]
 public sealed class OutageTests(StackFixture stack)
 {
     [Fact]
-    public async Task Donation_service_stopped_means_503_and_nothing_written_then_the_same_post_works_after_restart()
+    public async Task Donation_service_stopped_means_503_and_nothing_written_when_the_copies_cannot_confirm_then_the_post_works_after_restart()
     {
         var donor = await stack.NewUserAsync("donor");
         var recipient = await stack.NewUserAsync();
-        var donation = await stack.AvailableDonationAsync(donor);
+
+        // Still pending: the copy (if its event has arrived) says pending, so only donation-service can decide.
+        var donation = await stack.PendingDonationAsync(donor);
 
         await stack.KillDonationServiceAsync();
         try
@@ -33,7 +38,9 @@ public sealed class OutageTests(StackFixture stack)
             await stack.RestartDonationServiceAsync();
         }
 
-        // The same POST works again (the circuit breaker may hold for its 5 s break: retry while 503).
+        await stack.ApproveDonationAsync(donation);
+
+        // The POST works again (the circuit breaker may hold for its 5 s break: retry while 503).
         HttpResponseMessage? created = null;
         var worked = await StackFixture.PollAsync(async () =>
         {
@@ -45,5 +52,31 @@ public sealed class OutageTests(StackFixture stack)
         var request = await stack.ExpectAsync(created!, 201);
         Assert.Equal(donor.Id, request.GetProperty("donor_id").GetGuid());
         Assert.Equal(1, await StackFixture.CountRequestsOfAsync(recipient.Id));
+    }
+
+    [Fact]
+    public async Task With_donation_service_stopped_a_request_the_copies_confirm_is_still_created()
+    {
+        var donor = await stack.NewUserAsync("donor");
+        var recipient = await stack.NewUserAsync();
+        var donation = await stack.AvailableDonationAsync(donor);
+        await stack.WaitForCopiesAsync(recipient.Id, "recipient", donation, "available");
+
+        await stack.KillDonationServiceAsync();
+        try
+        {
+            var request = await stack.CreateRequestAsync(recipient, donation, "please");
+
+            Assert.Equal(donor.Id, request.GetProperty("donor_id").GetGuid());
+            Assert.Equal("pending", request.GetProperty("status").GetString());
+            Assert.Equal(1, await StackFixture.CountRequestsOfAsync(recipient.Id));
+
+            // A second request for the same donation is still refused by request-service's own rule.
+            await stack.ExpectProblemAsync(await stack.PostRequestAsync(recipient, donation), 409);
+        }
+        finally
+        {
+            await stack.RestartDonationServiceAsync();
+        }
     }
 }

@@ -135,8 +135,30 @@ public sealed class StackFixture : IAsyncLifetime
     public async Task<Guid> AvailableDonationAsync(TestUser donor)
     {
         var id = await PendingDonationAsync(donor);
-        await ExpectAsync(await SendAsync(Donations, HttpMethod.Post, $"api/admin/donations/{id}/review", AdminToken, new { decision = "approve" }), 200);
+        await ApproveDonationAsync(id);
         return id;
+    }
+
+    /// <summary>The admin approves a pending donation: it becomes available.</summary>
+    public async Task ApproveDonationAsync(Guid donationId) =>
+        await ExpectAsync(await SendAsync(Donations, HttpMethod.Post, $"api/admin/donations/{donationId}/review", AdminToken, new { decision = "approve" }), 200);
+
+    /// <summary>Polls request-service's donation copy until it holds <paramref name="status"/>.</summary>
+    public async Task WaitForDonationCopyAsync(Guid donationId, string status)
+    {
+        string? last = null;
+        var found = await PollAsync(async () =>
+            (last = await ScalarAsync<string?>("select status from request.donation_copies where donation_id = @donationId", new { donationId })) == status);
+        Assert.True(found, Describe($"request-service's copy of donation {donationId} did not become {status} within {Eventually.TotalSeconds} s; last seen: {last ?? "no row"}"));
+    }
+
+    /// <summary>Polls until request-service's copies hold the user's role and the donation's status.</summary>
+    public async Task WaitForCopiesAsync(Guid userId, string role, Guid donationId, string status)
+    {
+        await WaitForDonationCopyAsync(donationId, status);
+        var found = await PollAsync(async () =>
+            await ScalarAsync<string?>("select role from request.profile_copies where user_id = @userId", new { userId }) == role);
+        Assert.True(found, Describe($"request-service's copy of profile {userId} did not get role {role} within {Eventually.TotalSeconds} s"));
     }
 
     public async Task<Guid> PendingDonationAsync(TestUser donor)

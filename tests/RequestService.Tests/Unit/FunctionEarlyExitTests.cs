@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Http;
 using Moq;
+using Npgsql;
 using Platform.Data;
 using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
+using RequestService.Copies;
 using RequestService.Donations;
 using RequestService.Ratings;
 using RequestService.Requests;
@@ -22,15 +24,19 @@ public sealed class FunctionEarlyExitTests
 
     private readonly Mock<IRequestStore> _requests = new(MockBehavior.Strict);
     private readonly Mock<IDonationClient> _donations = new(MockBehavior.Strict);
+    private readonly Mock<ILocalCopies> _copies = new(MockBehavior.Strict);
+
+    /// <summary>By default the copies know neither the caller nor the donation, so donation-service decides.</summary>
+    public FunctionEarlyExitTests() => Copies(new CopiedFacts());
 
     private RequestFunctions Requests(Mock<IAuthenticator> auth) =>
-        new(auth.Object, new IdempotentWrites(UnreachableDatabase()), _requests.Object, _donations.Object, new BlockedUsers());
+        new(auth.Object, new IdempotentWrites(UnreachableDatabase()), _requests.Object, _donations.Object, _copies.Object);
 
     private RequestActionFunctions Actions(Mock<IAuthenticator> auth) =>
-        new(auth.Object, UnreachableDatabase(), _requests.Object, new RequestWorkflow(_requests.Object), new BlockedUsers());
+        new(auth.Object, UnreachableDatabase(), _requests.Object, new RequestWorkflow(_requests.Object), _copies.Object);
 
     private RatingFunctions Ratings(Mock<IAuthenticator> auth) =>
-        new(auth.Object, new IdempotentWrites(UnreachableDatabase()), _requests.Object, new RatingStore(UnreachableDatabase()), new BlockedUsers());
+        new(auth.Object, new IdempotentWrites(UnreachableDatabase()), _requests.Object, new RatingStore(UnreachableDatabase()), _copies.Object);
 
     // ---- POST /api/requests ----
 
@@ -159,6 +165,55 @@ public sealed class FunctionEarlyExitTests
         Assert.Equal(StatusCodes.Status409Conflict, status);
         Assert.Contains($"(status: {donationStatus})", json.GetProperty("detail").GetString(), StringComparison.Ordinal);
         _requests.VerifyNoOtherCalls();
+    }
+
+    // ---- POST /api/requests: request-service's copies ----
+
+    [Fact]
+    public async Task Create_is_403_when_the_profile_copy_says_blocked_without_asking_donation_service()
+    {
+        Copies(new CopiedFacts { Role = "recipient", Blocked = true, DonorId = DonorId, Status = "available" });
+
+        var (status, json, _) = await (await Requests(Auth(Recipient)).CreateRequest(Post(Body()), CancellationToken.None)).RunAsync();
+
+        Assert.Equal(StatusCodes.Status403Forbidden, status);
+        Assert.Contains("blocked", json.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        _donations.VerifyNoOtherCalls();
+        _requests.VerifyNoOtherCalls();
+    }
+
+    /// <summary>Every way the copies can fall short of confirming: donation-service is asked (and, being down here, gives 503).</summary>
+    [Theory]
+    [InlineData(null, null, null, null)] // neither copy has a row yet
+    [InlineData(null, false, "donor", "available")] // a row carried over from blocked_users: role unknown
+    [InlineData("recipient", false, null, null)] // the donation's events have not arrived
+    [InlineData("donor", false, "donor", "available")] // not a recipient (by the copy, which may lag)
+    [InlineData("admin", false, "donor", "available")]
+    [InlineData("recipient", false, "donor", "claimed")] // not available (by the copy, which may lag)
+    [InlineData("recipient", false, "donor", "pending")]
+    [InlineData("recipient", false, "donor", LocalCopies.Deleted)]
+    [InlineData("recipient", false, "self", "available")] // the caller's own donation
+    public async Task Create_asks_donation_service_whenever_the_copies_do_not_confirm_everything(string? role, bool? blocked, string? donor, string? donationStatus)
+    {
+        Copies(new CopiedFacts { Role = role, Blocked = blocked, DonorId = donor switch { "donor" => DonorId, "self" => RecipientId, _ => null }, Status = donationStatus });
+        Lookups(new CallerProfile(LookupOutcome.Unavailable), new DonationLookup(LookupOutcome.Unavailable));
+
+        var (status, _, _) = await (await Requests(Auth(Recipient)).CreateRequest(Post(Body()), CancellationToken.None)).RunAsync();
+
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, status);
+        _donations.Verify(d => d.GetDonationAsync(AvailableDonation, Token, It.IsAny<CancellationToken>()), Times.Once);
+        _copies.Verify(c => c.ReadForRequestAsync(RecipientId, AvailableDonation, It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task Create_goes_straight_to_its_transaction_when_the_copies_confirm_everything()
+    {
+        Copies(new CopiedFacts { Role = "recipient", Blocked = false, DonorId = DonorId, Status = "available" });
+
+        // The strict donation client has no set-up: asking it would throw a MockException, not reach the (unreachable) database.
+        await Assert.ThrowsAnyAsync<NpgsqlException>(async () => await Requests(Auth(Recipient)).CreateRequest(Post(Body()), CancellationToken.None));
+
+        _donations.VerifyNoOtherCalls();
     }
 
     // ---- GET /api/requests/{id} and GET /api/requests ----
@@ -369,6 +424,9 @@ public sealed class FunctionEarlyExitTests
     }
 
     private static string Body() => $$"""{"donation_id":"{{AvailableDonation}}","message":"please"}""";
+
+    private void Copies(CopiedFacts facts) =>
+        _copies.Setup(c => c.ReadForRequestAsync(It.IsAny<Guid>(), It.IsAny<Guid>(), It.IsAny<CancellationToken>())).ReturnsAsync(facts);
 
     private void Lookups(CallerProfile profile, DonationLookup donation)
     {
