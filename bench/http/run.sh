@@ -7,9 +7,27 @@
 #
 # Per service three scenarios (routes in SCENARIOS below): get (one resource), list (a filtered
 # keyset page) and create (the change plus a CloudEvents outbox row in one transaction).
-# Services run one at a time. Within a service the platform app is warmed up and measured on its
-# own, then stopped, then the raw app on its own: never two apps under load at once, and the
-# service's outbox relay never sees (and publishes) the raw app's outbox rows.
+# Services run one at a time; within a service:
+#   Reads (get, list): the platform app ("ours", OURS_PORT) and the raw app (RAW_PORT) run side by
+#   side and their measurements interleave, so that slow drift of the (shared, noisy) host falls on
+#   both alike instead of on whichever was measured minutes later. Only one is under load at any
+#   moment; the other idles (ours still sweeps its outbox once a second, raw does nothing). Both are
+#   warmed up (WARMUP/3 seconds on each read scenario, ours and raw in turn). Then, per scenario,
+#   BENCH_ROUNDS rounds of saturation (BENCH_DURATION seconds each; round 1 ours then raw, round 2
+#   raw then ours, and so on) give each app's figure as the median of its rounds; then as many
+#   interleaved rounds at a fixed rate, each app at half its own median saturation rate, give its
+#   p50, p99 and achieved rate as medians over the rounds. Non-2xx answers and socket errors are
+#   summed over all rounds. (Defaults: 3 rounds of 10 s, so 30 s of saturation per app and
+#   scenario, where earlier versions took a single 15 s run of each app, minutes apart.)
+#   Creates: one app at a time, as before, because the service's outbox relay would publish the
+#   raw app's outbox rows (same table) if both ran: after the reads the raw app is stopped; ours is
+#   warmed up on create (WARMUP/3 s) and measured alone (one saturation run and one fixed-rate run at
+#   half of it, BENCH_DURATION seconds each), then stopped; then the raw app is started again and
+#   does the same alone. These two figures are still minutes apart, so a create ratio stays as
+#   noisy as before.
+#   Memory: idle RSS right after each app is ready; peak RSS sampled every 0.5 s from then until the
+#   app stops (warm-ups and measurements; for raw, the max over its two processes).
+#   request-service also has donation-service running on AUX_PORT (it calls it on every create).
 #
 # Every run starts from a fresh stack (the data of the previous run is deleted first), so that the
 # rows earlier runs created do not make runs incomparable.
@@ -17,13 +35,15 @@
 # Usage: bench/http/run.sh
 # Settings: BENCH_SERVICES (subset of "donation request campaign messaging", default all four;
 #   also DonationService etc.), BENCH_WARMUP (seconds of load per app before measuring, split over
-#   its three scenarios, default 30), BENCH_DURATION (seconds per measurement, default 15),
-#   BENCH_CONNS (wrk connections, 32), BENCH_THREADS (wrk threads, 2), BENCH_USERS (users the
-#   creates of donations and requests take in turn, 64), STARTUP_RUNS (3; 0 skips the
-#   start-to-ready measurement), PG_PORT (15492), AMQP_PORT (5733).
+#   its three scenarios, default 30), BENCH_DURATION (seconds per measurement, i.e. per round of a
+#   read scenario and per run of a create, default 10), BENCH_ROUNDS (rounds per app and read
+#   scenario, default 3), BENCH_CONNS (wrk connections, 32), BENCH_THREADS (wrk threads, 2),
+#   BENCH_USERS (users the creates of donations and requests take in turn, 64), STARTUP_RUNS (3;
+#   0 skips the start-to-ready measurement), PG_PORT (15492), AMQP_PORT (5733).
 # Output: the table on stdout and in .stack/bench-http/bench/results.txt; the same figures
 #   machine-readable next to it: results.tsv (a row per service and scenario), memory.tsv,
-#   startup.tsv and meta.tsv (tab-separated, with a header line).
+#   startup.tsv and meta.tsv (tab-separated, with a header line); results.tsv's last two columns
+#   list each app's saturation req/s per round (one value for create).
 set -euo pipefail
 # shellcheck source=../../scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
@@ -31,7 +51,7 @@ cd "$REPO"
 
 export STACK_DIR="$REPO/.stack/bench-http" PG_PORT="${PG_PORT:-15492}" AMQP_PORT="${AMQP_PORT:-5733}"
 export RABBIT_NODE="${RABBIT_NODE:-benchhttp@localhost}" PG_FAST=0
-WARMUP="${BENCH_WARMUP:-30}" DURATION="${BENCH_DURATION:-15}" CONNS="${BENCH_CONNS:-32}" THREADS="${BENCH_THREADS:-2}"
+WARMUP="${BENCH_WARMUP:-30}" DURATION="${BENCH_DURATION:-10}" ROUNDS="${BENCH_ROUNDS:-3}" CONNS="${BENCH_CONNS:-32}" THREADS="${BENCH_THREADS:-2}"
 STARTUP_RUNS="${STARTUP_RUNS:-3}" USERS="${BENCH_USERS:-64}"
 # OURS_PORT: the service measured; RAW_PORT: the raw baseline; AUX_PORT: start-to-ready runs, and
 # donation-service while request-service is measured (request-service calls it on every create).
@@ -49,6 +69,7 @@ mkdir -p "$WORK" "$LOG_DIR"
 # --- The services and their scenarios ----------------------------------------------------------------
 ALL_SERVICES=(donation request campaign messaging)
 MODES=(get list create)
+READ_MODES=(get list)
 declare -A SVC_NAME=([donation]=DonationService [request]=RequestService [campaign]=CampaignService [messaging]=MessagingService)
 declare -A SVC_DB=([donation]=main [request]=main [campaign]=campaign [messaging]=main)
 # Paths after /api (the service) or /raw (the baseline). In paths and bodies, {id} is an id drawn at
@@ -96,9 +117,11 @@ mapfile -t SERVICES < <(for s in "${ALL_SERVICES[@]}"; do [[ " ${SERVICES[*]} " 
 ((${#SERVICES[@]} > 0)) || die "BENCH_SERVICES names no service"
 
 declare -a STARTED=()
+declare -A SAMPLER_OF=() # WHO -> pid of the sampler of its peak RSS
 cleanup() {
   local rc=$? pid
   trap - EXIT INT TERM
+  for pid in "${SAMPLER_OF[@]}"; do [[ -z $pid ]] || kill "$pid" 2>/dev/null || true; done
   for pid in "${STARTED[@]}"; do
     kill -TERM "$pid" 2>/dev/null || true
     wait_gone "$pid" 10 || kill -KILL "$pid" 2>/dev/null || true
@@ -111,10 +134,14 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROUNDS must be a positive integer (got '$ROUNDS')"
+[[ $DURATION =~ ^[1-9][0-9]*$ ]] || die "BENCH_DURATION must be a positive integer (got '$DURATION')"
 per=$(((WARMUP + 2) / 3))
 ((per >= 1)) || per=1
-estimate=$((${#SERVICES[@]} * (2 * 3 * per + 2 * 3 * 2 * DURATION + 20) / 60 + 2))
-log "services: ${SERVICES[*]}; warm-up ${WARMUP}s per app, ${DURATION}s per figure: about $estimate minutes after the build"
+# Per service: warm-ups (3 scenarios x 2 apps), reads (2 scenarios x 2 apps x ROUNDS x saturation and
+# fixed rate), creates (2 apps x saturation and fixed rate), and ~40 s of starts, stops and vacuums.
+estimate=$((${#SERVICES[@]} * (2 * 3 * per + (2 * 2 * ROUNDS * 2 + 2 * 2) * DURATION + 40) / 60 + 2))
+log "services: ${SERVICES[*]}; warm-up ${WARMUP}s per app; reads ${ROUNDS} interleaved rounds of ${DURATION}s, creates ${DURATION}s per figure: about $estimate minutes after the build"
 
 ensure_packages postgresql rabbitmq-server openssl curl wrk
 for p in $OURS_PORT $RAW_PORT $AUX_PORT; do port_open "$p" && die "port $p is taken"; done
@@ -333,15 +360,16 @@ done
 tokens_of() { if [[ $2 == create && -s $WORK/$1-tokens.txt ]]; then echo "$WORK/$1-tokens.txt"; fi; }
 
 # --- Apps -------------------------------------------------------------------------------------------
-# start_app SVC ours|raw : starts the app (and donation-service for request-service), waits for it;
-# sets APP_PIDS (all started) and APP_PID (the one measured).
+# start_app SVC ours|raw : starts the app (and donation-service for request-service's ours), waits
+# for it; sets PID_OF[WHO] (the app measured) and PIDS_OF[WHO] (all it started, space-separated).
+# Ours and raw may run at the same time (they use different ports).
+declare -A PID_OF=() PIDS_OF=()
 start_app() {
-  local svc=$1 who=$2 name="${SVC_NAME[$1]}" logname
-  APP_PIDS=()
+  local svc=$1 who=$2 name="${SVC_NAME[$1]}" logname pids=()
   if [[ $who == ours ]]; then
     if [[ $svc == request ]]; then
       start_dll "$(service_dll DonationService)" "$AUX_PORT" "bench-request-DonationService" --standalone
-      APP_PIDS+=("$START_PID")
+      pids+=("$START_PID")
       wait_healthy "$AUX_PORT" "$START_PID" 60 || die "donation-service (for request-service) did not become healthy"
     fi
     logname="bench-$name"
@@ -351,11 +379,16 @@ start_app() {
     start_dll "$RAW_DLL" "$RAW_PORT" "$logname" "" \
       RAW_USER_ID="${USER_ID[$svc]}" RAW_USER_EMAIL="${USER_EMAIL[$svc]}" RAW_DONOR_ID="$DONOR_ID"
   fi
-  APP_PID=$START_PID
-  APP_PIDS+=("$START_PID")
-  wait_healthy "$(port_of "$who")" "$APP_PID" 60 || { tail -n 30 "$LOG_DIR/$logname.log" >&2; die "$who $svc did not become healthy"; }
+  pids+=("$START_PID")
+  PID_OF[$who]=$START_PID
+  PIDS_OF[$who]="${pids[*]}"
+  wait_healthy "$(port_of "$who")" "$START_PID" 60 || { tail -n 30 "$LOG_DIR/$logname.log" >&2; die "$who $svc did not become healthy"; }
 }
-stop_app() { local p; for p in "${APP_PIDS[@]}"; do stop_pid "$p"; done; }
+stop_app() { # stop_app WHO
+  local p
+  for p in ${PIDS_OF[$1]:-}; do stop_pid "$p"; done
+  PIDS_OF[$1]="" PID_OF[$1]=""
+}
 port_of() { [[ $1 == ours ]] && echo $OURS_PORT || echo $RAW_PORT; }
 prefix_of() { [[ $1 == ours ]] && echo /api || echo /raw; }
 
@@ -429,51 +462,129 @@ for svc in "${SERVICES[@]}"; do
   for who in ours raw; do
     start_app "$svc" "$who"
     sanity "$svc" "$who"
-    stop_app
+    stop_app "$who"
   done
   log "sanity: $svc answers 200/200/201 on both apps"
 done
 mark_outbox_sent
 
-# --- Measure: one service at a time; its platform app, then its raw app -----------------------------
-declare -A RPS=() P50=() P99=() RATE=() BAD=() IDLE=() PEAK=()
+# --- Measure: one service at a time --------------------------------------------------------------------
+declare -A RPS=() P50=() P99=() RATE=() BAD=() ROUNDS_RPS=() IDLE=() PEAK=()
+rm -f "$WORK"/peak-*.rss
+# start_measured SVC WHO : start_app, the app's idle RSS (on its first start) and a sampler of its RSS
+start_measured() {
+  local svc=$1 who=$2
+  start_app "$svc" "$who"
+  [[ -n ${IDLE[$svc.$who]:-} ]] || IDLE[$svc.$who]="$(rss_mb "${PID_OF[$who]}")"
+  peak_rss "${PID_OF[$who]}" "$WORK/peak-$svc-$who-${PID_OF[$who]}.rss" &
+  SAMPLER_OF[$who]=$!
+}
+# stop_measured SVC WHO : stop_app and its sampler; PEAK = the max over all the app's processes so far
+stop_measured() {
+  local svc=$1 who=$2
+  stop_app "$who"
+  kill "${SAMPLER_OF[$who]}" 2>/dev/null || true
+  wait "${SAMPLER_OF[$who]}" 2>/dev/null || true
+  SAMPLER_OF[$who]=""
+  PEAK[$svc.$who]="$(cat "$WORK/peak-$svc-$who-"*.rss 2>/dev/null | sort -n | tail -n1 || true)"
+  [[ -n ${PEAK[$svc.$who]} ]] || PEAK[$svc.$who]='?'
+}
+# order_of ROUND : the apps in the order they take their turn in that round (odd: ours first)
+order_of() { if (($1 % 2)); then echo ours raw; else echo raw ours; fi; }
+median_of() { # median_of "a,b,c" [PRINTF_FORMAT, default %.1f]
+  tr , '\n' <<<"$1" | sort -n | awk -v f="${2:-%.1f}" '{ a[NR] = $1 } END { printf f, (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+half_rate() { awk -v r="$1" 'BEGIN { h = int(r / 2); print (h < 1) ? 1 : h }'; }
+add_bad() { BAD[$1]=$((${BAD[$1]:-0} + $(field non2xx "$R") + $(field errors "$R"))); } # add_bad KEY : of R
+warm_up() { # warm_up SVC WHO MODE : PER seconds of load (JIT, pools, caches)
+  log "$1 $2: warm-up $3 ${per}s"
+  load "$1" "$2" "$3" "$per" 0
+  (($(field non2xx "$R") + $(field errors "$R") == 0)) || warn "$1 $2 warm-up $3: $R"
+}
+# measure_reads SVC MODE : both apps up; ROUNDS interleaved saturation rounds, then ROUNDS
+# interleaved fixed-rate rounds at half each app's median saturation rate; medians per app.
+measure_reads() {
+  local svc=$1 mode=$2 r who k
+  local -A half=() p50s=() p99s=() rates=()
+  for who in ours raw; do
+    ROUNDS_RPS[$svc.$mode.$who]="" BAD[$svc.$mode.$who]=0
+  done
+  for ((r = 1; r <= ROUNDS; r++)); do
+    for who in $(order_of "$r"); do
+      k="$svc.$mode.$who"
+      log "$svc $mode round $r/$ROUNDS, $who: saturation ${DURATION}s (-t$THREADS -c$CONNS)"
+      load "$svc" "$who" "$mode" "$DURATION" 0
+      ROUNDS_RPS[$k]+="${ROUNDS_RPS[$k]:+,}$(field rps "$R")"
+      add_bad "$k"
+    done
+  done
+  for who in ours raw; do
+    k="$svc.$mode.$who"
+    RPS[$k]="$(median_of "${ROUNDS_RPS[$k]}")"
+    half[$who]="$(half_rate "${RPS[$k]}")"
+  done
+  log "$svc $mode: ours ${ROUNDS_RPS[$svc.$mode.ours]} req/s (median ${RPS[$svc.$mode.ours]}), raw ${ROUNDS_RPS[$svc.$mode.raw]} req/s (median ${RPS[$svc.$mode.raw]})"
+  for ((r = 1; r <= ROUNDS; r++)); do
+    for who in $(order_of "$r"); do
+      k="$svc.$mode.$who"
+      log "$svc $mode round $r/$ROUNDS, $who: fixed rate ${half[$who]} req/s ${DURATION}s"
+      load "$svc" "$who" "$mode" "$DURATION" "${half[$who]}"
+      p50s[$who]+="${p50s[$who]:+,}$(field p50 "$R")"
+      p99s[$who]+="${p99s[$who]:+,}$(field p99 "$R")"
+      rates[$who]+="${rates[$who]:+,}$(field rps "$R")"
+      add_bad "$k"
+    done
+  done
+  for who in ours raw; do
+    k="$svc.$mode.$who"
+    P50[$k]="$(median_of "${p50s[$who]}" %.3f)" P99[$k]="$(median_of "${p99s[$who]}" %.3f)" RATE[$k]="$(median_of "${rates[$who]}")"
+    log "$svc $mode $who at ${half[$who]} req/s: p50 ${p50s[$who]} ms, p99 ${p99s[$who]} ms, achieved ${rates[$who]} req/s"
+  done
+}
+# measure_create SVC WHO : the app (running, alone) warmed up on create, then one saturation run and
+# one fixed-rate run at half of it.
+measure_create() {
+  local svc=$1 who=$2 k="$1.create.$2" half
+  warm_up "$svc" "$who" create
+  restore_data
+  mark_data
+  log "$svc $who create (alone): saturation ${DURATION}s (-t$THREADS -c$CONNS)"
+  load "$svc" "$who" create "$DURATION" 0
+  RPS[$k]="$(field rps "$R")" BAD[$k]=0
+  ROUNDS_RPS[$k]="${RPS[$k]}"
+  add_bad "$k"
+  half="$(half_rate "${RPS[$k]}")"
+  log "$svc $who create: ${RPS[$k]} req/s; fixed rate $half req/s ${DURATION}s"
+  load "$svc" "$who" create "$DURATION" "$half"
+  P50[$k]="$(field p50 "$R")" P99[$k]="$(field p99 "$R")" RATE[$k]="$(field rps "$R")"
+  add_bad "$k"
+}
+
 for svc in "${SERVICES[@]}"; do
   reset_queues
   psql_db "${SVC_DB[$svc]}" -c checkpoint >/dev/null
-  for who in ours raw; do
-    mark_data
-    start_app "$svc" "$who"
-    IDLE[$svc.$who]="$(rss_mb "$APP_PID")"
-    # Warm-up (JIT, pools, caches): WARMUP seconds of load, split over the scenarios.
-    for mode in "${MODES[@]}"; do
-      log "$svc $who: warm-up $mode ${per}s"
-      load "$svc" "$who" "$mode" "$per" 0
-      (($(field non2xx "$R") + $(field errors "$R") == 0)) || warn "$svc $who warm-up $mode: $R"
-    done
-    restore_data
-    mark_data
-    rm -f "$WORK/peak.rss"
-    peak_rss "$APP_PID" "$WORK/peak.rss" &
-    sampler=$!
-    for mode in "${MODES[@]}"; do
-      k="$svc.$mode.$who"
-      log "$svc $who $mode: saturation ${DURATION}s (-t$THREADS -c$CONNS)"
-      load "$svc" "$who" "$mode" "$DURATION" 0
-      RPS[$k]="$(field rps "$R")"
-      bad=$(($(field non2xx "$R") + $(field errors "$R")))
-      half="$(awk -v r="${RPS[$k]}" 'BEGIN { h = int(r / 2); print (h < 1) ? 1 : h }')"
-      log "$svc $who $mode: ${RPS[$k]} req/s; fixed rate $half req/s ${DURATION}s"
-      load "$svc" "$who" "$mode" "$DURATION" "$half"
-      P50[$k]="$(field p50 "$R")" P99[$k]="$(field p99 "$R")" RATE[$k]="$(field rps "$R")"
-      BAD[$k]=$((bad + $(field non2xx "$R") + $(field errors "$R")))
-    done
-    kill "$sampler" 2>/dev/null || true
-    wait "$sampler" 2>/dev/null || true
-    PEAK[$svc.$who]="$(cat "$WORK/peak.rss" 2>/dev/null || echo '?')"
-    stop_app
-    mark_outbox_sent
-    restore_data
+  # Reads: both apps up, warmed up in turn, measured in interleaved rounds.
+  mark_data
+  start_measured "$svc" ours
+  start_measured "$svc" raw
+  for i in "${!READ_MODES[@]}"; do
+    for who in $(order_of $((i + 1))); do warm_up "$svc" "$who" "${READ_MODES[i]}"; done
   done
+  restore_data
+  mark_data
+  for mode in "${READ_MODES[@]}"; do measure_reads "$svc" "$mode"; done
+  # Creates: each app alone (the service's relay must not see the raw app's outbox rows).
+  stop_measured "$svc" raw
+  measure_create "$svc" ours
+  stop_measured "$svc" ours
+  mark_outbox_sent
+  restore_data
+  mark_data
+  start_measured "$svc" raw
+  measure_create "$svc" raw
+  stop_measured "$svc" raw
+  mark_outbox_sent
+  restore_data
 done
 
 # --- Tables -----------------------------------------------------------------------------------------
@@ -482,13 +593,13 @@ target_of() { [[ $1 == create ]] && echo 0.6 || echo 0.7; }
 label_of() { printf '%s %s' "$(method_of "$2")" "${SCENARIOS[$1.$2]}"; }
 TSV="$WORK/results.tsv"
 {
-  printf 'service\tscenario\troute\tours_rps\traw_rps\tratio\ttarget\tours_rate\traw_rate\tours_p50_ms\traw_p50_ms\tours_p99_ms\traw_p99_ms\tours_non2xx_errors\traw_non2xx_errors\n'
+  printf 'service\tscenario\troute\tours_rps\traw_rps\tratio\ttarget\tours_rate\traw_rate\tours_p50_ms\traw_p50_ms\tours_p99_ms\traw_p99_ms\tours_non2xx_errors\traw_non2xx_errors\tours_rounds_rps\traw_rounds_rps\n'
   for svc in "${SERVICES[@]}"; do
     for mode in "${MODES[@]}"; do
       o="$svc.$mode.ours" w="$svc.$mode.raw"
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${SVC_NAME[$svc]}" "$mode" "$(label_of "$svc" "$mode")" \
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${SVC_NAME[$svc]}" "$mode" "$(label_of "$svc" "$mode")" \
         "${RPS[$o]}" "${RPS[$w]}" "$(ratio "${RPS[$o]}" "${RPS[$w]}")" "$(target_of "$mode")" "${RATE[$o]}" "${RATE[$w]}" \
-        "${P50[$o]}" "${P50[$w]}" "${P99[$o]}" "${P99[$w]}" "${BAD[$o]}" "${BAD[$w]}"
+        "${P50[$o]}" "${P50[$w]}" "${P99[$o]}" "${P99[$w]}" "${BAD[$o]}" "${BAD[$w]}" "${ROUNDS_RPS[$o]}" "${ROUNDS_RPS[$w]}"
     done
   done
 } >"$TSV"
@@ -509,14 +620,16 @@ TSV="$WORK/results.tsv"
   printf 'key\tvalue\n'
   printf 'date\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   printf 'cores\t%s\nmem_mib\t%s\nkernel\t%s\n' "$(nproc)" "$(free -m | awk '/Mem:/ { print $2 }')" "$(uname -r)"
-  printf 'warmup_s\t%s\nduration_s\t%s\nwrk_threads\t%s\nwrk_conns\t%s\nstartup_runs\t%s\nservices\t%s\n' \
-    "$WARMUP" "$DURATION" "$THREADS" "$CONNS" "$STARTUP_RUNS" "${SERVICES[*]}"
+  printf 'warmup_s\t%s\nduration_s\t%s\nrounds\t%s\nwrk_threads\t%s\nwrk_conns\t%s\nstartup_runs\t%s\nservices\t%s\n' \
+    "$WARMUP" "$DURATION" "$ROUNDS" "$THREADS" "$CONNS" "$STARTUP_RUNS" "${SERVICES[*]}"
 } >"$WORK/meta.tsv"
 
 {
   echo
-  echo "machine: $(nproc) cores, $(free -m | awk '/Mem:/ { print $2 }') MiB RAM, $(uname -r); PostgreSQL fsync on (PG_FAST=0); wrk -t$THREADS -c$CONNS, ${DURATION}s per figure, warm-up ${WARMUP}s per app"
-  echo "each service alone, its platform app then its raw app; fixed rate = half the app's saturation req/s, paced with wrk Lua delay() (closed loop; achieved rate shown)"
+  echo "machine: $(nproc) cores, $(free -m | awk '/Mem:/ { print $2 }') MiB RAM, $(uname -r); PostgreSQL fsync on (PG_FAST=0); wrk -t$THREADS -c$CONNS, ${DURATION}s per run, warm-up ${WARMUP}s per app"
+  echo "each service alone; get/list: both apps up, $ROUNDS interleaved rounds per app (odd rounds ours first), medians of the rounds;"
+  echo "create: one run per app, each app alone (platform app, then raw app); fixed rate = half the app's saturation req/s"
+  echo "(get/list: of its median), paced with wrk Lua delay() (closed loop; achieved rate shown)"
   echo
   printf '%-10s %-6s | %9s %9s %6s | %11s | %8s %8s | %8s %8s | %s\n' service scenario "ours rps" "raw rps" ratio "rate o/r" "ours p50" "raw p50" "ours p99" "raw p99" "non-2xx/errors (ours, raw)"
   printf -- '------------------+----------------------------+-------------+-------------------+-------------------+---------------------------\n'
@@ -529,6 +642,12 @@ TSV="$WORK/results.tsv"
     done
   done
   echo "targets: get/list ours/raw >= 0.7; create (with outbox row) >= 0.6"
+  echo "saturation req/s per round, round 1 first (get/list: ours ran first in odd rounds, raw in even ones; create: one run each):"
+  for svc in "${SERVICES[@]}"; do
+    for mode in "${MODES[@]}"; do
+      printf '  %-10s %-6s ours %s | raw %s\n' "$svc" "$mode" "${ROUNDS_RPS[$svc.$mode.ours]//,/, }" "${ROUNDS_RPS[$svc.$mode.raw]//,/, }"
+    done
+  done
   for svc in "${SERVICES[@]}"; do
     echo "  $svc: $(for mode in "${MODES[@]}"; do printf '%s = %s %s; ' "$mode" "$(method_of "$mode")" "${SCENARIOS[$svc.$mode]}"; done)"
   done
@@ -544,7 +663,7 @@ TSV="$WORK/results.tsv"
     printf '%-18s | %6s MB %6s MB | %6s MB %6s MB | %sx\n' "${SVC_NAME[$svc]}" "${IDLE[$svc.ours]}" "${PEAK[$svc.ours]}" \
       "${IDLE[$svc.raw]}" "${PEAK[$svc.raw]}" "$(ratio "${PEAK[$svc.ours]}" "${PEAK[$svc.raw]}")"
   done
-  echo "(idle: right after ready; peak: highest VmRSS sampled every 0.5 s during the app's measurements)"
+  echo "(idle: right after ready; peak: highest VmRSS sampled every 0.5 s from ready to stop, warm-ups and measurements)"
   if ((STARTUP_RUNS > 0)); then
     echo
     printf '%-18s | %s | %s\n' service "start-to-ready median of $STARTUP_RUNS (target < 1500 ms)" "idle RSS 5 s after ready (target < 150 MB)"
