@@ -1,9 +1,12 @@
-// request-service's SQL (functions/RequestService/Requests/RequestStore.cs, BlockedUsers.cs):
+// request-service's SQL (functions/RequestService/Requests/RequestStore.cs, Copies/LocalCopies.cs):
 //   GET  /raw/requests/{id}                       FindAsync
+//   POST /raw/requests                            ReadForRequestAsync (the copies of the caller's profile
+//                                                 and of the donation, before the transaction), then
+//                                                 InsertAsync (on conflict do nothing), request.created outbox row
 //   GET  /raw/requests?role=mine|received&limit=  ListAsync with the role filter
-//   POST /raw/requests                            IsBlockedAsync, InsertAsync (on conflict do nothing), request.created outbox row
-// request-service also asks donation-service (over HTTP, before its transaction) for the caller's
-// profile and the donation; the raw app does not: it takes the donor from RAW_DONOR_ID.
+// When its copies do not confirm a request, request-service asks donation-service over HTTP; the raw
+// app never does: it takes the donor from RAW_DONOR_ID (the bench's raw creates name fresh donation
+// ids, which the copy does not hold; the lookup costs the same).
 using Npgsql;
 using static RawBaseline.Raw;
 
@@ -67,13 +70,18 @@ internal static class Requests
             var message = Text(root, "message");
             var ct = ctx.RequestAborted;
             await using var conn = await db.OpenConnectionAsync(ct);
-            await using var tx = await conn.BeginTransactionAsync(ct);
-            await using (var blocked = new NpgsqlCommand("select blocked from request.blocked_users where user_id = $1", conn, tx))
+            await using (var copies = new NpgsqlCommand(
+                "select p.role, p.blocked, d.donor_id, d.status from (values (1)) as one (x)"
+                + " left join request.profile_copies p on p.user_id = $1 left join request.donation_copies d on d.donation_id = $2", conn))
             {
-                blocked.Parameters.Add(P(me.UserId));
-                if (await blocked.ExecuteScalarAsync(ct) is true) { ctx.Response.StatusCode = 403; return; }
+                copies.Parameters.Add(P(me.UserId));
+                copies.Parameters.Add(P(donationId));
+                await using var r = await copies.ExecuteReaderAsync(ct);
+                await r.ReadAsync(ct);
+                if (!r.IsDBNull(1) && r.GetBoolean(1)) { ctx.Response.StatusCode = 403; return; }
             }
 
+            await using var tx = await conn.BeginTransactionAsync(ct);
             await using var insert = new NpgsqlCommand(
                 "insert into request.requests (id, donation_id, donor_id, recipient_id, message) values ($1, $2, $3, $4, $5)"
                 + $" on conflict (donation_id, recipient_id) do nothing returning {Columns}", conn, tx);

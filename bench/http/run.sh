@@ -259,18 +259,20 @@ fi
 # --- Seed -------------------------------------------------------------------------------------------
 # One user per service, each with what that service checks:
 #   donation:  a donor profile (donation.profiles role donor) and 1,000 available donations;
-#   request:   a recipient profile (donation-service answers request-service's GET /api/profiles/me
-#              with it), 1,000 pending requests of that recipient for the donor's donations, and a
+#   request:   a recipient profile (and request-service's copies of it and of the donations, so a
+#              create is confirmed without calling donation-service), 1,000 pending requests of that recipient for the donor's donations, and a
 #              pool of further available donations, one per create (topped up as it is used);
 #   campaign:  a verified recipient (profile copy: recipient, approved) with 1,000 active campaigns
 #              whose goal is never reached, and a contributor whose profile copy is not blocked;
 #   messaging: a user with 1,000 conversation partners (5 messages each) and an unread
 #              notification for each message received.
-# Nobody is in request.blocked_users or messaging.blocked_users (never blocked: no row).
+# request-service's profile and donation copies hold every seeded profile and donation (so its
+# creates, like a steady-state deployment's, need no call to donation-service); nobody is blocked.
+# Nobody is in messaging.blocked_users (never blocked: no row).
 # The creates of donations and of requests take BENCH_USERS donors / recipients in turn (the first
-# is the one above): both take a row lock on the caller's profile until commit (donation-service's
-# profile check, which request-service calls on every create), so with one user all concurrent
-# creates would wait for each other and measure that lock rather than the service.
+# is the one above), as many users would: the platform once locked the caller's profile row on every
+# create (and still does on profile edits), and one user per service would measure such locks
+# rather than the service.
 DONORS=() RECIPIENTS=() profiles=""
 for ((i = 1; i <= USERS; i++)); do
   DONORS+=("$(uuid)") RECIPIENTS+=("$(uuid)")
@@ -291,6 +293,10 @@ insert into donation.donations (id, donor_id, title, description, category, loca
 select gen_random_uuid(), '$DONOR_ID', 'Bench item ' || g, 'Seeded by bench/http/run.sh', 'books', 'Berlin', 'available',
        now() - g * interval '1 minute', now() - g * interval '1 minute'
   from generate_series(1, 1000) g;
+-- request-service's copies of these profiles and donations, as its consumers hold them once the
+-- profile.* and donation.* events of this data have arrived (seeded in SQL, nothing was published).
+insert into request.profile_copies (user_id, role, blocked, version) select id, role, blocked, version from donation.profiles;
+insert into request.donation_copies (donation_id, donor_id, status, version) select id, donor_id, status, version from donation.donations;
 insert into request.requests (id, donation_id, donor_id, recipient_id, message, status, created_at, updated_at)
 select gen_random_uuid(), d.id, d.donor_id, '$RECIPIENT_ID', 'Seeded by bench/http/run.sh', 'pending',
        d.created_at + interval '1 second', d.created_at + interval '1 second'
@@ -331,13 +337,18 @@ POOL="$WORK/request-pool.txt" POOL_OFFSET=0 POOL_RATE=1500
 : >"$POOL"
 grow_pool() { # grow_pool N : N more available donations of the donor, appended to the pool file
   psql_db main >>"$POOL" <<SQL
-insert into donation.donations (id, donor_id, title, category, location, status, created_at, updated_at)
-select gen_random_uuid(), '$DONOR_ID', 'Bench pool item', 'furniture', 'Berlin', 'available',
-       now() - interval '30 days' - g * interval '1 second', now() - interval '30 days'
-  from generate_series(1, $1) g
-returning id;
+with added as (
+  insert into donation.donations (id, donor_id, title, category, location, status, created_at, updated_at)
+  select gen_random_uuid(), '$DONOR_ID', 'Bench pool item', 'furniture', 'Berlin', 'available',
+         now() - interval '30 days' - g * interval '1 second', now() - interval '30 days'
+    from generate_series(1, $1) g
+  returning id, donor_id, status, version
+), copied as (
+  insert into request.donation_copies (donation_id, donor_id, status, version) select id, donor_id, status, version from added
+)
+select id from added;
 SQL
-  psql_db main -c "analyze donation.donations" >/dev/null
+  psql_db main -c "analyze donation.donations; analyze request.donation_copies" >/dev/null
 }
 ensure_pool() { # ensure_pool SECONDS : enough unused pool ids for SECONDS at the fastest rate seen, with margin
   local need=$((POOL_RATE * $1 * 3 / 2 + 2000)) left=$(($(wc -l <"$POOL") - POOL_OFFSET))
