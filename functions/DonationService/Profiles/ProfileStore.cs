@@ -156,7 +156,12 @@ public sealed class ProfileStore(ServiceDatabase database) : IProfileStore
     }
 
     /// <summary>The token's email when it fits the column (Supabase allows 320 characters at most).</summary>
-    private static string? UsableEmail(Caller caller) => caller.Email is { Length: <= 320 } email ? email : null;
+    /// <summary>
+    /// The token's email if it can be stored: at most 320 characters and no control characters
+    /// (PostgreSQL text cannot hold NUL). Otherwise the profile keeps no email from this token.
+    /// </summary>
+    private static string? UsableEmail(Caller caller) =>
+        caller.Email is { Length: <= 320 } email && !email.AsSpan().ContainsAnyInRange('\0', '\u001f') ? email : null;
 
     public static ProfileSnapshot Snapshot(Profile p) => new(p.Id, p.Role, p.RecipientStatus, p.Blocked, p.FullName, p.Version);
 
