@@ -101,8 +101,21 @@ public static partial class DatabaseSetup
             || pg.SqlState is "57P01" or "57P02" or "57P03" or "53300" or "40001" or "40P01",
         NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is System.Net.Sockets.SocketException or IOException or TimeoutException,
         InvalidOperationException ioe => ioe.Message.Contains("connection pool", StringComparison.OrdinalIgnoreCase),
-        _ => false,
+        _ => IsLostProtocolSync(exception),
     };
+
+    /// <summary>
+    /// Npgsql lost protocol sync with the server and broke (closed) the connection: a plain
+    /// <see cref="Exception"/> thrown by Npgsql, "Received unexpected backend message … Please file a bug."
+    /// Seen with Npgsql's open issue #6391: a statement that fails in the very execution that
+    /// auto-prepares it leaves that connection's prepared statement corrupt, and the next use of the
+    /// same SQL on it ends like this. Nothing of that request was committed, and the broken connection
+    /// has left the pool, so a retry works.
+    /// </summary>
+    public static bool IsLostProtocolSync(Exception exception) =>
+        exception.GetType() == typeof(Exception)
+        && exception.Source == "Npgsql"
+        && exception.Message.StartsWith("Received unexpected backend message", StringComparison.Ordinal);
 
     /// <summary>A constraint the request broke, as a 4xx: the database is the last line of validation.</summary>
     public static Platform.Hosting.Http.ApiResponse? ToClientError(Exception exception) => exception switch

@@ -82,6 +82,17 @@ public sealed class DatabaseSetupTests
     }
 
     [Fact]
+    public void IsTransient_is_true_when_npgsql_lost_protocol_sync_and_broke_the_connection()
+    {
+        var lost = new Exception("Received unexpected backend message DataRow. Please file a bug.") { Source = "Npgsql" };
+
+        Assert.True(DatabaseSetup.IsTransient(lost));
+        Assert.False(DatabaseSetup.IsTransient(new Exception("Received unexpected backend message DataRow. Please file a bug.") { Source = "SomethingElse" }));
+        Assert.False(DatabaseSetup.IsTransient(new InvalidCastException("Received unexpected backend message DataRow.") { Source = "Npgsql" }));
+        Assert.False(DatabaseSetup.IsTransient(new Exception("Something else went wrong") { Source = "Npgsql" }));
+    }
+
+    [Fact]
     public void IsTransient_is_true_for_connection_failures_below_npgsql()
     {
         Assert.True(DatabaseSetup.IsTransient(new NpgsqlException("connect failed", new SocketException((int)SocketError.ConnectionRefused))));
