@@ -26,6 +26,7 @@ public sealed class EventConsumer(
     EventHandlerRegistry handlers,
     IServiceProvider services,
     ServiceIdentity identity,
+    ConsumerState state,
     ILogger<EventConsumer> logger) : BackgroundService
 {
     /// <summary>A broker that never confirms (e.g. a queue without a leader) must not stall the worker forever.</summary>
@@ -50,6 +51,7 @@ public sealed class EventConsumer(
             catch (Exception ex)
             {
                 failures++;
+                state.Lost(failures, ex);
                 var delay = connector.Backoff(failures);
                 logger.LogWarning(ex, "Consumer of {Queue} lost its session ({Failures} in a row); reconnecting in {Delay} ms", options.Queue, failures, (int)delay.TotalMilliseconds);
                 await Task.Delay(delay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -76,6 +78,7 @@ public sealed class EventConsumer(
             deliveries.Writer.WriteAsync(Delivery.Copy(e.DeliveryTag, sessionId, e.Body, e.BasicProperties, e.Redelivered), session.Token).AsTask();
         await consume.BasicConsumeAsync(options.Queue, autoAck: false, consumer, stoppingToken);
         connected();
+        state.Consuming();
         logger.LogInformation("Consuming {Queue} ({Types}) with {Workers} workers", options.Queue, string.Join(", ", handlers.EventTypes), options.Concurrency);
 
         var acks = new AckSender(consume, sessionId);

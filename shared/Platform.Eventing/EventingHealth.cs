@@ -49,3 +49,33 @@ internal sealed class OutboxBacklogProbe(ServiceDatabase database) : IHealthProb
 
     private sealed record Backlog(long Unsent, double OldestAgeSeconds);
 }
+
+/// <summary>
+/// This instance's consumer: subscribed or not. Informational: an instance whose consumer is
+/// starting or reconnecting still serves HTTP, and the broker probe already fails when the broker
+/// is unreachable; taking the instance out of rotation would not bring the consumer back sooner.
+/// </summary>
+internal sealed class ConsumerHealthProbe(ConsumerState state, EventingOptions options) : IHealthProbe
+{
+    public string Name => "consumer";
+
+    public bool Critical => false;
+
+    public Task<HealthProbeResult> CheckAsync(CancellationToken cancellationToken)
+    {
+        var now = state.Current;
+        var details = new Dictionary<string, object?> { ["queue"] = options.Queue };
+        if (now.Since is { } since)
+        {
+            details["since"] = since;
+        }
+
+        if (now.FailuresInARow > 0)
+        {
+            details["failures_in_a_row"] = now.FailuresInARow;
+            details["last_error"] = now.LastError;
+        }
+
+        return Task.FromResult(new HealthProbeResult(now.Status == ConsumerStatus.Consuming, now.Status, details));
+    }
+}

@@ -36,6 +36,8 @@ public static class EventingSetup
         services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay>());
         if (registry.EventTypes.Count > 0)
         {
+            services.AddSingleton<ConsumerState>();
+            services.AddSingleton<IHealthProbe, ConsumerHealthProbe>();
             services.AddSingleton<EventConsumer>();
             services.AddHostedService(sp => sp.GetRequiredService<EventConsumer>());
         }

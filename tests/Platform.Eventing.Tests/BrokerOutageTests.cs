@@ -125,6 +125,7 @@ public sealed class BrokerOutageTests
         Assert.Equal("healthy", up.GetProperty("status").GetString());
         AssertProbe(up, "broker", healthy: true, "up", body);
         AssertProbe(up, "outbox", healthy: true, "up", body);
+        await app.WaitUntilConsumingAsync(TimeSpan.FromSeconds(15));
         var backlog = up.GetProperty("checks").GetProperty("outbox").GetProperty("details");
         Assert.Equal(0, backlog.GetProperty("unsent").GetInt64());
         Assert.Equal(0, backlog.GetProperty("oldest_unsent_age_seconds").GetDouble());
@@ -155,6 +156,15 @@ public sealed class BrokerOutageTests
             AssertProbe(down, "broker", healthy: false, "down", downBody);
             AssertProbe(down, "database", healthy: true, "up", downBody);
             AssertProbe(down, "outbox", healthy: true, "up", downBody);
+            await scenario.WaitUntilAsync("health says the consumer is reconnecting", TimeSpan.FromSeconds(20), async () =>
+            {
+                (_, downBody, _) = await app.GetAsync("api/health");
+                return JsonDocument.Parse(downBody).RootElement.GetProperty("checks").GetProperty("consumer").GetProperty("status").GetString() == "reconnecting";
+            });
+            var consumer = JsonDocument.Parse(downBody).RootElement.GetProperty("checks").GetProperty("consumer");
+            Assert.False(consumer.GetProperty("healthy").GetBoolean(), downBody);
+            Assert.True(consumer.GetProperty("details").GetProperty("failures_in_a_row").GetInt32() >= 1, downBody);
+            Assert.Equal(scenario.Queue, consumer.GetProperty("details").GetProperty("queue").GetString());
             var waiting = down.GetProperty("checks").GetProperty("outbox").GetProperty("details");
             Assert.True(waiting.GetProperty("unsent").GetInt64() == 5, downBody);
             Assert.True(waiting.GetProperty("oldest_unsent_age_seconds").GetDouble() >= 1.0, downBody);
@@ -177,6 +187,7 @@ public sealed class BrokerOutageTests
         (status, body, _) = await app.GetAsync("api/health");
         Assert.True(status == HttpStatusCode.OK, $"{(int)status} {body} (after {clock.Elapsed.TotalSeconds:F1} s)");
         AssertProbe(JsonDocument.Parse(body).RootElement, "broker", healthy: true, "up", body);
+        AssertProbe(JsonDocument.Parse(body).RootElement, "consumer", healthy: true, "consuming", body);
         Assert.Equal(0, JsonDocument.Parse(body).RootElement.GetProperty("checks").GetProperty("outbox").GetProperty("details").GetProperty("unsent").GetInt64());
     }
 

@@ -19,12 +19,18 @@ public sealed class TwoRelaysTests
             new Dictionary<string, string?>
             {
                 ["TESTAPP_TYPES"] = "message.sent,message.read",
-                // Small batches, so that both relays are busy on the same backlog at the same time.
+                // Small batches and a short sweep (the relays are not signalled by the test's commits),
+                // so that both relays are busy on the same backlog at the same time.
                 ["Eventing__RelayBatchSize"] = "50",
+                ["Eventing__RelaySweepIntervalMs"] = "50",
             });
         await using var tap = await scenario.Broker.TapAsync(["message.sent", "message.read"]);
         var a = await scenario.StartAppAsync("evt-relay-a");
         var b = await scenario.StartAppAsync("evt-relay-b");
+
+        // Both consumers subscribed before the first event: otherwise one instance could drain the
+        // whole backlog before the other's first session starts (seen once in CI).
+        await Task.WhenAll(a.WaitUntilConsumingAsync(Timeout), b.WaitUntilConsumingAsync(Timeout));
 
         var published = new List<PublishedEvent>();
         for (var batch = 0; batch < Events / 200; batch++)
@@ -32,6 +38,7 @@ public sealed class TwoRelaysTests
             published.AddRange(await scenario.PublishAsync(Enumerable.Range(0, 200).Select(i => i % 2 == 0
                 ? (IIntegrationEvent)new MessageSent(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), null)
                 : new MessageRead(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid()))));
+            await Task.Delay(50); // the backlog grows over several sweeps of both relays
         }
 
         var ids = published.Select(p => p.Id.ToString()).ToList();

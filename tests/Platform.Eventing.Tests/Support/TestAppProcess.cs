@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using Platform.Testing;
 
 namespace Platform.Eventing.Tests.Support;
@@ -135,6 +136,37 @@ public sealed class TestAppProcess : IAsyncDisposable
         }
 
         throw new TimeoutException($"{Name} was not healthy after {timeout.TotalSeconds} s (last: {last}){Environment.NewLine}{OutputTail()}");
+    }
+
+    /// <summary>
+    /// Waits until health says this instance's consumer is subscribed to its queue. Health answers 200
+    /// as soon as the broker is reachable, which can be before the consumer's first session starts.
+    /// </summary>
+    public async Task WaitUntilConsumingAsync(TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        var last = "no answer";
+        while (deadline.Elapsed < timeout)
+        {
+            try
+            {
+                var (_, body, _) = await GetAsync("api/health");
+                last = body;
+                if (JsonDocument.Parse(body).RootElement.GetProperty("checks").TryGetProperty("consumer", out var consumer)
+                    && consumer.GetProperty("status").GetString() == "consuming")
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
+            {
+                last = ex.Message;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"{Name}'s consumer was not consuming after {timeout.TotalSeconds} s (last health: {last}){Environment.NewLine}{OutputTail()}");
     }
 
     /// <summary>Waits until a line containing <paramref name="fragment"/> was written (at least <paramref name="count"/> of them).</summary>
