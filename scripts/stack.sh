@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A private PostgreSQL 15 and a private RabbitMQ node for development and tests, without Docker.
 #
-# Usage: scripts/stack.sh up|down|env|status|destroy|pg-start|pg-stop|rabbit-start|rabbit-stop
+# Usage: scripts/stack.sh up|down|env|status|destroy|pg-start|pg-stop|rabbit-start|rabbit-stop|rabbit-vhosts
 #   up        start both (idempotent: reuses what runs, cleans stale files); creates the
 #             databases and applies scripts/sql/supabase-local.sql to each
 #   down      stop both abruptly (pg immediate stop, rabbit SIGKILL); never fails if already down
@@ -12,6 +12,9 @@
 #             (pg-stop is a fast shutdown: clients are cut off, every commit is kept even with
 #             PG_FAST=1; PG_STOP_MODE=immediate makes it a crash, which with PG_FAST=1 loses the
 #             last ~0.5 s of commits. rabbit-stop is a SIGKILL.)
+#   rabbit-vhosts PREFIX COUNT   make virtual hosts PREFIX-1..PREFIX-COUNT (guest has all rights;
+#             idempotent, one CLI call), so that tests running side by side each get a broker of
+#             their own: bindings by event type in one vhost would route one test's events to another's
 #
 # Settings (environment): STACK_DIR (default $REPO/.stack/dev), PG_PORT (15432), AMQP_PORT (5673;
 # Erlang distribution port = AMQP_PORT+20000), RABBIT_NODE (default <basename of STACK_DIR>@localhost),
@@ -278,6 +281,21 @@ cmd_status() {
   return "$rc"
 }
 
+cmd_rabbit_vhosts() {
+  local prefix="${1:-}" count="${2:-}" i sep="" vhosts="" permissions="" file
+  [[ $prefix =~ ^[A-Za-z0-9._-]+$ && $count =~ ^[0-9]+$ ]] && ((count >= 1 && count <= 256)) ||
+    die "usage: stack.sh rabbit-vhosts PREFIX COUNT (PREFIX of letters, digits, . _ -; COUNT 1..256)"
+  rabbit_pid >/dev/null || die "rabbitmq node $RABBIT_NODE does not run (stack.sh up first)"
+  for ((i = 1; i <= count; i++)); do
+    vhosts+="$sep{\"name\":\"$prefix-$i\"}"
+    permissions+="$sep{\"user\":\"guest\",\"vhost\":\"$prefix-$i\",\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}"
+    sep=","
+  done
+  file="$R/vhosts-$prefix.json"
+  printf '{"vhosts":[%s],"permissions":[%s]}\n' "$vhosts" "$permissions" >"$file"
+  rabbitmqctl -q import_definitions "$file" >/dev/null
+}
+
 cmd_destroy() {
   cmd_down
   [[ -L $PG_LINK ]] && rm -rf "$PG_ROOT"
@@ -296,6 +314,7 @@ case "${1:-}" in
   pg-stop) pg_stop "${PG_STOP_MODE:-fast}" ;;
   rabbit-start) rabbit_start && rabbit_wait ;;
   rabbit-stop) rabbit_stop ;;
+  rabbit-vhosts) shift && cmd_rabbit_vhosts "$@" ;;
   -h | --help | help) usage ;;
   *)
     usage >&2

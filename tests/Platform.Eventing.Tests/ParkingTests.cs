@@ -65,8 +65,10 @@ public sealed class ParkingTests
         for (var i = 0; i < gaps.Count; i++)
         {
             var delay = EventingScenario.RetryDelaysMs[Math.Min(i, EventingScenario.RetryDelaysMs.Length - 1)];
+            // A lower bound per retry: a busy machine can only lengthen a wait, so comparing one gap with
+            // the next is flaky (seen: 459, 1656, 1338 ms under load), but a schedule that did not grow
+            // (every retry after the first delay) fails the bound of the later retries.
             Assert.True(gaps[i] >= delay * 0.9, $"retry {i + 1} came after {gaps[i]:F0} ms, before its delay of {delay} ms (gaps: {described})");
-            Assert.True(i == 0 || gaps[i] > gaps[i - 1], $"the delays between attempts do not grow: {described}");
         }
 
         // Nothing of the failing event was committed; the events behind it were handled while it waited.

@@ -42,13 +42,13 @@ public sealed class BrokerClient : IAsyncDisposable
     private IConnection? _connection;
     private IChannel? _channel;
 
-    private BrokerClient()
-    {
-    }
+    private readonly Uri _uri;
 
-    public static async Task<BrokerClient> ConnectAsync()
+    private BrokerClient(Uri uri) => _uri = uri;
+
+    public static async Task<BrokerClient> ConnectAsync(string uri)
     {
-        var client = new BrokerClient();
+        var client = new BrokerClient(new Uri(uri));
         await client.ChannelAsync();
         return client;
     }
@@ -64,7 +64,7 @@ public sealed class BrokerClient : IAsyncDisposable
         await DisposeConnectionAsync();
         var factory = new ConnectionFactory
         {
-            Uri = new Uri(TestEnvironment.RabbitMq),
+            Uri = _uri,
             ClientProvidedName = "platform-eventing-tests",
             AutomaticRecoveryEnabled = false,
             RequestedConnectionTimeout = TimeSpan.FromSeconds(5),

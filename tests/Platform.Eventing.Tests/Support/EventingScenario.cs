@@ -31,7 +31,7 @@ public sealed class EventingScenario : IAsyncDisposable
 
     static EventingScenario() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
-    private EventingScenario(string label, NpgsqlDataSource dataSource, BrokerClient broker, IReadOnlyDictionary<string, string?>? settings)
+    private EventingScenario(string label, NpgsqlDataSource dataSource, string brokerUri, BrokerClient broker, IReadOnlyDictionary<string, string?>? settings)
     {
         var id = Guid.NewGuid().ToString("N")[..10];
         Label = label;
@@ -43,7 +43,7 @@ public sealed class EventingScenario : IAsyncDisposable
         _settings = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
             ["TestAppDbConnection"] = TestEnvironment.MainDb,
-            ["RabbitMQConnection"] = TestEnvironment.RabbitMq,
+            ["RabbitMQConnection"] = brokerUri,
             ["SUPABASE_URL"] = Environment.GetEnvironmentVariable("SUPABASE_URL") is { Length: > 0 } url ? url : "http://127.0.0.1:54321",
             ["TESTAPP_SCHEMA"] = Schema,
             ["TESTAPP_NAME"] = "evt-" + label,
@@ -81,8 +81,9 @@ public sealed class EventingScenario : IAsyncDisposable
     {
         TestLog.Log($"create {label}");
         var dataSource = NpgsqlDataSource.Create(TestEnvironment.MainDb);
-        var broker = await BrokerClient.ConnectAsync();
-        var scenario = new EventingScenario(label, dataSource, broker, settings);
+        var brokerUri = await LocalStack.TakeVhostAsync();
+        var broker = await BrokerClient.ConnectAsync(brokerUri);
+        var scenario = new EventingScenario(label, dataSource, brokerUri, broker, settings);
         try
         {
             TestLog.Log($"migrate {label}");
@@ -190,7 +191,7 @@ public sealed class EventingScenario : IAsyncDisposable
     public async Task<string> DescribeAsync()
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"scenario {Label}: schema {Schema}, queue {Queue}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"scenario {Label}: schema {Schema}, queue {Queue}, broker {new Uri(_settings["RabbitMQConnection"]!).AbsolutePath}");
         try
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"outbox: {await ScalarAsync("select count(*) from {schema}.outbox")} rows, {await CountUnsentAsync()} unsent; inbox: {await ScalarAsync("select count(*) from {schema}.inbox")}; handled: {await ScalarAsync("select count(*) from {schema}.handled")} rows, {await ScalarAsync("select count(distinct event_id) from {schema}.handled")} distinct; attempts: {await ScalarAsync("select count(*) from {schema}.attempts")}");

@@ -4,7 +4,8 @@ using Platform.Testing;
 namespace Platform.Eventing.Tests.Support;
 
 /// <summary>
-/// Stops and starts the RabbitMQ node of the test run's own stack through scripts/stack.sh. The
+/// Stops and starts the RabbitMQ node of the test run's own stack, and makes its virtual hosts,
+/// through scripts/stack.sh. The
 /// test command exports PLATFORM_STACK_SCRIPT and PLATFORM_STACK_DIR; the node's settings
 /// (PG_PORT, AMQP_PORT, RABBIT_NODE) come from the environment or from the stack's stack.env,
 /// exactly as stack.sh itself resolves them, and must point at the broker in RabbitMQConnection.
@@ -19,7 +20,29 @@ public static class LocalStack
     /// <summary>Starts the broker again and waits until it accepts connections (stack.sh rabbit-start).</summary>
     public static Task RabbitStartAsync() => RunAsync("rabbit-start", TimeSpan.FromSeconds(90));
 
-    private static async Task RunAsync(string command, TimeSpan timeout)
+    /// <summary>Virtual hosts for the scenarios of this run; one pool, made by one CLI call, at first use.</summary>
+    private static readonly Lazy<Task> Vhosts = new(() => RunAsync("rabbit-vhosts", TimeSpan.FromSeconds(60), VhostPrefix, VhostCount.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    private static int _nextVhost;
+
+    public const string VhostPrefix = "eventing-tests";
+
+    /// <summary>More than the scenarios of one run, so that no two of them ever share a vhost.</summary>
+    public const int VhostCount = 32;
+
+    /// <summary>
+    /// The broker URI of a virtual host no other scenario of this run uses. Queues are bound by event
+    /// type, so in a shared vhost one scenario's events would also land in every other queue bound to
+    /// the same type (and a queue deleted by one scenario would nack another's publishes).
+    /// </summary>
+    public static async Task<string> TakeVhostAsync()
+    {
+        await Vhosts.Value;
+        var number = (Interlocked.Increment(ref _nextVhost) - 1) % VhostCount + 1;
+        return new UriBuilder(TestEnvironment.RabbitMq) { Path = $"/{VhostPrefix}-{number}" }.Uri.ToString();
+    }
+
+    private static async Task RunAsync(string command, TimeSpan timeout, params string[] arguments)
     {
         var script = TestEnvironment.Require("PLATFORM_STACK_SCRIPT");
         var stackDir = TestEnvironment.Require("PLATFORM_STACK_DIR");
@@ -39,6 +62,11 @@ public static class LocalStack
         };
         info.ArgumentList.Add(script);
         info.ArgumentList.Add(command);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
         info.Environment["STACK_DIR"] = stackDir;
         foreach (var (key, value) in settings)
         {
