@@ -8,7 +8,7 @@ namespace Platform.Eventing.Tests.Support;
 
 /// <summary>
 /// The eventing test app (tests/Platform.Eventing.TestApp) as a real process: <c>migrate</c>, or
-/// <c>--standalone</c> on a free port, ready when <c>/api/health</c> answers 200. Like
+/// <c>--standalone</c> on a free port, ready when <c>/api/health</c> answers 200 and says its consumer is consuming. Like
 /// <see cref="ServiceProcess"/>, but started from a dll path and keeping its whole output, so that a
 /// test can wait for a log line and quote the output when it fails.
 /// </summary>
@@ -95,7 +95,7 @@ public sealed class TestAppProcess : IAsyncDisposable
         {
             await app.WaitUntilHealthyAsync(healthTimeout ?? TimeSpan.FromSeconds(45));
             TestLog.Log($"healthy {name}");
-            await app.WaitForOutputAsync("Consuming ", TimeSpan.FromSeconds(30));
+            await app.WaitUntilConsumingAsync(TimeSpan.FromSeconds(30));
         }
         catch
         {
@@ -106,7 +106,21 @@ public sealed class TestAppProcess : IAsyncDisposable
         return app;
     }
 
-    public async Task WaitUntilHealthyAsync(TimeSpan timeout)
+    public Task WaitUntilHealthyAsync(TimeSpan timeout) =>
+        WaitForHealthAsync("healthy", (status, _) => status == HttpStatusCode.OK, timeout);
+
+    /// <summary>
+    /// Waits until health says this instance's consumer is subscribed to its queue. Health answers 200
+    /// as soon as the broker is reachable, which can be before the consumer's first session starts.
+    /// </summary>
+    public Task WaitUntilConsumingAsync(TimeSpan timeout) =>
+        WaitForHealthAsync(
+            "consuming",
+            (_, body) => JsonDocument.Parse(body).RootElement.GetProperty("checks").TryGetProperty("consumer", out var consumer)
+                && consumer.GetProperty("status").GetString() == "consuming",
+            timeout);
+
+    private async Task WaitForHealthAsync(string what, Func<HttpStatusCode, string, bool> ready, TimeSpan timeout)
     {
         var deadline = Stopwatch.StartNew();
         var last = "no answer";
@@ -119,54 +133,23 @@ public sealed class TestAppProcess : IAsyncDisposable
 
             try
             {
-                using var response = await Client.GetAsync("api/health");
-                if (response.IsSuccessStatusCode)
+                var (status, body, _) = await GetAsync("api/health");
+                if (ready(status, body))
                 {
                     return;
                 }
 
-                last = $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}";
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-                last = ex.Message; // Not listening yet.
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"{Name} was not healthy after {timeout.TotalSeconds} s (last: {last}){Environment.NewLine}{OutputTail()}");
-    }
-
-    /// <summary>
-    /// Waits until health says this instance's consumer is subscribed to its queue. Health answers 200
-    /// as soon as the broker is reachable, which can be before the consumer's first session starts.
-    /// </summary>
-    public async Task WaitUntilConsumingAsync(TimeSpan timeout)
-    {
-        var deadline = Stopwatch.StartNew();
-        var last = "no answer";
-        while (deadline.Elapsed < timeout)
-        {
-            try
-            {
-                var (_, body, _) = await GetAsync("api/health");
-                last = body;
-                if (JsonDocument.Parse(body).RootElement.GetProperty("checks").TryGetProperty("consumer", out var consumer)
-                    && consumer.GetProperty("status").GetString() == "consuming")
-                {
-                    return;
-                }
+                last = $"{(int)status}: {body}";
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
             {
-                last = ex.Message;
+                last = ex.Message; // Not listening yet, or not health's body yet.
             }
 
             await Task.Delay(100);
         }
 
-        throw new TimeoutException($"{Name}'s consumer was not consuming after {timeout.TotalSeconds} s (last health: {last}){Environment.NewLine}{OutputTail()}");
+        throw new TimeoutException($"{Name} was not {what} after {timeout.TotalSeconds} s (last health: {last}){Environment.NewLine}{OutputTail()}");
     }
 
     /// <summary>Waits until a line containing <paramref name="fragment"/> was written (at least <paramref name="count"/> of them).</summary>
