@@ -4,14 +4,18 @@ using Microsoft.Extensions.Logging;
 
 namespace Platform.Hosting.Hosting;
 
-/// <summary>The same error boundary as standalone mode, as Functions worker middleware.</summary>
-internal sealed class FunctionsErrorMiddleware(ILogger<FunctionsErrorMiddleware> logger) : IFunctionsWorkerMiddleware
+/// <summary>
+/// The same error boundary as standalone mode, as Functions worker middleware; it also sets what
+/// standalone mode's middleware sets on every response (the correlation id, the exposed headers).
+/// </summary>
+internal sealed class FunctionsErrorMiddleware(ILogger<FunctionsErrorMiddleware> logger, ExposedHeaders exposedHeaders) : IFunctionsWorkerMiddleware
 {
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
         if (context.GetHttpContext() is { } request)
         {
             Correlation.Apply(request);
+            exposedHeaders.Apply(request);
         }
 
         try

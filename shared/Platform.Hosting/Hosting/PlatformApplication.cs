@@ -133,6 +133,7 @@ public sealed class PlatformApplication
         var builder = FunctionsApplication.CreateBuilder(args);
         builder.ConfigureFunctionsWebApplication();
         builder.UseMiddleware<FunctionsErrorMiddleware>();
+        builder.Services.AddSingleton<ExposedHeaders>();
         builder.Logging.AddFilter("Microsoft.Azure.Functions.Worker", LogLevel.Warning);
         return builder;
     }

@@ -41,7 +41,7 @@ internal static class StandaloneServer
                 .WithOrigins(origins)
                 .WithMethods("GET", "POST", "PUT", "DELETE")
                 .WithHeaders("Authorization", "Content-Type", "Idempotency-Key", Correlation.HeaderName)
-                .WithExposedHeaders("Location", "Retry-After", Correlation.HeaderName, "Idempotent-Replayed")
+                .WithExposedHeaders(ExposedHeaders.Names)
                 .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
         }
 

@@ -2,7 +2,11 @@ using Platform.Testing;
 
 namespace DonationService.Tests.Http;
 
-/// <summary>A donation-service process (standalone mode) with CORS_ALLOWED_ORIGINS set, as a browser frontend meets it.</summary>
+/// <summary>
+/// A donation-service process with CORS_ALLOWED_ORIGINS set, as a browser frontend meets it. Standalone,
+/// the app answers CORS with its own policy; under the Functions host, the host answers preflights
+/// (Host.CORS: any method and header for an allowed origin) and the app exposes its headers.
+/// </summary>
 public sealed class CorsServiceFixture : IAsyncLifetime
 {
     public const string AllowedOrigin = "http://localhost:5173";
@@ -51,6 +55,23 @@ public sealed class CorsTests(CorsServiceFixture fixture) : IClassFixture<CorsSe
     }
 
     [Fact]
+    public async Task Preflight_from_an_allowed_origin_allows_what_the_api_needs()
+    {
+        using var response = await PreflightAsync(CorsServiceFixture.AllowedOrigin);
+
+        Assert.Equal(204, (int)response.StatusCode);
+        Assert.Equal(CorsServiceFixture.AllowedOrigin, Header(response, "Access-Control-Allow-Origin"));
+        Assert.Contains("POST", Header(response, "Access-Control-Allow-Methods")!.Split(','));
+        var allowedHeaders = Header(response, "Access-Control-Allow-Headers")!.ToLowerInvariant().Split(',');
+        Assert.Contains("authorization", allowedHeaders);
+        Assert.Contains("content-type", allowedHeaders);
+        Assert.Contains("idempotency-key", allowedHeaders);
+        Assert.Null(Header(response, "Access-Control-Allow-Credentials"));
+    }
+
+    // The app's own policy: under the Functions host the host answers preflights and allows any method and header.
+    [Fact]
+    [Trait("Hosting", "StandaloneOnly")]
     public async Task Preflight_from_an_allowed_origin_is_answered_with_the_allowed_methods_and_headers()
     {
         using var response = await PreflightAsync(CorsServiceFixture.AllowedOrigin);
@@ -74,7 +95,9 @@ public sealed class CorsTests(CorsServiceFixture fixture) : IClassFixture<CorsSe
         Assert.Null(Header(response, "Access-Control-Allow-Methods"));
     }
 
+    // The app's own policy, as above.
     [Fact]
+    [Trait("Hosting", "StandaloneOnly")]
     public async Task Preflight_for_a_header_outside_the_list_does_not_allow_that_header()
     {
         using var response = await PreflightAsync(CorsServiceFixture.AllowedOrigin, headers: "x-secret-header");
