@@ -21,6 +21,19 @@ public static class TestEnvironment
 
     public static string JwtSecret => Environment.GetEnvironmentVariable("SUPABASE_JWT_SECRET") is { Length: > 0 } s ? s : LocalJwtSecret;
 
+    /// <summary>
+    /// How the run hosts the services it starts: <c>PLATFORM_TEST_HOSTING=functions</c> launches each
+    /// app under the test Functions host (the host protocol, as <c>func start</c> and Azure run it);
+    /// unset or <c>standalone</c> runs <c>--standalone</c>. scripts/test.sh runs the HTTP suites in both.
+    /// </summary>
+    public static TestHosting Hosting =>
+        Environment.GetEnvironmentVariable("PLATFORM_TEST_HOSTING")?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "standalone" => TestHosting.Standalone,
+            "functions" => TestHosting.Functions,
+            var other => throw new InvalidOperationException($"PLATFORM_TEST_HOSTING='{other}': expected standalone or functions."),
+        };
+
     public static string BuildConfiguration =>
         Environment.GetEnvironmentVariable("PLATFORM_BUILD_CONFIGURATION") is { Length: > 0 } c ? c :
 #if DEBUG
@@ -56,4 +69,11 @@ public static class TestEnvironment
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
+}
+
+/// <summary>The two ways a service runs: see <see cref="TestEnvironment.Hosting"/>.</summary>
+public enum TestHosting
+{
+    Standalone,
+    Functions,
 }
