@@ -34,6 +34,8 @@ internal sealed class StandaloneErrorMiddleware(RequestDelegate next, ILogger<St
 /// <summary>Maps an exception that escaped a function to the response a client may see.</summary>
 internal static class ErrorResponses
 {
+    private static readonly string[] KeptHeaders = [Correlation.HeaderName, "Access-Control-Expose-Headers"];
+
     public static Task WriteAsync(HttpContext context, Exception exception, ILogger logger)
     {
         if (exception is OperationCanceledException && context.RequestAborted.IsCancellationRequested)
@@ -60,7 +62,15 @@ internal static class ErrorResponses
             logger.LogWarning(exception, "Request {Method} {Path} was refused late with {Status}; validation should have caught it", context.Request.Method, context.Request.Path.Value, problem.StatusCode);
         }
 
+        // Clear() drops every header; the ones set for every response before the function ran
+        // (the correlation id, the headers exposed to a browser) still belong to this one.
+        var kept = KeptHeaders.Select(name => (name, value: context.Response.Headers[name])).Where(h => h.value.Count > 0).ToList();
         context.Response.Clear();
+        foreach (var (name, value) in kept)
+        {
+            context.Response.Headers[name] = value;
+        }
+
         return problem.ExecuteAsync(context);
     }
 }
