@@ -4,6 +4,7 @@ using System.Text.Json;
 using Platform.Contracts;
 using Platform.Contracts.Events;
 using Platform.Eventing.Tests.Support;
+using Platform.Testing;
 
 namespace Platform.Eventing.Tests;
 

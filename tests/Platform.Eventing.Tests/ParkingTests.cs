@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Platform.Contracts;
 using Platform.Contracts.Events;
 using Platform.Eventing.Tests.Support;
+using Platform.Testing;
 
 namespace Platform.Eventing.Tests;
 

@@ -323,7 +323,12 @@ public sealed class FunctionsTestHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_process is { HasExited: false })
+        if (_process is { HasExited: false } && !_channel.Connected.IsCompletedSuccessfully)
+        {
+            _process.Kill(entireProcessTree: true); // never spoke the protocol: nothing to terminate gracefully
+            await _process.WaitForExitAsync();
+        }
+        else if (_process is { HasExited: false })
         {
             await TerminateAsync(TimeSpan.FromSeconds(5));
         }
