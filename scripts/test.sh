@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: installs what is missing, starts a fresh test stack (its own
 # directory, ports and node, so it never clashes with a running dev platform), builds, migrates
-# every service, runs `dotnet test` (extra arguments are passed on, e.g. --filter X), then each
-# executable scripts/test-extra.d/*.sh, and tears the stack down (KEEP_STACK=1 leaves it up).
+# every service, runs `dotnet test` (extra arguments are passed on, e.g. --filter X), runs the HTTP
+# suites a second time with every service under the test Functions host (PLATFORM_TEST_HOSTING=
+# functions; skipped when arguments are given), then each executable scripts/test-extra.d/*.sh, and
+# tears the stack down (KEEP_STACK=1 leaves it up).
 # Exits with dotnet test's exit code (1 if only an extra script failed).
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -39,6 +41,7 @@ finish_stack_up || die "the test stack did not start"
 eval "$("$STACK" env)"
 export PLATFORM_BUILD_CONFIGURATION=Release PLATFORM_STACK_SCRIPT="$STACK" PLATFORM_STACK_DIR="$STACK_DIR"
 migrate_services
+rm -rf "$STACK_DIR/logs/functions-mode"
 
 test_rc=0
 : >"$STACK_DIR/logs/dotnet-test.log"
@@ -52,6 +55,15 @@ else
   dotnet test "$(solution_file)" -c Release --no-build --filter "Category!=Faults" 2>&1 | tee -a "$STACK_DIR/logs/dotnet-test.log" || test_rc=$?
   log "dotnet test (category Faults, alone)"
   dotnet test "$REPO/tests/Platform.Eventing.Tests" -c Release --no-build --filter "Category=Faults" 2>&1 | tee -a "$STACK_DIR/logs/dotnet-test.log" || test_rc=$?
+  # The same HTTP suites (every route's success and error cases, the authorization matrix, the
+  # fuzzer) with each service launched by the test Functions host over the host protocol, as
+  # `func start` and Azure run it. Tests of the app's own standalone behaviour are marked
+  # Hosting=StandaloneOnly; functions-mode-coverage.sh then checks every function was called.
+  log "dotnet test (HTTP suites again, every service under the test Functions host)"
+  PLATFORM_TEST_HOSTING=functions dotnet test "$(solution_file)" -c Release --no-build \
+    --filter "(FullyQualifiedName~DonationService.Tests|FullyQualifiedName~RequestService.Tests|FullyQualifiedName~CampaignService.Tests|FullyQualifiedName~MessagingService.Tests|FullyQualifiedName~Platform.SystemTests)&Category!=Faults&Hosting!=StandaloneOnly" \
+    2>&1 | tee -a "$STACK_DIR/logs/dotnet-test.log" || test_rc=$?
+  export FUNCTIONS_COVERAGE_REQUIRED=1
 fi
 
 # Totals from the per-assembly lines "Passed!  - Failed: 0, Passed: 12, Skipped: 1, Total: 13, ..."

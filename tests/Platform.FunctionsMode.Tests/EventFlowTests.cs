@@ -50,7 +50,12 @@ public sealed class EventFlowTests
         // Broker back: the relay reconnects and delivers it, once.
         brokerLink.Resume();
         await apps.WaitForAsync(() => HandledAsync(secondEvent), TimeSpan.FromSeconds(60), $"messaging-service's inbox row for donation.reviewed {secondEvent} after the broker came back");
-        Assert.Equal(0, await FunctionsApps.CountAsync(TestEnvironment.MainDb, "select count(*) from donation.outbox where event_id = @id and sent_at is null", new { id = secondEvent }));
+
+        // The relay marks the row sent once the broker confirmed; the consumer may commit before that.
+        await apps.WaitForAsync(
+            async () => await FunctionsApps.CountAsync(TestEnvironment.MainDb, "select count(*) from donation.outbox where event_id = @id and sent_at is null", new { id = secondEvent }) == 0,
+            TimeSpan.FromSeconds(30),
+            $"donation.outbox row of {secondEvent} marked sent");
         Assert.Equal(1, await FunctionsApps.CountAsync(TestEnvironment.MainDb, "select count(*) from messaging.notifications where source_event_id = @id", new { id = secondEvent.ToString() }));
     }
 

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using Platform.FunctionsHost;
 using Platform.Hosting.Hosting;
 using Xunit;
 
@@ -44,6 +45,30 @@ public abstract class FunctionsMetadataContract(string service, Assembly app, IR
 
         Assert.Equal(ReadMetadata().Select(f => f.Signature).Order().ToList(), standalone.Select(f => Signature(f.Name, f.Route, f.Methods)).Order().ToList());
         Assert.All(standalone, f => Assert.Equal(Microsoft.Azure.Functions.Worker.AuthorizationLevel.Anonymous, f.AuthLevel));
+    }
+
+    [Fact]
+    public async Task The_worker_reports_at_run_time_exactly_the_build_metadata_and_the_standalone_routes()
+    {
+        // What the Functions host learns from the running worker (FunctionsMetadataRequest), not from a file.
+        var settings = new[] { "DonationDbConnection", "RequestDbConnection", "CampaignDbConnection", "MessagingDbConnection", "RabbitMQConnection", "SUPABASE_URL", "SUPABASE_JWT_SECRET", "DonationServiceUrl" }
+            .Where(name => Environment.GetEnvironmentVariable(name) is { Length: > 0 })
+            .ToDictionary(name => name, name => Environment.GetEnvironmentVariable(name));
+        await using var host = await FunctionsTestHost.StartAsync(new FunctionsHostOptions { AppName = service, AppDirectory = Output, Settings = settings });
+        var runtime = host.Functions.Select(f => Signature(f.Name, f.HttpRoute, f.Methods)).Order().ToList();
+
+        Assert.Equal(ReadMetadata().Select(f => f.Signature).Order().ToList(), runtime);
+        Assert.Equal(HttpFunctionCatalog.Discover(app).Select(f => Signature(f.Name, f.Route, f.Methods)).Order().ToList(), runtime);
+        Assert.Equal("api", host.RoutePrefix);
+        var built = ReadMetadata().ToDictionary(f => f.Name);
+        Assert.All(host.Functions, f =>
+        {
+            Assert.True(f.IsHttp, $"{f.Name} has no HTTP trigger at run time");
+            Assert.Equal("Anonymous", f.AuthLevel, ignoreCase: true);
+            Assert.Equal(built[f.Name].EntryPoint, f.EntryPoint);
+            Assert.Equal(built[f.Name].ScriptFile, Path.GetFileName(f.ScriptFile));
+        });
+        Assert.Equal(host.Functions.Count, host.Functions.Select(f => f.FunctionId).Distinct().Count());
     }
 
     [Fact]
