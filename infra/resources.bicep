@@ -1,63 +1,53 @@
-// The donation platform in one resource group: four Functions apps (one module, used four times) on
-// one Elastic Premium plan, identity-based host storage, Log Analytics + Application Insights, and a
-// Key Vault holding the connection strings and Supabase settings that the apps reference.
-// `azd up` provisions it (infra/main.parameters.json) and deploys the apps (azure.yaml).
-targetScope = 'resourceGroup'
+// Everything inside the resource group (main.bicep creates it): four Functions apps (one module,
+// used four times) on one Elastic Premium plan, each running from <Service>.zip in the storage
+// account's private app-packages container, fetched with the user-assigned identity (no Azure Files,
+// no shared keys); Log Analytics + Application Insights (Entra ID authentication only); Key Vault
+// holding the connection strings and Supabase settings that the apps reference; roles; diagnostics.
 
 @minLength(1)
 @maxLength(64)
-@description('azd environment name; part of every resource name (through the resource token) and the azd-env-name tag.')
 param environmentName string
 
-@minLength(1)
-@description('Azure region of every resource.')
-param location string = resourceGroup().location
+param location string
+param tags object
 
 @allowed(['EP1', 'EP2', 'EP3'])
-@description('Elastic Premium size. The consumers and the outbox relay are long-running hosted services, so the plan must be always on: Consumption and Flex Consumption do not work.')
-param planSku string = 'EP1'
+param planSku string
 
 @minValue(1)
-@maxValue(20)
-@description('Instances the plan may scale out to (the apps always keep at least one warm).')
-param maximumElasticWorkerCount int = 5
+param alwaysReadyInstances int
 
-@description('Browser origins allowed to call the function URLs, comma-separated (e.g. https://app.example.org,https://admin.example.org); empty allows none. The same list as CORS_ALLOWED_ORIGINS and Host.CORS locally.')
-param corsAllowedOrigins string = ''
+@minValue(1)
+param maximumElasticWorkerCount int
 
-@description('Supabase project URL, e.g. https://<ref>.supabase.co (kept in Key Vault with the other Supabase settings).')
+param corsAllowedOrigins string
 param supabaseUrl string
 
 @secure()
-@description('Supabase legacy HS256 JWT secret; empty to accept only asymmetric (JWKS) tokens.')
 param supabaseJwtSecret string
 
 @secure()
-@description('Npgsql connection string of donation-service (main database, schema donation); use the transaction pooler (port 6543).')
 param donationDbConnection string
 
 @secure()
-@description('Npgsql connection string of request-service (main database, schema request).')
 param requestDbConnection string
 
 @secure()
-@description('Npgsql connection string of campaign-service (campaign database, schema campaign).')
 param campaignDbConnection string
 
 @secure()
-@description('Npgsql connection string of messaging-service (main database, schema messaging).')
 param messagingDbConnection string
 
 @secure()
-@description('RabbitMQ URI shared by the four services, e.g. amqps://user:password@host/vhost.')
 param rabbitMqConnection string
 
-@description('true: each app runs from app-packages/<service>.zip in the storage account, fetched with the managed identity (no Azure Files, upload the packages yourself); false: azd zip-deploys the apps.')
-param runFromBlobPackage bool = false
+param principalId string
+param principalType string
+param keyVaultSeed string
+param logRetentionInDays int
 
 var abbrs = loadJsonContent('abbreviations.json')
-var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName, location))
-var tags = { 'azd-env-name': environmentName }
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var allowedOrigins = empty(corsAllowedOrigins) ? [] : map(split(corsAllowedOrigins, ','), origin => trim(origin))
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
@@ -73,6 +63,7 @@ module monitoring 'modules/monitoring.bicep' = {
     tags: tags
     logAnalyticsName: '${abbrs.logAnalyticsWorkspace}${resourceToken}'
     appInsightsName: '${abbrs.insightsComponents}${resourceToken}'
+    retentionInDays: logRetentionInDays
   }
 }
 
@@ -82,7 +73,7 @@ module storage 'modules/storage.bicep' = {
     location: location
     tags: tags
     name: '${abbrs.storageAccount}${resourceToken}'
-    createPackageContainer: runFromBlobPackage
+    workspaceId: monitoring.outputs.workspaceId
   }
 }
 
@@ -91,7 +82,10 @@ module vault 'modules/keyvault.bicep' = {
   params: {
     location: location
     tags: tags
-    name: '${abbrs.keyVault}${resourceToken}'
+    // A vault name is reserved while the vault sits soft-deleted (purge protection: for the whole
+    // retention), so the seed, renewed by the postdown hook, gives the next `azd up` a new name.
+    name: '${abbrs.keyVault}${toLower(uniqueString(subscription().id, environmentName, location, keyVaultSeed))}'
+    workspaceId: monitoring.outputs.workspaceId
     supabaseUrl: supabaseUrl
     supabaseJwtSecret: supabaseJwtSecret
     storeSupabaseJwtSecret: !empty(supabaseJwtSecret)
@@ -104,11 +98,14 @@ module vault 'modules/keyvault.bicep' = {
 }
 
 // Least privilege for the apps' one identity: host storage data roles on the storage account only,
-// reading secrets of this vault only, publishing telemetry to this Application Insights only.
+// reading secrets of this vault only, publishing telemetry to this Application Insights only; and
+// for the developer (or CI principal) running azd: uploading packages, managing the vault's secrets.
 module roles 'modules/role-assignments.bicep' = {
   name: 'role-assignments'
   params: {
     principalId: identity.properties.principalId
+    deployerPrincipalId: principalId
+    deployerPrincipalType: principalType
     storageAccountName: storage.outputs.name
     keyVaultName: vault.outputs.name
     appInsightsName: monitoring.outputs.appInsightsName
@@ -142,10 +139,12 @@ var shared = {
   location: location
   tags: tags
   planId: plan.id
+  alwaysReadyInstances: alwaysReadyInstances
   identityId: identity.id
   identityClientId: identity.properties.clientId
   storageAccountName: storage.outputs.name
   appInsightsName: monitoring.outputs.appInsightsName
+  workspaceId: monitoring.outputs.workspaceId
   allowedOrigins: allowedOrigins
   packageContainerUrl: storage.outputs.packageContainerUrl
 }
@@ -207,21 +206,17 @@ module messagingService 'modules/function-app.bicep' = {
   dependsOn: [roles]
 }
 
-// Outputs azd stores in the environment (.azure/<env>/.env). The Application Insights connection
-// string is deliberately not among them: the apps get it as an app setting.
-output AZURE_LOCATION string = location
-output AZURE_TENANT_ID string = tenant().tenantId
-output AZURE_RESOURCE_GROUP string = resourceGroup().name
-output AZURE_KEY_VAULT_NAME string = vault.outputs.name
-output AZURE_KEY_VAULT_ENDPOINT string = vault.outputs.endpoint
-output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
-output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.properties.clientId
-output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.appInsightsName
-output SERVICE_DONATION_SERVICE_NAME string = donationService.outputs.name
-output SERVICE_DONATION_SERVICE_URI string = donationService.outputs.uri
-output SERVICE_REQUEST_SERVICE_NAME string = requestService.outputs.name
-output SERVICE_REQUEST_SERVICE_URI string = requestService.outputs.uri
-output SERVICE_CAMPAIGN_SERVICE_NAME string = campaignService.outputs.name
-output SERVICE_CAMPAIGN_SERVICE_URI string = campaignService.outputs.uri
-output SERVICE_MESSAGING_SERVICE_NAME string = messagingService.outputs.name
-output SERVICE_MESSAGING_SERVICE_URI string = messagingService.outputs.uri
+output keyVaultName string = vault.outputs.name
+output keyVaultEndpoint string = vault.outputs.endpoint
+output storageAccountName string = storage.outputs.name
+output packageContainerName string = storage.outputs.packageContainerName
+output identityClientId string = identity.properties.clientId
+output appInsightsName string = monitoring.outputs.appInsightsName
+
+@description('The four apps in azure.yaml order: donation, request, campaign, messaging.')
+output apps { name: string, uri: string }[] = [
+  { name: donationService.outputs.name, uri: donationService.outputs.uri }
+  { name: requestService.outputs.name, uri: requestService.outputs.uri }
+  { name: campaignService.outputs.name, uri: campaignService.outputs.uri }
+  { name: messagingService.outputs.name, uri: messagingService.outputs.uri }
+]

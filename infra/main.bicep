@@ -1,0 +1,132 @@
+// The donation platform, deployed at subscription scope like the azd quickstarts: this file creates
+// the resource group and hands everything else to resources.bicep (four Functions apps on one
+// Elastic Premium plan, each running from a package blob fetched with the managed identity;
+// identity-based host storage; Key Vault; Log Analytics + Application Insights without local auth).
+// `azd up` provisions it (infra/main.parameters.json), then the postprovision hook migrates every
+// service and uploads the packages (azure.yaml, scripts/azd-postprovision.sh).
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('azd environment name; part of every resource name (through the resource token) and the azd-env-name tag.')
+param environmentName string
+
+@minLength(1)
+@description('Azure region of the resource group and every resource.')
+@metadata({ azd: { type: 'location' } })
+param location string
+
+@description('Resource group to create; empty: rg-<environmentName>.')
+param resourceGroupName string = ''
+
+@allowed(['EP1', 'EP2', 'EP3'])
+@description('Elastic Premium size. The consumers and the outbox relay are long-running hosted services, so the plan must keep instances allocated: Consumption does not work, and Flex Consumption documents no work outside executions (docs/DEPLOYMENT.md).')
+param planSku string = 'EP1'
+
+@minValue(1)
+@maxValue(20)
+@description('Always-ready instances of each app (minimumElasticInstanceCount): each runs the app\'s consumer and relay.')
+param alwaysReadyInstances int = 1
+
+@minValue(1)
+@maxValue(20)
+@description('Instances the plan may scale out to.')
+param maximumElasticWorkerCount int = 5
+
+@description('Browser origins allowed to call the function URLs, comma-separated (e.g. https://app.example.org,https://admin.example.org); empty allows none. The same list as CORS_ALLOWED_ORIGINS and Host.CORS locally.')
+param corsAllowedOrigins string = ''
+
+@description('Supabase project URL, e.g. https://<ref>.supabase.co (kept in Key Vault with the other Supabase settings).')
+param supabaseUrl string
+
+@secure()
+@description('Supabase legacy HS256 JWT secret; empty (the default, no prompt) to accept only asymmetric (JWKS) tokens.')
+param supabaseJwtSecret string = ''
+
+@secure()
+@description('Npgsql connection string of donation-service (main database, schema donation); use the transaction pooler (port 6543).')
+param donationDbConnection string
+
+@secure()
+@description('Npgsql connection string of request-service (main database, schema request).')
+param requestDbConnection string
+
+@secure()
+@description('Npgsql connection string of campaign-service (campaign database, schema campaign).')
+param campaignDbConnection string
+
+@secure()
+@description('Npgsql connection string of messaging-service (main database, schema messaging).')
+param messagingDbConnection string
+
+@secure()
+@description('RabbitMQ URI shared by the four services, e.g. amqps://user:password@host/vhost.')
+param rabbitMqConnection string
+
+@description('Object id of the principal running azd (azd fills AZURE_PRINCIPAL_ID): gets blob upload and Key Vault secrets roles; empty: no roles.')
+param principalId string = ''
+
+@allowed(['User', 'ServicePrincipal', 'Group'])
+@description('Kind of principalId (azd fills AZURE_PRINCIPAL_TYPE; a CI service principal is ServicePrincipal).')
+param principalType string = 'User'
+
+@description('Part of the Key Vault name; the preprovision hook sets it once per environment and the postdown hook replaces it, so `azd down` then `azd up` never meets its own purge-protected, soft-deleted vault.')
+param keyVaultSeed string = ''
+
+@minValue(30)
+@maxValue(730)
+@description('Days Log Analytics keeps the apps\', Key Vault\'s and storage\'s logs.')
+param logRetentionInDays int = 30
+
+var tags = { 'azd-env-name': environmentName }
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: empty(resourceGroupName) ? 'rg-${environmentName}' : resourceGroupName
+  location: location
+  tags: tags
+}
+
+module resources 'resources.bicep' = {
+  name: 'resources'
+  scope: rg
+  params: {
+    environmentName: environmentName
+    location: location
+    tags: tags
+    planSku: planSku
+    alwaysReadyInstances: alwaysReadyInstances
+    maximumElasticWorkerCount: maximumElasticWorkerCount
+    corsAllowedOrigins: corsAllowedOrigins
+    supabaseUrl: supabaseUrl
+    supabaseJwtSecret: supabaseJwtSecret
+    donationDbConnection: donationDbConnection
+    requestDbConnection: requestDbConnection
+    campaignDbConnection: campaignDbConnection
+    messagingDbConnection: messagingDbConnection
+    rabbitMqConnection: rabbitMqConnection
+    principalId: principalId
+    principalType: principalType
+    keyVaultSeed: keyVaultSeed
+    logRetentionInDays: logRetentionInDays
+  }
+}
+
+// Outputs azd stores in the environment (.azure/<env>/.env), read by the hooks. Nothing secret:
+// the Application Insights connection string reaches the apps as an app setting only.
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_KEY_VAULT_NAME string = resources.outputs.keyVaultName
+output AZURE_KEY_VAULT_ENDPOINT string = resources.outputs.keyVaultEndpoint
+output AZURE_STORAGE_ACCOUNT_NAME string = resources.outputs.storageAccountName
+output AZURE_STORAGE_PACKAGE_CONTAINER string = resources.outputs.packageContainerName
+output AZURE_MANAGED_IDENTITY_CLIENT_ID string = resources.outputs.identityClientId
+output APPLICATIONINSIGHTS_NAME string = resources.outputs.appInsightsName
+output SERVICE_DONATION_SERVICE_NAME string = resources.outputs.apps[0].name
+output SERVICE_DONATION_SERVICE_URI string = resources.outputs.apps[0].uri
+output SERVICE_REQUEST_SERVICE_NAME string = resources.outputs.apps[1].name
+output SERVICE_REQUEST_SERVICE_URI string = resources.outputs.apps[1].uri
+output SERVICE_CAMPAIGN_SERVICE_NAME string = resources.outputs.apps[2].name
+output SERVICE_CAMPAIGN_SERVICE_URI string = resources.outputs.apps[2].uri
+output SERVICE_MESSAGING_SERVICE_NAME string = resources.outputs.apps[3].name
+output SERVICE_MESSAGING_SERVICE_URI string = resources.outputs.apps[3].uri
