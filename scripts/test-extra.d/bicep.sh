@@ -9,7 +9,8 @@
 #      a default;
 #   5. every app setting in local.settings.sample.json is set by the Bicep too (AzureWebJobsStorage
 #      as its identity-based AzureWebJobsStorage__accountName form), and its Host.CORS is the same
-#      origin list as its CORS_ALLOWED_ORIGINS.
+#      origin list as its CORS_ALLOWED_ORIGINS. (That every setting the *code* reads is a Bicep app
+#      setting is tests/Platform.Hosting.Tests/Hosting/SettingsCoverageTests.cs.)
 set -euo pipefail
 # shellcheck source=../lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
