@@ -23,15 +23,13 @@ param resourceGroupName string = ''
 @description('Elastic Premium size. The consumers and the outbox relay are long-running hosted services, so the plan must keep instances allocated: Consumption does not work, and Flex Consumption documents no work outside executions (docs/DEPLOYMENT.md).')
 param planSku string = 'EP1'
 
-@minValue(1)
-@maxValue(20)
-@description('Always-ready instances of each app (minimumElasticInstanceCount): each runs the app\'s consumer and relay.')
-param alwaysReadyInstances int = 1
+// The three counts below are strings because azd substitutes environment variables into
+// main.parameters.json as text; int() converts them, resources.bicep checks the ranges.
+@description('Always-ready instances of each app (minimumElasticInstanceCount, 1-20): each runs the app\'s consumer and relay.')
+param alwaysReadyInstances string = '1'
 
-@minValue(1)
-@maxValue(20)
-@description('Instances the plan may scale out to.')
-param maximumElasticWorkerCount int = 5
+@description('Instances the plan may scale out to (1-20).')
+param maximumElasticWorkerCount string = '5'
 
 @description('Browser origins allowed to call the function URLs, comma-separated (e.g. https://app.example.org,https://admin.example.org); empty allows none. The same list as CORS_ALLOWED_ORIGINS and Host.CORS locally.')
 param corsAllowedOrigins string = ''
@@ -73,10 +71,8 @@ param principalType string = 'User'
 @description('Part of the Key Vault name; the preprovision hook sets it once per environment and the postdown hook replaces it, so `azd down` then `azd up` never meets its own purge-protected, soft-deleted vault.')
 param keyVaultSeed string = ''
 
-@minValue(30)
-@maxValue(730)
-@description('Days Log Analytics keeps the apps\', Key Vault\'s and storage\'s logs.')
-param logRetentionInDays int = 30
+@description('Days Log Analytics keeps the apps\', Key Vault\'s and storage\'s logs (30-730).')
+param logRetentionInDays string = '30'
 
 var tags = { 'azd-env-name': environmentName }
 
@@ -94,8 +90,8 @@ module resources 'resources.bicep' = {
     location: location
     tags: tags
     planSku: planSku
-    alwaysReadyInstances: alwaysReadyInstances
-    maximumElasticWorkerCount: maximumElasticWorkerCount
+    alwaysReadyInstances: int(alwaysReadyInstances)
+    maximumElasticWorkerCount: int(maximumElasticWorkerCount)
     corsAllowedOrigins: corsAllowedOrigins
     supabaseUrl: supabaseUrl
     supabaseJwtSecret: supabaseJwtSecret
@@ -107,7 +103,7 @@ module resources 'resources.bicep' = {
     principalId: principalId
     principalType: principalType
     keyVaultSeed: keyVaultSeed
-    logRetentionInDays: logRetentionInDays
+    logRetentionInDays: int(logRetentionInDays)
   }
 }
 

@@ -15,9 +15,11 @@ param tags object
 param planSku string
 
 @minValue(1)
+@maxValue(20)
 param alwaysReadyInstances int
 
 @minValue(1)
+@maxValue(20)
 param maximumElasticWorkerCount int
 
 param corsAllowedOrigins string
@@ -44,6 +46,9 @@ param rabbitMqConnection string
 param principalId string
 param principalType string
 param keyVaultSeed string
+
+@minValue(30)
+@maxValue(730)
 param logRetentionInDays int
 
 var abbrs = loadJsonContent('abbreviations.json')
