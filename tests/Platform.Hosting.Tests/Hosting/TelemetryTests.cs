@@ -1,5 +1,9 @@
 using System.Text.Json;
 using Azure.Identity;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Trace;
 using Platform.Hosting.Hosting;
 using Platform.Testing;
 
@@ -30,6 +34,29 @@ public sealed class TelemetryTests
     [InlineData("Authorization=Key")]
     public void Without_Authorization_AAD_the_connection_string_authenticates(string? authentication) =>
         Assert.Null(Telemetry.AzureMonitorCredential(authentication));
+
+    /// <summary>
+    /// The registration builds in both modes with Azure's settings (no export happens: the provider
+    /// is resolved, not flushed). In Functions mode the worker adds no ASP.NET Core instrumentation:
+    /// the host records the request.
+    /// </summary>
+    [Theory]
+    [InlineData(HostingMode.Functions)]
+    [InlineData(HostingMode.Standalone)]
+    public void With_Azure_settings_a_tracer_provider_is_registered_in_each_mode(HostingMode mode)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [Telemetry.ConnectionStringSetting] = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://127.0.0.1:1/",
+            [Telemetry.AuthenticationStringSetting] = "ClientId=3f1c0000-0000-0000-0000-000000000001;Authorization=AAD",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddLogging(logging => Telemetry.Add(services, logging, configuration, "telemetry-test", mode));
+
+        var registrations = services.Select(d => d.ImplementationType?.FullName ?? d.ServiceType.FullName ?? string.Empty).ToList();
+        Assert.Contains(services, d => d.ServiceType == typeof(TracerProvider));
+        Assert.Equal(mode == HostingMode.Standalone, registrations.Any(r => r.Contains("AspNetCore", StringComparison.Ordinal) && r.Contains("Instrumentation", StringComparison.Ordinal)));
+    }
 
     [Fact]
     public void The_Bicep_sets_the_authentication_string_and_turns_local_auth_off()
