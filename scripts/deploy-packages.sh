@@ -27,7 +27,7 @@ for tool in az zip curl; do
 done
 
 # SERVICE_<AZD SERVICE NAME>_{NAME,URI}: DonationService -> SERVICE_DONATION_SERVICE_NAME
-azd_var() { printf 'SERVICE_%s_%s' "$(sed -E 's/Service$//; s/(.)/\U\1/g' <<<"$1")_SERVICE" "$2"; }
+azd_var() { printf 'SERVICE_%s_SERVICE_%s' "$(tr '[:lower:]' '[:upper:]' <<<"${1%Service}")" "$2"; }
 
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT

@@ -8,7 +8,12 @@
 #      before code), and migrate.sh migrates through lib.sh's migrate_services, as scripts/run.sh does;
 #   3. scripts/migrate.sh itself, run against the stack: every service migrated, in the order of
 #      SERVICE_TABLE (the order run.sh migrates in); a second run succeeds (idempotent), so does a
-#      third with azd's variable names only; a run with an unreachable database fails (non-zero exit).
+#      third with azd's variable names only; a run with an unreachable database fails (non-zero exit);
+#   4. scripts/deploy-packages.sh with a stand-in `az` (it records its arguments and the zip it is
+#      given) and the four SERVICE_*_URI pointing at donation-service started standalone on the
+#      stack: each app is published, zipped with host.json, functions.metadata and its dll at the
+#      root, uploaded to app-packages/<Service>.zip with --auth-mode login, restarted and synced,
+#      and the script waits for /api/health/live and /api/health. Nothing reaches Azure.
 set -euo pipefail
 # shellcheck source=../lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
@@ -104,7 +109,55 @@ else
   fi
 fi
 
+# --- 4. the deployment half of the hook, against a stand-in az ----------------------------------
+deployed=""
+if [[ -n ${DonationDbConnection:-} && -n ${RabbitMQConnection:-} ]]; then
+  ensure_packages zip unzip
+  mkdir -p "$scratch/bin"
+  cat >"$scratch/bin/az" <<'AZ'
+#!/usr/bin/env bash
+# stand-in for the Azure CLI: records each call; for an upload, the zip's root entries
+printf 'az %s\n' "$*" >>"$AZ_LOG"
+case "$*" in
+  *"functionapp show"*) echo "/subscriptions/s/resourceGroups/rg-test/providers/Microsoft.Web/sites/${*: -5:1}" ;;
+  *"storage blob upload"*)
+    while (($#)); do [[ $1 == -f ]] && unzip -Z1 "$2" | grep -v / | sort | tr '\n' ' ' | sed 's/^/  root: /' >>"$AZ_LOG" && echo >>"$AZ_LOG"; shift; done ;;
+esac
+AZ
+  chmod +x "$scratch/bin/az"
+  port=$((20000 + RANDOM % 9000))
+  while port_open "$port"; do port=$((port + 1)); done
+  dll="$(service_dll DonationService)"
+  (cd "$(dirname "$dll")" && exec dotnet "$dll" --standalone --urls "http://127.0.0.1:$port") >"$scratch/app.log" 2>&1 &
+  app_pid=$!
+  uri="http://127.0.0.1:$port"
+  export AZ_LOG="$scratch/az.log"
+  if PATH="$scratch/bin:$PATH" AZURE_STORAGE_ACCOUNT_NAME=sttest AZURE_RESOURCE_GROUP=rg-test HEALTH_TIMEOUT=60 \
+    SERVICE_DONATION_SERVICE_NAME=func-donation-test SERVICE_DONATION_SERVICE_URI="$uri" \
+    SERVICE_REQUEST_SERVICE_NAME=func-request-test SERVICE_REQUEST_SERVICE_URI="$uri" \
+    SERVICE_CAMPAIGN_SERVICE_NAME=func-campaign-test SERVICE_CAMPAIGN_SERVICE_URI="$uri" \
+    SERVICE_MESSAGING_SERVICE_NAME=func-messaging-test SERVICE_MESSAGING_SERVICE_URI="$uri" \
+    "$REPO/scripts/deploy-packages.sh" 2>"$scratch/deploy.log"; then
+    while read -r name _ _ _; do
+      site="func-$(tr '[:upper:]' '[:lower:]' <<<"${name%Service}")-test"
+      grep -q -- "storage blob upload --auth-mode login .* --account-name sttest -c app-packages -n $name.zip " "$AZ_LOG" ||
+        fail "deploy-packages.sh did not upload $name.zip to app-packages with --auth-mode login"
+      grep -A1 -- "-n $name.zip " "$AZ_LOG" | grep -q "host.json .*$name.dll\|$name.dll .*host.json" ||
+        fail "$name.zip lacks host.json or $name.dll at its root"
+      grep -A1 -- "-n $name.zip " "$AZ_LOG" | grep -q "functions.metadata" || fail "$name.zip lacks functions.metadata at its root"
+      grep -q -- "functionapp restart .* -n $site\$" "$AZ_LOG" || fail "deploy-packages.sh did not restart $site"
+      grep -q -- "syncfunctiontriggers --ids .*/sites/$site\$" "$AZ_LOG" || fail "deploy-packages.sh did not sync the triggers of $site"
+    done < <(existing_services)
+    deployed="; deploy-packages.sh published, uploaded, restarted and synced $(existing_services | wc -l) apps through a stand-in az and waited for their health"
+  else
+    cat "$scratch/deploy.log" "$scratch/app.log" >&2
+    fail "scripts/deploy-packages.sh failed against a stand-in az"
+  fi
+  kill "$app_pid" 2>/dev/null || true
+  wait_gone "$app_pid" 10 || kill -KILL "$app_pid" 2>/dev/null || true
+fi
+
 if ((failures > 0)); then
   die "$failures azd hook check(s) failed"
 fi
-log "${#hooks[@]} azd hooks present, executable, bash, parsed; self-test caught a missing and a non-executable hook; postprovision migrates before deploying; migrate.sh ran twice against the stack in order: $expected, a third time with azd's variable names; failed on an unreachable database"
+log "${#hooks[@]} azd hooks present, executable, bash, parsed; self-test caught a missing and a non-executable hook; postprovision migrates before deploying; migrate.sh ran twice against the stack in order: $expected, a third time with azd's variable names; failed on an unreachable database$deployed"
