@@ -2,7 +2,8 @@
 # Checks the azd hooks (scripts/test.sh runs it after dotnet test, with the test stack's env
 # exported; it also runs alone after `eval "$(scripts/stack.sh env)"` and a Release build):
 #   1. every hook named in azure.yaml (`run:` under `hooks:`) is a file in the repository that is
-#      executable, starts with a bash shebang and parses (`bash -n`); a self-test feeds the check an
+#      executable (azd executes a `shell: sh` hook's file directly on Linux and macOS), starts with
+#      a bash shebang and parses (`bash -n`); a self-test feeds the check an
 #      azure.yaml naming a missing and a non-executable script and expects both to be caught;
 #   2. the postprovision hook runs scripts/migrate.sh before scripts/deploy-packages.sh (migrations
 #      before code), and migrate.sh migrates through lib.sh's migrate_services, as scripts/run.sh does;
