@@ -1,8 +1,10 @@
-// The donation platform in one resource group: four Functions apps (one module, used four times) on
-// one Elastic Premium plan, identity-based host storage, Log Analytics + Application Insights, and a
-// Key Vault holding the connection strings and Supabase settings that the apps reference.
-// `azd up` provisions it (infra/main.parameters.json) and deploys the apps (azure.yaml).
-targetScope = 'resourceGroup'
+// The donation platform, deployed at subscription scope like the azd quickstarts: this file creates
+// the resource group and hands everything else to resources.bicep (four Functions apps on one
+// Elastic Premium plan, each running from a package blob fetched with the managed identity;
+// identity-based host storage; Key Vault; Log Analytics + Application Insights without local auth).
+// `azd up` provisions it (infra/main.parameters.json), then the postprovision hook migrates every
+// service and uploads the packages (azure.yaml, scripts/azd-postprovision.sh).
+targetScope = 'subscription'
 
 @minLength(1)
 @maxLength(64)
@@ -10,17 +12,24 @@ targetScope = 'resourceGroup'
 param environmentName string
 
 @minLength(1)
-@description('Azure region of every resource.')
-param location string = resourceGroup().location
+@description('Azure region of the resource group and every resource.')
+@metadata({ azd: { type: 'location' } })
+param location string
+
+@description('Resource group to create; empty: rg-<environmentName>.')
+param resourceGroupName string = ''
 
 @allowed(['EP1', 'EP2', 'EP3'])
-@description('Elastic Premium size. The consumers and the outbox relay are long-running hosted services, so the plan must be always on: Consumption and Flex Consumption do not work.')
+@description('Elastic Premium size. The consumers and the outbox relay are long-running hosted services, so the plan must keep instances allocated: Consumption does not work, and Flex Consumption documents no work outside executions (docs/DEPLOYMENT.md).')
 param planSku string = 'EP1'
 
-@minValue(1)
-@maxValue(20)
-@description('Instances the plan may scale out to (the apps always keep at least one warm).')
-param maximumElasticWorkerCount int = 5
+// The three counts below are strings because azd substitutes environment variables into
+// main.parameters.json as text; int() converts them, resources.bicep checks the ranges.
+@description('Always-ready instances of each app (minimumElasticInstanceCount, 1-20): each runs the app\'s consumer and relay.')
+param alwaysReadyInstances string = '1'
+
+@description('Instances the plan may scale out to (1-20).')
+param maximumElasticWorkerCount string = '5'
 
 @description('Browser origins allowed to call the function URLs, comma-separated (e.g. https://app.example.org,https://admin.example.org); empty allows none. The same list as CORS_ALLOWED_ORIGINS and Host.CORS locally.')
 param corsAllowedOrigins string = ''
@@ -29,8 +38,8 @@ param corsAllowedOrigins string = ''
 param supabaseUrl string
 
 @secure()
-@description('Supabase legacy HS256 JWT secret; empty to accept only asymmetric (JWKS) tokens.')
-param supabaseJwtSecret string
+@description('Supabase legacy HS256 JWT secret; empty (the default, no prompt) to accept only asymmetric (JWKS) tokens.')
+param supabaseJwtSecret string = ''
 
 @secure()
 @description('Npgsql connection string of donation-service (main database, schema donation); use the transaction pooler (port 6543).')
@@ -52,176 +61,68 @@ param messagingDbConnection string
 @description('RabbitMQ URI shared by the four services, e.g. amqps://user:password@host/vhost.')
 param rabbitMqConnection string
 
-@description('true: each app runs from app-packages/<service>.zip in the storage account, fetched with the managed identity (no Azure Files, upload the packages yourself); false: azd zip-deploys the apps.')
-param runFromBlobPackage bool = false
+@description('Object id of the principal running azd (azd fills AZURE_PRINCIPAL_ID): gets blob upload and Key Vault secrets roles; empty: no roles.')
+param principalId string = ''
 
-var abbrs = loadJsonContent('abbreviations.json')
-var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName, location))
+@allowed(['User', 'ServicePrincipal', 'Group'])
+@description('Kind of principalId (azd fills AZURE_PRINCIPAL_TYPE; a CI service principal is ServicePrincipal).')
+param principalType string = 'User'
+
+@description('Part of the Key Vault name; the preprovision hook sets it once per environment and the postdown hook replaces it, so `azd down` then `azd up` never meets its own purge-protected, soft-deleted vault.')
+param keyVaultSeed string = ''
+
+@description('Days Log Analytics keeps the apps\', Key Vault\'s and storage\'s logs (30-730).')
+param logRetentionInDays string = '30'
+
 var tags = { 'azd-env-name': environmentName }
-var allowedOrigins = empty(corsAllowedOrigins) ? [] : map(split(corsAllowedOrigins, ','), origin => trim(origin))
 
-resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
-  name: '${abbrs.managedIdentity}${resourceToken}'
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: empty(resourceGroupName) ? 'rg-${environmentName}' : resourceGroupName
   location: location
   tags: tags
 }
 
-module monitoring 'modules/monitoring.bicep' = {
-  name: 'monitoring'
+module resources 'resources.bicep' = {
+  name: 'resources'
+  scope: rg
   params: {
+    environmentName: environmentName
     location: location
     tags: tags
-    logAnalyticsName: '${abbrs.logAnalyticsWorkspace}${resourceToken}'
-    appInsightsName: '${abbrs.insightsComponents}${resourceToken}'
-  }
-}
-
-module storage 'modules/storage.bicep' = {
-  name: 'storage'
-  params: {
-    location: location
-    tags: tags
-    name: '${abbrs.storageAccount}${resourceToken}'
-    createPackageContainer: runFromBlobPackage
-  }
-}
-
-module vault 'modules/keyvault.bicep' = {
-  name: 'keyvault'
-  params: {
-    location: location
-    tags: tags
-    name: '${abbrs.keyVault}${resourceToken}'
+    planSku: planSku
+    alwaysReadyInstances: int(alwaysReadyInstances)
+    maximumElasticWorkerCount: int(maximumElasticWorkerCount)
+    corsAllowedOrigins: corsAllowedOrigins
     supabaseUrl: supabaseUrl
     supabaseJwtSecret: supabaseJwtSecret
-    storeSupabaseJwtSecret: !empty(supabaseJwtSecret)
     donationDbConnection: donationDbConnection
     requestDbConnection: requestDbConnection
     campaignDbConnection: campaignDbConnection
     messagingDbConnection: messagingDbConnection
     rabbitMqConnection: rabbitMqConnection
+    principalId: principalId
+    principalType: principalType
+    keyVaultSeed: keyVaultSeed
+    logRetentionInDays: int(logRetentionInDays)
   }
 }
 
-// Least privilege for the apps' one identity: host storage data roles on the storage account only,
-// reading secrets of this vault only, publishing telemetry to this Application Insights only.
-module roles 'modules/role-assignments.bicep' = {
-  name: 'role-assignments'
-  params: {
-    principalId: identity.properties.principalId
-    storageAccountName: storage.outputs.name
-    keyVaultName: vault.outputs.name
-    appInsightsName: monitoring.outputs.appInsightsName
-  }
-}
-
-resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
-  name: '${abbrs.appServicePlan}${resourceToken}'
-  location: location
-  tags: tags
-  kind: 'elastic'
-  sku: {
-    name: planSku
-    tier: 'ElasticPremium'
-  }
-  properties: {
-    reserved: true // Linux
-    maximumElasticWorkerCount: maximumElasticWorkerCount
-  }
-}
-
-// What every app gets besides its own database connection; values are Key Vault references.
-var commonSettings = {
-  RabbitMQConnection: vault.outputs.references.rabbitMqConnection
-  SUPABASE_URL: vault.outputs.references.supabaseUrl
-  SUPABASE_JWT_SECRET: vault.outputs.references.supabaseJwtSecret
-  CORS_ALLOWED_ORIGINS: join(allowedOrigins, ',')
-}
-
-var shared = {
-  location: location
-  tags: tags
-  planId: plan.id
-  identityId: identity.id
-  identityClientId: identity.properties.clientId
-  storageAccountName: storage.outputs.name
-  appInsightsName: monitoring.outputs.appInsightsName
-  allowedOrigins: allowedOrigins
-  packageContainerUrl: storage.outputs.packageContainerUrl
-}
-
-module donationService 'modules/function-app.bicep' = {
-  name: 'donation-service'
-  params: {
-    name: '${abbrs.functionApp}donation-${resourceToken}'
-    serviceName: 'donation-service'
-    packageName: 'DonationService'
-    shared: shared
-    appSettings: union(commonSettings, {
-      DonationDbConnection: vault.outputs.references.donationDbConnection
-    })
-  }
-  dependsOn: [roles]
-}
-
-module requestService 'modules/function-app.bicep' = {
-  name: 'request-service'
-  params: {
-    name: '${abbrs.functionApp}request-${resourceToken}'
-    serviceName: 'request-service'
-    packageName: 'RequestService'
-    shared: shared
-    appSettings: union(commonSettings, {
-      RequestDbConnection: vault.outputs.references.requestDbConnection
-      DonationServiceUrl: donationService.outputs.uri
-    })
-  }
-  dependsOn: [roles]
-}
-
-module campaignService 'modules/function-app.bicep' = {
-  name: 'campaign-service'
-  params: {
-    name: '${abbrs.functionApp}campaign-${resourceToken}'
-    serviceName: 'campaign-service'
-    packageName: 'CampaignService'
-    shared: shared
-    appSettings: union(commonSettings, {
-      CampaignDbConnection: vault.outputs.references.campaignDbConnection
-    })
-  }
-  dependsOn: [roles]
-}
-
-module messagingService 'modules/function-app.bicep' = {
-  name: 'messaging-service'
-  params: {
-    name: '${abbrs.functionApp}messaging-${resourceToken}'
-    serviceName: 'messaging-service'
-    packageName: 'MessagingService'
-    shared: shared
-    appSettings: union(commonSettings, {
-      MessagingDbConnection: vault.outputs.references.messagingDbConnection
-    })
-  }
-  dependsOn: [roles]
-}
-
-// Outputs azd stores in the environment (.azure/<env>/.env). The Application Insights connection
-// string is deliberately not among them: the apps get it as an app setting.
+// Outputs azd stores in the environment (.azure/<env>/.env), read by the hooks. Nothing secret:
+// the Application Insights connection string reaches the apps as an app setting only.
 output AZURE_LOCATION string = location
 output AZURE_TENANT_ID string = tenant().tenantId
-output AZURE_RESOURCE_GROUP string = resourceGroup().name
-output AZURE_KEY_VAULT_NAME string = vault.outputs.name
-output AZURE_KEY_VAULT_ENDPOINT string = vault.outputs.endpoint
-output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
-output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.properties.clientId
-output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.appInsightsName
-output SERVICE_DONATION_SERVICE_NAME string = donationService.outputs.name
-output SERVICE_DONATION_SERVICE_URI string = donationService.outputs.uri
-output SERVICE_REQUEST_SERVICE_NAME string = requestService.outputs.name
-output SERVICE_REQUEST_SERVICE_URI string = requestService.outputs.uri
-output SERVICE_CAMPAIGN_SERVICE_NAME string = campaignService.outputs.name
-output SERVICE_CAMPAIGN_SERVICE_URI string = campaignService.outputs.uri
-output SERVICE_MESSAGING_SERVICE_NAME string = messagingService.outputs.name
-output SERVICE_MESSAGING_SERVICE_URI string = messagingService.outputs.uri
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_KEY_VAULT_NAME string = resources.outputs.keyVaultName
+output AZURE_KEY_VAULT_ENDPOINT string = resources.outputs.keyVaultEndpoint
+output AZURE_STORAGE_ACCOUNT_NAME string = resources.outputs.storageAccountName
+output AZURE_STORAGE_PACKAGE_CONTAINER string = resources.outputs.packageContainerName
+output AZURE_MANAGED_IDENTITY_CLIENT_ID string = resources.outputs.identityClientId
+output APPLICATIONINSIGHTS_NAME string = resources.outputs.appInsightsName
+output SERVICE_DONATION_SERVICE_NAME string = resources.outputs.apps[0].name
+output SERVICE_DONATION_SERVICE_URI string = resources.outputs.apps[0].uri
+output SERVICE_REQUEST_SERVICE_NAME string = resources.outputs.apps[1].name
+output SERVICE_REQUEST_SERVICE_URI string = resources.outputs.apps[1].uri
+output SERVICE_CAMPAIGN_SERVICE_NAME string = resources.outputs.apps[2].name
+output SERVICE_CAMPAIGN_SERVICE_URI string = resources.outputs.apps[2].uri
+output SERVICE_MESSAGING_SERVICE_NAME string = resources.outputs.apps[3].name
+output SERVICE_MESSAGING_SERVICE_URI string = resources.outputs.apps[3].uri

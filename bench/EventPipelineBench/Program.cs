@@ -15,6 +15,14 @@ using Platform.Hosting.Hosting;
 //       a fresh process: cold start (process start → first backlog event's inbox commit), backlog
 //       drain (all N committed in the inbox ÷ time from host start to the last inbox commit; fails
 //       if fewer than N arrive), then p50/p99 producer commit → consumer commit at fixed rates
+//   EventPipelineBench drain [backlog=50000] [instances=2]
+//       after `fill`: starts <instances> processes of `serve` at once (each a whole service: relay
+//       and consumer) over the one outbox and the one queue, and measures the drain by polling the
+//       inbox (spawn of the first process → inbox count = backlog, polled every ~10 ms); then stops them and
+//       checks every event committed once (per-instance counts add up to the backlog, no repeats,
+//       outbox all sent). bench/two-instances.sh compares 1 and 2 instances.
+//   EventPipelineBench serve
+//       one instance for `drain`: runs until its standard input closes, then prints its counts.
 // Connections: BenchDbConnection, RabbitMQConnection.
 var mode = args.Length > 0 ? args[0] : string.Empty;
 var backlog = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50_000;
@@ -53,9 +61,74 @@ if (mode == "fill")
     return outbox == backlog && unsent == backlog && inbox == 0 ? 0 : 1;
 }
 
+if (mode == "serve")
+{
+    var instanceRecorder = new Recorder();
+    using (var instance = await Bench.CreateService(instanceRecorder).StartStandaloneAsync())
+    {
+        await Console.In.ReadToEndAsync();
+        await instance.StopAsync();
+    }
+
+    Console.WriteLine($"RESULT instance {instanceRecorder.BacklogHandled} {instanceRecorder.BacklogRepeats}");
+    return 0;
+}
+
+if (mode == "drain")
+{
+    var instances = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2;
+    var self = System.Reflection.Assembly.GetEntryAssembly()!.Location;
+    var start = Stopwatch.GetTimestamp();
+    var children = Enumerable.Range(0, instances).Select(_ =>
+    {
+        var info = new ProcessStartInfo(Environment.ProcessPath!, [self, "serve"])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        return Process.Start(info)!;
+    }).ToList();
+    var outputs = children.Select(c => c.StandardOutput.ReadToEndAsync()).ToList();
+    long inbox = 0;
+    var drained = await Progress.WaitAsync(
+        () => inbox = Bench.CountAsync(connectionString).GetAwaiter().GetResult().Inbox,
+        backlog,
+        $"drain with {instances} instance(s): backlog events committed in the inbox");
+    var elapsed = Stopwatch.GetElapsedTime(start);
+    foreach (var child in children)
+    {
+        child.StandardInput.Close();
+    }
+
+    var perInstance = new List<(long Handled, long Repeats)>();
+    foreach (var (child, output) in children.Zip(outputs))
+    {
+        await child.WaitForExitAsync();
+        var line = (await output).Split('\n').LastOrDefault(l => l.StartsWith("RESULT instance ", StringComparison.Ordinal));
+        var parts = line?.Split(' ') ?? [];
+        perInstance.Add(parts.Length == 4
+            ? (long.Parse(parts[2], CultureInfo.InvariantCulture), long.Parse(parts[3], CultureInfo.InvariantCulture))
+            : (-1, -1));
+    }
+
+    var (drainOutbox, drainUnsent, drainInbox) = await Bench.CountAsync(connectionString);
+    var shares = string.Join(" + ", perInstance.Select(p => p.Handled.ToString("N0", CultureInfo.InvariantCulture)));
+    Console.WriteLine($"drain: {instances} instance(s), {backlog:N0} events in {elapsed.TotalSeconds:F2} s (first spawn → inbox complete) = {backlog / elapsed.TotalSeconds:N0} events/s; per instance {shares}; "
+        + $"repeats {perInstance.Sum(p => p.Repeats)}; outbox {drainOutbox:N0} rows, {drainUnsent:N0} unsent; inbox {drainInbox:N0}");
+    if (!drained || drainInbox != backlog || drainUnsent != 0 || perInstance.Any(p => p.Handled < 0) || perInstance.Sum(p => p.Handled) != backlog || perInstance.Sum(p => p.Repeats) != 0)
+    {
+        Console.Error.WriteLine("FAILED: drain: expected every backlog event committed exactly once across the instances");
+        return 3;
+    }
+
+    Console.WriteLine($"RESULT drain_instances {instances} {backlog / elapsed.TotalSeconds:F0} {string.Join(',', perInstance.Select(p => p.Handled))}");
+    return 0;
+}
+
 if (mode != "run")
 {
-    Console.Error.WriteLine("usage: EventPipelineBench fill [backlog] | run [backlog] [warmupSeconds] [seconds] [rates]");
+    Console.Error.WriteLine("usage: EventPipelineBench fill [backlog] | run [backlog] [warmupSeconds] [seconds] [rates] | drain [backlog] [instances] | serve");
     return 2;
 }
 

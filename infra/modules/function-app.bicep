@@ -1,5 +1,8 @@
-// One service's Functions app (.NET 10 isolated worker, Linux) on the shared Elastic Premium plan.
-// main.bicep uses it once per service; only the name, the azd service name and the app settings differ.
+// One service's Functions app (.NET 10 isolated worker, Linux) on the shared Elastic Premium plan,
+// running from <packageName>.zip in the private package container, fetched with the user-assigned
+// identity: Microsoft's documented way to run a Premium app without an Azure Files content share.
+// resources.bicep uses it once per service; only the name, the azd service name and the app settings
+// differ. The postprovision hook uploads the packages (scripts/azd-deploy-packages.sh).
 
 @description('What the four apps share: plan, identity, storage, telemetry, CORS.')
 type Shared = {
@@ -7,15 +10,19 @@ type Shared = {
   tags: object
   @description('Resource id of the Elastic Premium plan.')
   planId: string
+  @description('Instances kept allocated (minimumElasticInstanceCount); each runs the consumer and the relay.')
+  alwaysReadyInstances: int
   @description('Resource id of the user-assigned identity (host storage, Key Vault references, package fetch).')
   identityId: string
   identityClientId: string
   @description('Storage account of the Functions host (AzureWebJobsStorage), reached with the identity.')
   storageAccountName: string
   appInsightsName: string
+  @description('Resource id of the Log Analytics workspace receiving the app\'s logs and metrics.')
+  workspaceId: string
   @description('Origins the platform answers CORS preflights for.')
   allowedOrigins: string[]
-  @description('Blob container URL holding <packageName>.zip to run from; empty when azd zip-deploys.')
+  @description('Blob container URL holding <packageName>.zip, the package the app runs from.')
   packageContainerUrl: string
 }
 
@@ -26,7 +33,7 @@ param name string
 @description('The service name in azure.yaml (azd-service-name tag), e.g. donation-service.')
 param serviceName string
 
-@description('Name of the app\'s package file (<packageName>.zip) when it runs from a blob.')
+@description('Name of the app\'s package blob (<packageName>.zip): the service\'s project name.')
 param packageName string
 
 param shared Shared
@@ -45,22 +52,22 @@ var hostSettings = {
   AzureWebJobsStorage__accountName: shared.storageAccountName
   AzureWebJobsStorage__credential: 'managedidentity'
   AzureWebJobsStorage__clientId: shared.identityClientId
-  // The worker's OpenTelemetry exporter and the host both use the connection string; the host
-  // authenticates with the identity (Monitoring Metrics Publisher).
+  // Host (host.json telemetryMode OpenTelemetry) and worker (Microsoft.Azure.Functions.Worker.OpenTelemetry)
+  // export to this resource, both authenticating with the identity (Monitoring Metrics Publisher):
+  // local auth is off, the connection string only names the resource.
   APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${shared.identityClientId};Authorization=AAD'
   // DefaultAzureCredential in the worker picks the user-assigned identity.
   AZURE_CLIENT_ID: shared.identityClientId
 }
 
-// No Azure Files content share (it would need a storage key): the app runs from a package, either
-// the one azd's zip deployment leaves on the app, or a blob fetched with the identity.
-var packageSettings = empty(shared.packageContainerUrl)
-  ? { WEBSITE_RUN_FROM_PACKAGE: '1' }
-  : {
-      WEBSITE_RUN_FROM_PACKAGE: '${shared.packageContainerUrl}/${packageName}.zip'
-      WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: shared.identityId
-    }
+// No Azure Files content share (it would need a storage key; WEBSITE_CONTENTAZUREFILECONNECTIONSTRING
+// and WEBSITE_CONTENTSHARE stay unset): the app runs from a blob fetched with the identity. Until the
+// postprovision hook has uploaded it, a new app has no code and answers 503/404.
+var packageSettings = {
+  WEBSITE_RUN_FROM_PACKAGE: '${shared.packageContainerUrl}/${packageName}.zip'
+  WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: shared.identityId
+}
 
 var settings = union(hostSettings, packageSettings, appSettings)
 
@@ -82,9 +89,12 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     keyVaultReferenceIdentity: shared.identityId
     siteConfig: {
       linuxFxVersion: 'DOTNET-ISOLATED|10.0'
-      // Elastic Premium keeps this many instances warm; the RabbitMQ consumers and the outbox
+      // Elastic Premium keeps this many instances allocated; the RabbitMQ consumer and the outbox
       // relay run in them all the time (alwaysOn is a Dedicated-plan setting, not needed here).
-      minimumElasticInstanceCount: 1
+      minimumElasticInstanceCount: shared.alwaysReadyInstances
+      // Liveness only (the process answers): the dependency health (/api/health) would have the
+      // platform replace every instance while the broker or the database blips.
+      healthCheckPath: '/api/health/live'
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
@@ -118,6 +128,16 @@ resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@
   name: 'scm'
   properties: {
     allow: false
+  }
+}
+
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: site
+  properties: {
+    workspaceId: shared.workspaceId
+    logs: [{ category: 'FunctionAppLogs', enabled: true }]
+    metrics: [{ category: 'AllMetrics', enabled: true }]
   }
 }
 

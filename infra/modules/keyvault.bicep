@@ -9,6 +9,9 @@ param tags object
 @maxLength(24)
 param name string
 
+@description('Log Analytics workspace receiving the vault\'s audit logs and metrics.')
+param workspaceId string
+
 param supabaseUrl string
 
 @secure()
@@ -46,7 +49,19 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     enableRbacAuthorization: true
     enableSoftDelete: true
     softDeleteRetentionInDays: 7
+    // A deleted vault (and its secrets) stays recoverable for the 7 days; nobody can purge it earlier.
+    enablePurgeProtection: true
     publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: vault
+  properties: {
+    workspaceId: workspaceId
+    logs: [{ categoryGroup: 'audit', enabled: true }]
+    metrics: [{ category: 'AllMetrics', enabled: true }]
   }
 }
 

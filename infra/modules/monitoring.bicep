@@ -1,4 +1,6 @@
 // Log Analytics workspace and the workspace-based Application Insights the four apps report to.
+// Local (instrumentation-key) authentication is off: the Functions host and the worker's exporters
+// authenticate with the apps' managed identity (Monitoring Metrics Publisher, role-assignments.bicep).
 
 param location string
 param tags object
@@ -29,10 +31,9 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
   properties: {
     Application_Type: 'web'
     WorkspaceResourceId: workspace.id
-    // The worker's OpenTelemetry exporter sends with the connection string; keep local auth on.
-    DisableLocalAuth: false
+    DisableLocalAuth: true
   }
 }
 
 output appInsightsName string = appInsights.name
-output workspaceName string = workspace.name
+output workspaceId string = workspace.id

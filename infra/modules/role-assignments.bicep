@@ -3,8 +3,18 @@
 //   (blob: keys, leases, timers; queue and table: host bookkeeping and diagnostics events);
 // - Key Vault: read secret values (Key Vault references), nothing else;
 // - Application Insights: publish telemetry with Microsoft Entra ID authentication.
+// And, when azd passes its signed-in principal (AZURE_PRINCIPAL_ID), for that deployer:
+// - storage account: Storage Blob Data Contributor, to upload the apps' packages (postprovision hook);
+// - Key Vault: Key Vault Secrets Officer, to read and rotate the secrets (KEY_VAULT_URI runs, az keyvault).
 
 param principalId string
+
+@description('Object id of the principal running azd; empty: no deployer roles.')
+param deployerPrincipalId string
+
+@description('User, ServicePrincipal or Group.')
+param deployerPrincipalType string
+
 param storageAccountName string
 param keyVaultName string
 param appInsightsName string
@@ -15,6 +25,8 @@ var roleIds = {
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+  keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
 }
 
 var storageRoles = [
@@ -62,5 +74,25 @@ resource telemetryAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
     principalId: principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.monitoringMetricsPublisher)
+  }
+}
+
+resource deployerPackageUpload 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId)) {
+  name: guid(storage.id, deployerPrincipalId, roleIds.storageBlobDataContributor)
+  scope: storage
+  properties: {
+    principalId: deployerPrincipalId
+    principalType: deployerPrincipalType
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.storageBlobDataContributor)
+  }
+}
+
+resource deployerSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId)) {
+  name: guid(vault.id, deployerPrincipalId, roleIds.keyVaultSecretsOfficer)
+  scope: vault
+  properties: {
+    principalId: deployerPrincipalId
+    principalType: deployerPrincipalType
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.keyVaultSecretsOfficer)
   }
 }

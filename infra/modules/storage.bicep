@@ -1,4 +1,5 @@
-// The Functions host's storage account (AzureWebJobsStorage): identity-based access only.
+// The Functions host's storage account (AzureWebJobsStorage) and the private container the apps
+// run from (app-packages/<Service>.zip): identity-based access only, logs to Log Analytics.
 
 param location string
 param tags object
@@ -7,8 +8,8 @@ param tags object
 @maxLength(24)
 param name string
 
-@description('Create the private blob container app-packages, for apps that run from a package fetched with the managed identity.')
-param createPackageContainer bool = false
+@description('Log Analytics workspace receiving the blob, queue and table logs and the account metrics.')
+param workspaceId string
 
 var packageContainerName = 'app-packages'
 
@@ -35,12 +36,22 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   }
 }
 
-resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = if (createPackageContainer) {
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
   parent: account
   name: 'default'
 }
 
-resource packages 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = if (createPackageContainer) {
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
+  parent: account
+  name: 'default'
+}
+
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
+  parent: account
+  name: 'default'
+}
+
+resource packages 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
   parent: blobService
   name: packageContainerName
   properties: {
@@ -48,5 +59,45 @@ resource packages 'Microsoft.Storage/storageAccounts/blobServices/containers@202
   }
 }
 
+resource accountDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: account
+  properties: {
+    workspaceId: workspaceId
+    metrics: [{ category: 'Transaction', enabled: true }]
+  }
+}
+
+resource blobDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: blobService
+  properties: {
+    workspaceId: workspaceId
+    logs: [{ categoryGroup: 'allLogs', enabled: true }]
+    metrics: [{ category: 'Transaction', enabled: true }]
+  }
+}
+
+resource queueDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: queueService
+  properties: {
+    workspaceId: workspaceId
+    logs: [{ categoryGroup: 'allLogs', enabled: true }]
+    metrics: [{ category: 'Transaction', enabled: true }]
+  }
+}
+
+resource tableDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: tableService
+  properties: {
+    workspaceId: workspaceId
+    logs: [{ categoryGroup: 'allLogs', enabled: true }]
+    metrics: [{ category: 'Transaction', enabled: true }]
+  }
+}
+
 output name string = account.name
-output packageContainerUrl string = createPackageContainer ? '${account.properties.primaryEndpoints.blob}${packageContainerName}' : ''
+output packageContainerName string = packages.name
+output packageContainerUrl string = '${account.properties.primaryEndpoints.blob}${packageContainerName}'

@@ -6,10 +6,12 @@
 #   3. `bicep lint` of every file: any warning or error fails (bicep exits 0 on warnings, so stderr
 #      is checked too);
 #   4. infra/main.parameters.json names only parameters of main.bicep, and every parameter without
-#      a default;
+#      a default; the parameters without a default are exactly the documented minimum for
+#      `azd up --no-prompt` (SUPABASE_JWT_SECRET, empty for JWKS-only projects, is not among them);
 #   5. every app setting in local.settings.sample.json is set by the Bicep too (AzureWebJobsStorage
 #      as its identity-based AzureWebJobsStorage__accountName form), and its Host.CORS is the same
-#      origin list as its CORS_ALLOWED_ORIGINS.
+#      origin list as its CORS_ALLOWED_ORIGINS. (That every setting the *code* reads is a Bicep app
+#      setting is tests/Platform.Hosting.Tests/Hosting/SettingsCoverageTests.cs.)
 set -euo pipefail
 # shellcheck source=../lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
@@ -70,6 +72,12 @@ done
 for name in "${required[@]}"; do
   [[ " ${given[*]} " == *" $name "* ]] || fail "main.bicep's parameter '$name' has no default and is missing from main.parameters.json"
 done
+# `azd up --no-prompt` must work with only these set (docs/DEPLOYMENT.md, Steps): azd prompts for a
+# parameter without a default whose variable is empty, so nothing else may lack a default — in
+# particular supabaseJwtSecret, empty for JWKS-only Supabase projects.
+no_prompt_minimum="environmentName location supabaseUrl donationDbConnection requestDbConnection campaignDbConnection messagingDbConnection rabbitMqConnection"
+[[ "${required[*]}" == "$no_prompt_minimum" ]] ||
+  fail "main.bicep's parameters without a default are '${required[*]}', expected exactly '$no_prompt_minimum' (azd up --no-prompt)"
 
 # --- every local setting has its Azure counterpart --------------------------------------------
 # the keys of "Values": lines of the form `    "Name": ...` after it, up to its closing brace

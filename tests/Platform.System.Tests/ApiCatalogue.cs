@@ -92,6 +92,7 @@ public static class ApiCatalogue
     [
         // donation-service
         Get(Service.Donation, "health", Access.Anyone),
+        Get(Service.Donation, "health/live", Access.Anyone) with { InApiMd = false },
         Get(Service.Donation, "openapi.json", Access.Anyone) with { InApiMd = false },
         Get(Service.Donation, "profiles/me", Access.User),
         new(Service.Donation, "PUT", "profiles/me", Access.User, IdKind.None,
@@ -118,6 +119,7 @@ public static class ApiCatalogue
 
         // request-service
         Get(Service.Request, "health", Access.Anyone),
+        Get(Service.Request, "health/live", Access.Anyone) with { InApiMd = false },
         Get(Service.Request, "openapi.json", Access.Anyone) with { InApiMd = false },
         Post(Service.Request, "requests", Access.User, IdKind.None,
             new Field("donation_id", FieldKind.Uuid, Required: true, Refers: IdKind.Donation), new Field("message", FieldKind.Text, Max: 1000)),
@@ -136,6 +138,7 @@ public static class ApiCatalogue
 
         // campaign-service
         Get(Service.Campaign, "health", Access.Anyone),
+        Get(Service.Campaign, "health/live", Access.Anyone) with { InApiMd = false },
         Get(Service.Campaign, "openapi.json", Access.Anyone) with { InApiMd = false },
         Get(Service.Campaign, "campaigns", Access.Anyone, IdKind.None,
             new Field("status", FieldKind.Enum, Values: ["pending", "active", "paused", "completed", "rejected"]), new Field("category", FieldKind.Enum, Values: CampaignCategories),
@@ -152,6 +155,7 @@ public static class ApiCatalogue
 
         // messaging-service
         Get(Service.Messaging, "health", Access.Anyone),
+        Get(Service.Messaging, "health/live", Access.Anyone) with { InApiMd = false },
         Get(Service.Messaging, "openapi.json", Access.Anyone) with { InApiMd = false },
         Post(Service.Messaging, "messages", Access.User, IdKind.None,
             new Field("receiver_id", FieldKind.Uuid, Required: true, Refers: IdKind.Profile), new Field("content", FieldKind.Text, Required: true, Max: 4000),
@@ -181,7 +185,7 @@ public static class ApiCatalogue
         Routes.Where(r => r.Service == service && r.Route == route).Select(r => r.Method).ToHashSet();
 
     private static ApiRoute Get(Service service, string route, Access access, IdKind pathId = IdKind.None, params Field[] query) =>
-        new(service, "GET", route, access, pathId, [], route.EndsWith("/{id}", StringComparison.Ordinal) || route is "health" or "openapi.json" or "profiles/me" ? query : [.. query, Limit, Cursor]);
+        new(service, "GET", route, access, pathId, [], route.EndsWith("/{id}", StringComparison.Ordinal) || route is "health" or "health/live" or "openapi.json" or "profiles/me" ? query : [.. query, Limit, Cursor]);
 
     private static ApiRoute Post(Service service, string route, Access access, IdKind pathId = IdKind.None, params Field[] body) =>
         new(service, "POST", route, access, pathId, body, []);

@@ -134,6 +134,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         foreach (var service in Enum.GetValues<Service>())
         {
             rows.Add(new Row(service, "GET", "health", "", donors, Open(200), Fixed("api/health")));
+            rows.Add(new Row(service, "GET", "health/live", "beyond API.md: liveness for the platform's health check", donors, Open(200), Fixed("api/health/live")));
             rows.Add(new Row(service, "GET", "openapi.json", "beyond API.md: the app's OpenAPI document", donors, Open(200), Fixed("api/openapi.json")));
         }
 

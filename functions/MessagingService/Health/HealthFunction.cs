@@ -11,4 +11,9 @@ public sealed class HealthFunction(HealthReporter health)
     public async Task<IActionResult> Health(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest req, CancellationToken ct) =>
         await health.ReportAsync(ct);
+
+    [Function(nameof(HealthLive))]
+    public IActionResult HealthLive(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health/live")] HttpRequest req) =>
+        health.Live();
 }

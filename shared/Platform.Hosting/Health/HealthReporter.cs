@@ -23,6 +23,15 @@ public sealed class HealthReporter(IEnumerable<IHealthProbe> probes, ServiceIden
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// Liveness: 200 whenever the process answers, with no dependency check, for the platform's
+    /// health check (App Service replaces an instance that fails it; a broker or database blip must
+    /// not recycle every instance). <see cref="ReportAsync"/> is the readiness/dependency view.
+    /// </summary>
+    public ApiResponse Live() =>
+        new ApiResponse(StatusCodes.Status200OK, new LiveBody(identity.Name, "alive", clock.GetUtcNow()))
+            .WithHeader("Cache-Control", "no-store");
+
     public async Task<ApiResponse> ReportAsync(CancellationToken cancellationToken)
     {
         var checks = probes.Select(async probe => (probe, result: await RunAsync(probe, cancellationToken))).ToList();
@@ -52,6 +61,8 @@ public sealed class HealthReporter(IEnumerable<IHealthProbe> probes, ServiceIden
             return new HealthProbeResult(false, "down", new Dictionary<string, object?> { ["error"] = ex.GetType().Name });
         }
     }
+
+    private sealed record LiveBody(string Service, string Status, DateTimeOffset CheckedAt);
 
     private sealed record HealthBody(string Service, string Status, DateTimeOffset CheckedAt, IReadOnlyDictionary<string, HealthProbeResult> Checks);
 }

@@ -28,7 +28,7 @@ public static class PlatformDefaults
         app.Logging.AddFilter("Polly", LogLevel.Warning);
         if (app.Mode != HostingMode.Migrate)
         {
-            Telemetry.Add(services, app.Logging, app.Configuration, app.ServiceName);
+            Telemetry.Add(services, app.Logging, app.Configuration, app.ServiceName, app.Mode);
         }
 
         return app;

@@ -25,6 +25,7 @@ public enum Access
 public sealed class ApiDescription
 {
     public const string HealthFunction = "Health";
+    public const string LivenessFunction = "HealthLive";
     public const string DocumentFunction = "OpenApiDocument";
 
     private readonly Dictionary<string, Operation> _operations = new(StringComparer.Ordinal);
@@ -40,6 +41,12 @@ public sealed class ApiDescription
             .Describe("200 when the database and the broker answer, else 503 (with Retry-After); reports the outbox backlog.")
             .Anonymous()
             .ReturnsHealth());
+        Operation(LivenessFunction, op => op
+            .Tag("platform")
+            .Summary("Liveness of the process")
+            .Describe("200 whenever the process answers; checks no dependency. The platform's health check uses it (a database or broker outage must not recycle instances); GET /api/health tells the dependencies.")
+            .Anonymous()
+            .ReturnsLiveness());
         Operation(DocumentFunction, op => op
             .Tag("platform")
             .Summary("This OpenAPI document")
@@ -91,6 +98,7 @@ public sealed class Operation
     {
         None,
         Health,
+        Liveness,
         Document,
     }
 
@@ -241,6 +249,13 @@ public sealed class Operation
     internal Operation ReturnsHealth()
     {
         Special = SpecialResponse.Health;
+        SuccessStatus = 200;
+        return this;
+    }
+
+    internal Operation ReturnsLiveness()
+    {
+        Special = SpecialResponse.Liveness;
         SuccessStatus = 200;
         return this;
     }

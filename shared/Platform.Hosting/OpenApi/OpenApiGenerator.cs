@@ -268,6 +268,10 @@ public static partial class OpenApiGenerator
                 schemas["Health"] = OpenApiSchemas.Health();
                 response["content"] = Content(JsonType, OpenApiSchemas.Ref("Health"));
                 return response;
+            case Operation.SpecialResponse.Liveness:
+                schemas["Liveness"] = OpenApiSchemas.Liveness();
+                response["content"] = Content(JsonType, OpenApiSchemas.Ref("Liveness"));
+                return response;
             case Operation.SpecialResponse.Document:
                 response["content"] = Content(JsonType, new JsonObject { ["type"] = "object", ["description"] = "An OpenAPI 3.1 document." });
                 return response;

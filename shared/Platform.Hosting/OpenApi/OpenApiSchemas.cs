@@ -86,6 +86,19 @@ public static class OpenApiSchemas
         },
     };
 
+    /// <summary>The body of GET /api/health/live.</summary>
+    public static JsonObject Liveness() => new()
+    {
+        ["type"] = "object",
+        ["required"] = new JsonArray("service", "status", "checked_at"),
+        ["properties"] = new JsonObject
+        {
+            ["service"] = new JsonObject { ["type"] = "string" },
+            ["status"] = new JsonObject { ["type"] = "string", ["enum"] = new JsonArray("alive") },
+            ["checked_at"] = new JsonObject { ["type"] = "string", ["format"] = "date-time" },
+        },
+    };
+
     /// <summary>The body of GET /api/health (both 200 and 503).</summary>
     public static JsonObject Health() => new()
     {

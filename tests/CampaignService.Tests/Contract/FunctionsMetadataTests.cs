@@ -18,6 +18,7 @@ public sealed class FunctionsMetadataTests() : FunctionsMetadataContract(
             ("Contribute", "campaigns/{id}/contributions", "POST"),
             ("ListContributions", "campaigns/{id}/contributions", "GET"),
             ("Health", "health", "GET"),
+            ("HealthLive", "health/live", "GET"),
             ("OpenApiDocument", "openapi.json", "GET"),
         ])
 {

@@ -22,6 +22,7 @@ public sealed class FunctionsMetadataTests() : FunctionsMetadataContract(
             ("DeleteDonation", "donations/{id}", "DELETE"),
             ("ReviewDonation", "admin/donations/{id}/review", "POST"),
             ("Health", "health", "GET"),
+            ("HealthLive", "health/live", "GET"),
             ("OpenApiDocument", "openapi.json", "GET"),
         ])
 {}

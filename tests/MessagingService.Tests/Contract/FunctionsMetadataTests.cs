@@ -17,6 +17,7 @@ public sealed class FunctionsMetadataTests() : FunctionsMetadataContract(
             ("ListNotifications", "notifications", "GET"),
             ("MarkNotificationRead", "notifications/{id}/read", "POST"),
             ("Health", "health", "GET"),
+            ("HealthLive", "health/live", "GET"),
             ("OpenApiDocument", "openapi.json", "GET"),
         ])
 {}

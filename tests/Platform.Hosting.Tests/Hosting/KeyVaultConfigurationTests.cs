@@ -38,13 +38,13 @@ public sealed class KeyVaultConfigurationTests
 
     /// <summary>
     /// The explicit table is the Bicep's: each secret keyvault.bicep stores maps to the app setting
-    /// main.bicep references it from, and nothing else is in the table.
+    /// resources.bicep references it from, and nothing else is in the table.
     /// </summary>
     [Fact]
     public void The_table_matches_the_secrets_and_references_of_the_Bicep()
     {
         var vault = File.ReadAllText(Path.Combine(TestEnvironment.RepoRoot, "infra", "modules", "keyvault.bicep"));
-        var main = File.ReadAllText(Path.Combine(TestEnvironment.RepoRoot, "infra", "main.bicep"));
+        var main = File.ReadAllText(Path.Combine(TestEnvironment.RepoRoot, "infra", "resources.bicep"));
 
         // resource <symbol> 'Microsoft.KeyVault/vaults/secrets@...' = ... { parent: vault  name: '<secret>'
         var secretOfSymbol = Regex.Matches(vault, @"resource\s+(\w+)\s+'Microsoft\.KeyVault/vaults/secrets@[^']+'[^{]*\{\s*parent:\s*\w+\s*name:\s*'([^']+)'")
@@ -61,7 +61,7 @@ public sealed class KeyVaultConfigurationTests
         foreach (var (reference, symbol) in symbolOfReference)
         {
             Assert.True(secretOfSymbol.ContainsKey(symbol), $"keyvault.bicep output {reference} references unknown secret resource {symbol}");
-            Assert.True(settingOfReference.ContainsKey(reference), $"main.bicep uses no app setting for vault.outputs.references.{reference}");
+            Assert.True(settingOfReference.ContainsKey(reference), $"resources.bicep uses no app setting for vault.outputs.references.{reference}");
             expected[secretOfSymbol[symbol]] = settingOfReference[reference];
         }
 

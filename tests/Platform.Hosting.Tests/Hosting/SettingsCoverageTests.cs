@@ -19,6 +19,7 @@ public sealed class SettingsCoverageTests
         ["PORT"] = "standalone port override; scripts/run.sh sets it per app",
         ["FUNCTIONS_HTTPWORKER_PORT"] = "set by the Functions host itself, read only as a standalone fallback",
         ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = "telemetry: export to Application Insights only where set (Azure sets it)",
+        ["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] = "telemetry: managed-identity authentication of that export, Azure only",
         ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "telemetry: opt-in OTLP export for a local collector",
         ["OTEL_CONSOLE_EXPORTER"] = "telemetry: opt-in console export",
         ["KEY_VAULT_URI"] = "opt-in: read secrets from a cloud vault instead of local values (docs/DEPLOYMENT.md)",
@@ -203,7 +204,9 @@ public sealed class SettingsCoverageTests
         return document.RootElement.GetProperty("Values").EnumerateObject().Select(p => p.Name).ToList();
     }
 
+    /// <summary>Every Bicep file under infra/ (main.bicep, resources.bicep, modules/): app settings live in resources.bicep and function-app.bicep.</summary>
     private static string BicepText() =>
-        File.ReadAllText(Path.Combine(TestEnvironment.RepoRoot, "infra", "main.bicep")) + "\n" +
-        File.ReadAllText(Path.Combine(TestEnvironment.RepoRoot, "infra", "modules", "function-app.bicep"));
+        string.Join("\n", Directory.EnumerateFiles(Path.Combine(TestEnvironment.RepoRoot, "infra"), "*.bicep", SearchOption.AllDirectories)
+            .Order(StringComparer.Ordinal)
+            .Select(File.ReadAllText));
 }

@@ -46,7 +46,7 @@ public sealed class OpenApiGeneratorTests
         var result = Generate(typeof(GadgetFunctions), typeof(UndocumentedFunctions));
 
         Assert.Equal(["Undocumented"], result.Undescribed);
-        Assert.Equal(["GadgetHealth", ApiDescription.HealthFunction, ApiDescription.DocumentFunction], result.UnknownDescriptions);
+        Assert.Equal(["GadgetHealth", ApiDescription.HealthFunction, ApiDescription.LivenessFunction, ApiDescription.DocumentFunction], result.UnknownDescriptions);
         Assert.DoesNotContain("/secret", result.Document["paths"]!.AsObject().Select(p => p.Key));
     }
 

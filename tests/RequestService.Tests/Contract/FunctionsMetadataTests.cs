@@ -17,6 +17,7 @@ public sealed class FunctionsMetadataTests() : FunctionsMetadataContract(
             ("SubmitRating", "ratings", "POST"),
             ("ListRatings", "ratings", "GET"),
             ("Health", "health", "GET"),
+            ("HealthLive", "health/live", "GET"),
             ("OpenApiDocument", "openapi.json", "GET"),
         ])
 {}
