@@ -14,12 +14,16 @@ namespace Platform.FunctionsMode.Tests;
 /// </summary>
 public sealed class HarnessFailureTests
 {
-    private static FunctionsHostOptions Options(FakeWorker worker, string app) => new()
+    /// <summary>
+    /// Short timeouts for what a test checks; generous ones for the steps a test's own fake worker
+    /// performs from the test process (on a loaded CI machine they take more than a few seconds).
+    /// </summary>
+    private static FunctionsHostOptions Options(FakeWorker worker, string app, bool fakeAnswers = false) => new()
     {
         AppName = app,
         AppDirectory = worker.Folder,
-        ConnectTimeout = TimeSpan.FromSeconds(2),
-        ReplyTimeout = TimeSpan.FromSeconds(2),
+        ConnectTimeout = TimeSpan.FromSeconds(fakeAnswers ? 60 : 2),
+        ReplyTimeout = TimeSpan.FromSeconds(fakeAnswers ? 60 : 2),
         InvocationTimeout = TimeSpan.FromSeconds(2),
     };
 
@@ -52,7 +56,7 @@ public sealed class HarnessFailureTests
     public async Task An_unknown_message_from_the_worker_fails_the_handshake_naming_it()
     {
         await using var worker = FakeWorker.Remote();
-        var start = FunctionsTestHost.StartAsync(Options(worker, "SpeaksNonsense"));
+        var start = FunctionsTestHost.StartAsync(Options(worker, "SpeaksNonsense", fakeAnswers: true));
         using var call = await worker.ConnectAsync();
         await FakeWorker.ReadAsync(call, StreamingMessage.ContentOneofCase.WorkerInitRequest);
 
@@ -70,7 +74,7 @@ public sealed class HarnessFailureTests
         await using var worker = FakeWorker.Remote();
         using var silent = new TcpListener(IPAddress.Loopback, 0); // the worker's HTTP endpoint: accepts, never answers
         silent.Start();
-        var start = FunctionsTestHost.StartAsync(Options(worker, "NeverAnswers"));
+        var start = FunctionsTestHost.StartAsync(Options(worker, "NeverAnswers", fakeAnswers: true));
         using var call = await worker.ConnectAsync();
 
         await FakeWorker.ReadAsync(call, StreamingMessage.ContentOneofCase.WorkerInitRequest);
@@ -93,12 +97,11 @@ public sealed class HarnessFailureTests
         await using var host = await start;
 
         using var client = new HttpClient { BaseAddress = host.BaseAddress };
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         using var response = await client.GetAsync("api/hang?x=1");
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        Assert.Contains("no answer within 2 s", body, StringComparison.Ordinal);
         Assert.Contains("NeverAnswers", body, StringComparison.Ordinal);
         Assert.Contains("Hang GET /api/hang", body, StringComparison.Ordinal);
         Assert.Contains("InvocationResponse", body, StringComparison.Ordinal);
