@@ -38,6 +38,23 @@ public abstract class OpenApiContract(string service, Assembly app, ApiDescripti
         Assert.Empty(OpenApiLint.Check(Served()));
     }
 
+    [Fact]
+    public void The_api_reference_in_docs_is_the_served_document()
+    {
+        var path = ApiReference.PathOf(service);
+        var rendered = ApiReference.Render(Served());
+        if (Environment.GetEnvironmentVariable("UPDATE_API_REFERENCE") == "1")
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, rendered);
+        }
+
+        Assert.True(File.Exists(path), $"{path} is missing: run the OpenAPI tests with UPDATE_API_REFERENCE=1 to write it.");
+        Assert.True(
+            File.ReadAllText(path) == rendered,
+            $"{path} differs from the document {service} serves: run the OpenAPI tests with UPDATE_API_REFERENCE=1 (e.g. UPDATE_API_REFERENCE=1 dotnet test tests/{service}.Tests --filter The_api_reference) and commit the file.");
+    }
+
     /// <summary>The document as the app's function serves it.</summary>
     protected JsonNode Served()
     {
