@@ -38,6 +38,22 @@ public abstract class OpenApiContract(string service, Assembly app, ApiDescripti
         Assert.Empty(OpenApiLint.Check(Served()));
     }
 
+    [Fact]
+    public async Task The_openapi_command_writes_the_served_document()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            await OpenApiDocuments.WriteAsync(app, file);
+
+            Assert.Equal(Served().ToJsonString(), JsonNode.Parse(await File.ReadAllTextAsync(file))!.ToJsonString());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     /// <summary>The document as the app's function serves it.</summary>
     protected JsonNode Served()
     {
