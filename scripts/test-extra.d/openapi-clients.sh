@@ -6,8 +6,9 @@
 #      Kiota $KIOTA_VERSION (a dotnet tool-path tool) and the Redocly CLI (npm; node and npm come
 #      from apt when missing): $REDOCLY_VERSION, or $REDOCLY_VERSION_OLD_NODE where node is older
 #      than 20.19 (Debian 12's own node is 18, which Redocly 2 does not support);
-#   2. builds the four apps (incremental) and has each write the document it serves at
-#      GET /api/openapi.json with `<App>.dll openapi FILE` (no database, broker or settings);
+#   2. builds the apps whose sources changed since their last build, and has each write the
+#      document it serves at GET /api/openapi.json with `<App>.dll openapi FILE` (no database,
+#      broker or settings);
 #   3. for each document: `kiota generate -l typescript` must exit 0 and write TypeScript files,
 #      and `redocly lint` (rules in redocly.yaml at the repository root) must report 0 errors.
 # Prints per document the files Kiota wrote, its warnings, Redocly's errors and warnings, and the
@@ -67,17 +68,26 @@ fi
 
 mapfile -t services < <(existing_services | awk '{ print $1 }')
 ((${#services[@]} > 0)) || die "no service under functions/"
-projects=()
+# An app is built (Release) unless its assembly is newer than every source it is built from
+# (scripts/test.sh has just built the solution; even a no-op build of an app takes a minute here).
+stale=()
 for name in "${services[@]}"; do
-  projects+=("$REPO/functions/$name/$name.csproj")
+  dll="$(service_dll "$name")"
+  if [[ ! -f $dll ]] || [[ -n "$(find "$REPO/functions/$name" "$REPO/shared" "$REPO"/Directory.* \
+    -path '*/bin' -prune -o -path '*/obj' -prune -o -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' \) \
+    -newer "$dll" -print -quit)" ]]; then
+    stale+=("$name")
+  fi
 done
-log "building ${services[*]} (Release, incremental)"
-build_log="$(mktemp)"
-for project in "${projects[@]}"; do
-  dotnet build "$project" -c Release -v q -nologo -tl:off -clp:ErrorsOnly >"$build_log" 2>&1 ||
-    { grep -v '^\s*$' "$build_log" >&2; die "the build of $(basename "$project") failed"; }
-done
-rm -f "$build_log"
+if ((${#stale[@]} > 0)); then
+  log "building ${stale[*]} (Release)"
+  build_log="$(mktemp)"
+  for name in "${stale[@]}"; do
+    dotnet build "$REPO/functions/$name/$name.csproj" -c Release -v q -nologo -tl:off -clp:ErrorsOnly >"$build_log" 2>&1 ||
+      { grep -v '^\s*$' "$build_log" >&2; die "the build of $name failed"; }
+  done
+  rm -f "$build_log"
+fi
 
 for name in "${services[@]}"; do
   dll="$(service_dll "$name")"
