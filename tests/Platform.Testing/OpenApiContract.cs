@@ -55,6 +55,22 @@ public abstract class OpenApiContract(string service, Assembly app, ApiDescripti
             $"{path} differs from the document {service} serves: run the OpenAPI tests with UPDATE_API_REFERENCE=1 (e.g. UPDATE_API_REFERENCE=1 dotnet test tests/{service}.Tests --filter The_api_reference) and commit the file.");
     }
 
+    [Fact]
+    public async Task The_openapi_command_writes_the_served_document()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            await OpenApiDocuments.WriteAsync(app, file);
+
+            Assert.Equal(Served().ToJsonString(), JsonNode.Parse(await File.ReadAllTextAsync(file))!.ToJsonString());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     /// <summary>The document as the app's function serves it.</summary>
     protected JsonNode Served()
     {

@@ -12,6 +12,8 @@ public static class CampaignApi
     public static readonly ApiDescription Description = new ApiDescription(
             CampaignServiceSetup.Name,
             "Money campaigns of verified recipients, their review by admins, and contributions until the goal is reached.")
+        .Tag("campaigns", "Money campaigns of verified recipients: listing, reading, starting, editing, pausing, resuming and deleting them.")
+        .Tag("contributions", "Contributions to active campaigns, until the goal is reached.")
         .Model<CampaignBody>(m => m
             .Required("title", "category", "goal_amount")
             .Text("title", 1, 120).Text("description", 0, 5000).Enum<CampaignCategory>("category")

@@ -10,6 +10,8 @@ public static class DonationApi
     public static readonly ApiDescription Description = new ApiDescription(
             DonationServiceSetup.Name,
             "Profiles (roles, recipient verification, blocking) and donated items with their review by admins.")
+        .Tag("profiles", "Profiles: one's own, public views, and the request to be verified as a recipient.")
+        .Tag("donations", "Donated items: listing, reading, editing and deleting them.")
         .Model<UpdateProfileBody>(m => m
             .Text("full_name", 1, 120).Text("phone", 3, 32).Url("avatar_url").Text("location", 1, 200)
             .OneOf("role", "donor", "recipient")

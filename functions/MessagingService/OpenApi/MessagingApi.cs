@@ -13,6 +13,9 @@ public static class MessagingApi
     public static readonly ApiDescription Description = new ApiDescription(
             MessagingServiceSetup.Name,
             "Messages between users, abuse reports and their moderation, and notifications from the platform's events.")
+        .Tag("messages", "Messages between users, optionally about a donation or a campaign.")
+        .Tag("reports", "Abuse reports about users, donations, campaigns or messages.")
+        .Tag("notifications", "Notifications from the platform's events, per user.")
         .Model<SendMessageBody>(m => m
             .Required("receiver_id", "content")
             .Uuid("receiver_id").Text("content", 1, MessageRules.MaxContent).Uuid("donation_id").Uuid("campaign_id")
@@ -23,6 +26,9 @@ public static class MessagingApi
         .Model<ResolveReportBody>(m => m
             .Required("status").Enum<ResolveStatus>("status").Enum<ReportAction>("action")
             .Describe("action", "Absent means none; block_user, remove_donation and remove_campaign are carried out by the owning service."))
+        .Model<NotificationView>(m => m
+            .Object("data")
+            .Describe("data", "What the notification is about, by its type: ids such as message_id, sender_id, donation_id or campaign_id, and values such as amounts."))
         .Model<ReportView>(m => m.Enum<ReportTargetType>("target_type").Enum<ReportStatus>("status").Enum<ReportAction>("action"))
         .Operation("SendMessage", op => op.Tag("messages").User()
             .Summary("Send a message to another user")

@@ -12,6 +12,8 @@ public static class RequestApi
     public static readonly ApiDescription Description = new ApiDescription(
             RequestServiceSetup.Name,
             "Recipients' requests for donations, the donor's decision (the claim saga with donation-service), and ratings of donors.")
+        .Tag("requests", "Recipients' requests for donated items and the donor's decision (approve, reject, hand over).")
+        .Tag("ratings", "Ratings of donors by the recipients of their items.")
         .Model<CreateRequestBody>(m => m.Required("donation_id").Uuid("donation_id").Text("message", 0, 1000))
         .Model<RejectBody>(m => m.Text("reason", 1, 500))
         .Model<RequestView>(m => m.Enum<RequestStatus>("status"))

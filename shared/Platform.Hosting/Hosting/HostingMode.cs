@@ -11,18 +11,27 @@ public enum HostingMode
 
     /// <summary>Apply the service's database migrations and exit (<c>migrate</c>).</summary>
     Migrate,
+
+    /// <summary>Write the app's OpenAPI document and exit (<c>openapi [FILE]</c>); needs no database, broker or setting.</summary>
+    OpenApi,
 }
 
 public static class HostingModes
 {
     public const string StandaloneSwitch = "--standalone";
     public const string MigrateCommand = "migrate";
+    public const string OpenApiCommand = "openapi";
 
     public static HostingMode FromArgs(IReadOnlyList<string> args)
     {
         if (args.Count > 0 && string.Equals(args[0], MigrateCommand, StringComparison.OrdinalIgnoreCase))
         {
             return HostingMode.Migrate;
+        }
+
+        if (args.Count > 0 && string.Equals(args[0], OpenApiCommand, StringComparison.OrdinalIgnoreCase))
+        {
+            return HostingMode.OpenApi;
         }
 
         return args.Any(a => string.Equals(a, StandaloneSwitch, StringComparison.OrdinalIgnoreCase))

@@ -11,7 +11,8 @@ namespace Platform.Hosting.Hosting;
 
 /// <summary>
 /// Builds one service in whichever mode the command line asks for: under the Functions host,
-/// standalone on Kestrel (same function classes and routes), or as a migration command.
+/// standalone on Kestrel (same function classes and routes), or as a migration command or the
+/// command that writes the app's OpenAPI document.
 /// Program.cs creates it, adds the service, and runs it.
 /// </summary>
 public sealed class PlatformApplication
@@ -30,12 +31,17 @@ public sealed class PlatformApplication
         {
             HostingMode.Standalone => WebApplication.CreateBuilder(args.Where(a => a != HostingModes.StandaloneSwitch).ToArray()),
             HostingMode.Migrate => Host.CreateApplicationBuilder(args.Skip(1).ToArray()),
+            HostingMode.OpenApi => Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings()), // never built: no setting read
             _ => CreateFunctionsBuilder(args),
         };
 
         // Outside App Service, secrets may come straight from the vault (all modes, migrations too:
         // they need the connection strings the vault holds). In Azure, Key Vault references do it.
-        _builder.Configuration.AddPlatformKeyVault();
+        // The OpenAPI document needs no secret.
+        if (Mode != HostingMode.OpenApi)
+        {
+            _builder.Configuration.AddPlatformKeyVault();
+        }
         Services.AddSingleton(new ServiceIdentity(serviceName, Mode));
     }
 
@@ -69,6 +75,10 @@ public sealed class PlatformApplication
                     var exitCode = await migrator.RunAsync(_args.Skip(1).ToArray(), CancellationToken.None);
                     return exitCode != 0 ? exitCode : await RunDeploymentStepsAsync(host.Services);
                 }
+
+            case HostingMode.OpenApi:
+                await OpenApi.OpenApiDocuments.WriteAsync(_functionsAssembly, _args.Skip(1).FirstOrDefault());
+                return 0;
 
             case HostingMode.Standalone:
                 var web = ((WebApplicationBuilder)_builder);

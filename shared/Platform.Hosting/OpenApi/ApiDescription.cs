@@ -30,6 +30,11 @@ public sealed class ApiDescription
 
     private readonly Dictionary<string, Operation> _operations = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, ModelRules> _models = [];
+    private readonly Dictionary<string, string> _tags = new(StringComparer.Ordinal)
+    {
+        ["platform"] = "Health, liveness and this document, the same in every service; no token is read.",
+        ["admin"] = "Moderation by admins: a signed-in admin only (403 for other users).",
+    };
 
     public ApiDescription(string title, string description)
     {
@@ -63,6 +68,16 @@ public sealed class ApiDescription
     public IReadOnlyDictionary<string, Operation> Operations => _operations;
 
     public IReadOnlyDictionary<Type, ModelRules> Models => _models;
+
+    /// <summary>What each tag groups, for the document's tag list.</summary>
+    public IReadOnlyDictionary<string, string> Tags => _tags;
+
+    /// <summary>Says what the operations tagged <paramref name="tag"/> are about.</summary>
+    public ApiDescription Tag(string tag, string description)
+    {
+        _tags[tag] = description;
+        return this;
+    }
 
     /// <summary>Describes the function named <paramref name="functionName"/>.</summary>
     public ApiDescription Operation(string functionName, Action<Operation> describe)

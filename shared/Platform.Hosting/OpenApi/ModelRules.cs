@@ -71,6 +71,9 @@ public sealed class ModelRules(Type model)
         }
     });
 
+    /// <summary>A JSON object whose fields are not fixed (e.g. a JsonElement the code always fills with an object).</summary>
+    public ModelRules Object(string field) => Rule(field, s => s["type"] = "object");
+
     public ModelRules Describe(string field, string description) => Rule(field, s => s["description"] = description);
 
     /// <summary>Applies the rules to a model's generated schema; throws for a field the model lacks.</summary>

@@ -71,12 +71,12 @@ public static partial class OpenApiGenerator
             ["openapi"] = "3.1.0",
             ["info"] = new JsonObject { ["title"] = api.Title, ["version"] = api.Version, ["description"] = api.Description },
             ["servers"] = new JsonArray(new JsonObject { ["url"] = "/" + StandaloneServer.RoutePrefix }),
-            ["tags"] = new JsonArray(tags.Select(t => (JsonNode?)new JsonObject { ["name"] = t }).ToArray()),
+            ["tags"] = new JsonArray(tags.Select(t => (JsonNode?)Tag(t, api)).ToArray()),
             ["paths"] = new JsonObject(paths.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
             ["components"] = new JsonObject
             {
                 ["schemas"] = Sorted(schemas),
-                ["responses"] = ErrorResponses(),
+                ["responses"] = ErrorResponses(paths.Values),
                 ["parameters"] = new JsonObject
                 {
                     ["CorrelationId"] = new JsonObject
@@ -162,12 +162,13 @@ public static partial class OpenApiGenerator
             result["description"] = operation.Details;
         }
 
-        if (operation.Access != Access.Anonymous)
+        // Every operation says how it is authorised; an anonymous one with an empty list (no token read).
+        result["security"] = operation.Access switch
         {
-            result["security"] = operation.Access == Access.OptionalUser
-                ? new JsonArray(new JsonObject(), new JsonObject { [Security] = new JsonArray() })
-                : new JsonArray(new JsonObject { [Security] = new JsonArray() });
-        }
+            Access.Anonymous => new JsonArray(),
+            Access.OptionalUser => new JsonArray(new JsonObject(), new JsonObject { [Security] = new JsonArray() }),
+            _ => new JsonArray(new JsonObject { [Security] = new JsonArray() }),
+        };
 
         result["parameters"] = Parameters(operation, pathParameters);
         if (operation.BodyType is { } body)
@@ -329,12 +330,31 @@ public static partial class OpenApiGenerator
         return name;
     }
 
-    private static JsonObject ErrorResponses()
+    /// <summary>The standard error responses the operations refer to (an unused one would only be noise for a client generator).</summary>
+    private static JsonObject Tag(string name, ApiDescription api)
     {
+        var tag = new JsonObject { ["name"] = name };
+        if (api.Tags.TryGetValue(name, out var description))
+        {
+            tag["description"] = description;
+        }
+
+        return tag;
+    }
+
+    private static JsonObject ErrorResponses(IEnumerable<JsonObject> paths)
+    {
+        var used = paths.SelectMany(item => item.Select(o => o.Value?["responses"] as JsonObject ?? []))
+            .SelectMany(responses => responses.Select(r => r.Value?["$ref"]?.GetValue<string>()))
+            .OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
         var responses = new JsonObject();
         foreach (var (status, (component, text)) in StandardErrors)
         {
-            responses[component] = Problem(text, status);
+            if (used.Contains("#/components/responses/" + component))
+            {
+                responses[component] = Problem(text, status);
+            }
         }
 
         return responses;

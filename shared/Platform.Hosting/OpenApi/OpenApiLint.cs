@@ -7,7 +7,10 @@ namespace Platform.Hosting.OpenApi;
 /// every operation lists the errors its shape implies (a token → 401, a path id → 400 and 404,
 /// query parameters → 400, a body → 400, 413 and 415, an Idempotency-Key → 422, a dependency → 503),
 /// errors are problem+json, every body and response content has a schema, and every $ref resolves.
-/// The apps' tests run it on their documents.
+/// It also checks what generic tools need (scripts/test-extra.d/openapi-clients.sh runs Kiota and
+/// Redocly on the documents): every operation declares its security, an empty list when anonymous
+/// (Redocly's security-defined), and no schema is a boolean (Microsoft.OpenApi, hence Kiota, fails
+/// on one). The apps' tests run it on their documents.
 /// </summary>
 public static class OpenApiLint
 {
@@ -48,6 +51,14 @@ public static class OpenApiLint
         }
 
         CheckReferences(document, document, "#", problems);
+        foreach (var (name, schema) in document["components"]?["schemas"] as JsonObject ?? [])
+        {
+            CheckSchema(schema, $"#/components/schemas/{name}", problems);
+        }
+
+        CheckInlineSchemas(document["paths"], "#/paths", problems);
+        CheckInlineSchemas(document["components"]?["responses"], "#/components/responses", problems);
+        CheckInlineSchemas(document["components"]?["parameters"], "#/components/parameters", problems);
         return problems;
     }
 
@@ -67,6 +78,11 @@ public static class OpenApiLint
         if (!statuses.Any(s => s.StartsWith('2')))
         {
             problems.Add($"{where}: no success (2xx) response");
+        }
+
+        if (operation["security"] is not JsonArray)
+        {
+            problems.Add($"{where}: declares no security (an anonymous operation declares an empty list)");
         }
 
         var secured = operation["security"] is JsonArray security && security.Any(r => r is JsonObject { Count: > 0 });
@@ -147,6 +163,72 @@ public static class OpenApiLint
             else if (schema["$ref"] is not null && Resolve(document, schema) is null)
             {
                 problems.Add($"{where}: {mediaType} schema {schema["$ref"]} does not resolve");
+            }
+        }
+    }
+
+    /// <summary>The schemas under every <c>schema</c> key of parameters, bodies, responses and headers.</summary>
+    private static void CheckInlineSchemas(JsonNode? node, string at, List<string> problems)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, child) in obj)
+                {
+                    if (key == "schema")
+                    {
+                        CheckSchema(child, $"{at}/{key}", problems);
+                    }
+                    else
+                    {
+                        CheckInlineSchemas(child, $"{at}/{key}", problems);
+                    }
+                }
+
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    CheckInlineSchemas(array[i], $"{at}/{i}", problems);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>A schema and its subschemas: none may be a boolean (<c>true</c> is written <c>{}</c>).</summary>
+    private static void CheckSchema(JsonNode? schema, string at, List<string> problems)
+    {
+        if (schema is JsonValue value && value.GetValueKind() is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False)
+        {
+            problems.Add($"{at}: the boolean schema {value.ToJsonString()} (OpenAPI readers such as Kiota's fail on it: write {{}} for any value)");
+            return;
+        }
+
+        if (schema is not JsonObject obj)
+        {
+            return;
+        }
+
+        foreach (var keyword in OpenApiSchemas.SchemaKeywords.Where(obj.ContainsKey))
+        {
+            CheckSchema(obj[keyword], $"{at}/{keyword}", problems);
+        }
+
+        foreach (var keyword in OpenApiSchemas.SchemaListKeywords)
+        {
+            var list = obj[keyword] as JsonArray ?? [];
+            for (var i = 0; i < list.Count; i++)
+            {
+                CheckSchema(list[i], $"{at}/{keyword}/{i}", problems);
+            }
+        }
+
+        foreach (var keyword in OpenApiSchemas.SchemaMapKeywords)
+        {
+            foreach (var (name, child) in obj[keyword] as JsonObject ?? [])
+            {
+                CheckSchema(child, $"{at}/{keyword}/{name}", problems);
             }
         }
     }

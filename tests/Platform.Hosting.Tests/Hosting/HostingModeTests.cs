@@ -13,6 +13,9 @@ public sealed class HostingModeTests
     [InlineData(new[] { "MIGRATE", "--standalone" }, HostingMode.Migrate)]
     [InlineData(new[] { "--standalone", "migrate" }, HostingMode.Standalone)]
     [InlineData(new[] { "--verbose", "migrate" }, HostingMode.Functions)]
+    [InlineData(new[] { "openapi" }, HostingMode.OpenApi)]
+    [InlineData(new[] { "OpenAPI", "out.json" }, HostingMode.OpenApi)]
+    [InlineData(new[] { "--standalone", "openapi" }, HostingMode.Standalone)]
     public void FromArgs_picks_the_mode_from_the_command_line(string[] args, HostingMode expected)
     {
         Assert.Equal(expected, HostingModes.FromArgs(args));

@@ -91,6 +91,27 @@ public sealed class OpenApiGeneratorTests
     }
 
     [Fact]
+    public void Anonymous_operations_declare_an_empty_security_list_and_only_used_error_responses_are_components()
+    {
+        var document = Generate(typeof(PingFunctions)).Document;
+
+        Assert.Empty(Operation(document, "/gadgets/health", "get")["security"]!.AsArray());
+        Assert.Equal(["Unavailable"], document["components"]!["responses"]!.AsObject().Select(r => r.Key));
+        Assert.Empty(OpenApiLint.Check(document));
+    }
+
+    [Fact]
+    public void Any_json_value_is_the_empty_schema_never_the_boolean_true()
+    {
+        var schema = OpenApiSchemas.For(typeof(Note), new ModelRules(typeof(Note)).Object("data"), allRequired: true);
+
+        Assert.Equal("{\"type\":\"object\"}", schema["properties"]!["data"]!.ToJsonString());
+        Assert.DoesNotContain(":true", schema.ToJsonString(), StringComparison.Ordinal); // nor in the list's items or the map's values
+        Assert.NotNull(schema["properties"]!["extras"]);
+        Assert.NotNull(schema["properties"]!["by_key"]);
+    }
+
+    [Fact]
     public void The_generated_document_passes_the_lint()
     {
         Assert.Empty(OpenApiLint.Check(Generate(typeof(GadgetFunctions)).Document));
@@ -138,6 +159,14 @@ public sealed class OpenApiGeneratorTests
 
         [Function("DeleteGadget")]
         public IActionResult Delete([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "gadgets/{id:guid}")] HttpRequest req, string id) => new OkResult();
+    }
+
+    public sealed record Note(System.Text.Json.JsonElement Data, IReadOnlyList<System.Text.Json.JsonElement> Extras, IReadOnlyDictionary<string, System.Text.Json.JsonElement> ByKey);
+
+    public sealed class PingFunctions
+    {
+        [Function("GadgetHealth")]
+        public IActionResult Ping([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "gadgets/health")] HttpRequest req) => new OkResult();
     }
 
     public sealed class UndocumentedFunctions

@@ -75,4 +75,50 @@ public sealed class OpenApiLintTests
 
         Assert.Contains(OpenApiLint.Check(document), p => p.Contains("do not match the template", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void An_operation_that_declares_no_security_is_reported_and_an_empty_list_passes()
+    {
+        string Operation(string security) => $$"""
+            {
+              "operationId": "X", "summary": "x", {{security}}
+              "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } } ],
+              "responses": { "204": { "description": "done" }, "400": {{Problem}}, "404": {{Problem}}, "503": {{Problem}} }
+            }
+            """;
+
+        Assert.Contains(OpenApiLint.Check(Document(Operation(string.Empty))), p => p.Contains("POST /things/{id}: declares no security", StringComparison.Ordinal));
+        Assert.Empty(OpenApiLint.Check(Document(Operation("\"security\": [],"))));
+    }
+
+    [Fact]
+    public void Boolean_schemas_are_reported_wherever_they_are()
+    {
+        var document = JsonNode.Parse($$"""
+            {
+              "openapi": "3.1.0",
+              "paths": { "/things": { "get": {
+                "operationId": "X", "summary": "x", "security": [],
+                "parameters": [ { "name": "q", "in": "query", "schema": true } ],
+                "responses": {
+                  "200": { "description": "ok", "content": { "application/json": { "schema": { "type": "array", "items": true } } } },
+                  "400": {{Problem}}, "503": {{Problem}}
+                }
+              } } },
+              "components": { "schemas": {
+                "Problem": { "type": "object" },
+                "Thing": { "type": "object", "properties": { "data": true, "list": { "anyOf": [ { "type": "string" }, false ] } }, "additionalProperties": false }
+              } }
+            }
+            """)!;
+
+        var problems = OpenApiLint.Check(document).Where(p => p.Contains("boolean schema", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal(5, problems.Count);
+        Assert.Contains(problems, p => p.StartsWith("#/components/schemas/Thing/properties/data: the boolean schema true", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("#/components/schemas/Thing/properties/list/anyOf/1: the boolean schema false", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("#/components/schemas/Thing/additionalProperties:", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("#/paths//things/get/parameters/0/schema:", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.EndsWith("application/json/schema/items: the boolean schema true (OpenAPI readers such as Kiota's fail on it: write {} for any value)", StringComparison.Ordinal));
+    }
 }
