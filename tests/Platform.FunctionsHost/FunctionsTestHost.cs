@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Google.Protobuf.WellKnownTypes;
@@ -355,8 +354,3 @@ public sealed record ServedRequest(string? Function, string Method, string Path,
 
 /// <summary>The host could not do what a test asked (launch, handshake, invocation), with the worker's log.</summary>
 public sealed class FunctionsHostException(string message) : Exception(message);
-
-internal static class Formatting
-{
-    public static string Invariant(object? value) => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
-}

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -148,7 +149,10 @@ internal sealed class HttpFrontDoor : IAsyncDisposable
 
         try
         {
-            await Task.WhenAll(forward, invocation).WaitAsync(linked.Token);
+            // Whichever fails first fails the request at once; then the other is awaited.
+            Task first = await Task.WhenAny(forward, invocation).WaitAsync(linked.Token);
+            await first;
+            await (first == forward ? (Task)invocation : forward).WaitAsync(linked.Token);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -210,7 +214,7 @@ internal sealed class HttpFrontDoor : IAsyncDisposable
 
         foreach (var (name, value) in context.Request.RouteValues)
         {
-            request.TriggerMetadata[name] = new TypedData { String = Formatting.Invariant(value) };
+            request.TriggerMetadata[name] = new TypedData { String = Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty };
         }
 
         request.TriggerMetadata["Query"] = new TypedData { Json = JsonSerializer.Serialize(query) };

@@ -14,13 +14,14 @@ namespace Platform.Testing;
 public sealed class ServiceProcess : IAsyncDisposable
 {
     private Process _process = null!;
-    private readonly ConcurrentQueue<string> _output = new();
+    private readonly ConcurrentQueue<string> _output;
     private readonly FunctionsTestHost? _host;
     private bool _crashed;
 
-    private ServiceProcess(string name, Uri baseAddress, FunctionsTestHost? host = null)
+    private ServiceProcess(string name, Uri baseAddress, ConcurrentQueue<string> output, FunctionsTestHost? host = null)
     {
         Name = name;
+        _output = output;
         _host = host;
         BaseAddress = baseAddress;
         Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
@@ -81,9 +82,10 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start " + service);
-        var started = new ServiceProcess(service, new Uri($"http://127.0.0.1:{listen}/")) { _process = process };
-        process.OutputDataReceived += (_, e) => started.Collect(e.Data);
-        process.ErrorDataReceived += (_, e) => started.Collect(e.Data);
+        var lines = new ConcurrentQueue<string>();
+        var started = new ServiceProcess(service, new Uri($"http://127.0.0.1:{listen}/"), lines) { _process = process };
+        process.OutputDataReceived += (_, e) => Collect(lines, e.Data);
+        process.ErrorDataReceived += (_, e) => Collect(lines, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         await started.WaitUntilHealthyAsync(TimeSpan.FromSeconds(45));
@@ -106,7 +108,6 @@ public sealed class ServiceProcess : IAsyncDisposable
             settings[key] = value;
         }
 
-        ServiceProcess? started = null;
         var host = await FunctionsTestHost.StartAsync(new FunctionsHostOptions
         {
             AppName = service,
@@ -116,23 +117,9 @@ public sealed class ServiceProcess : IAsyncDisposable
 
             // local.settings.json keeps Host.CORS equal to CORS_ALLOWED_ORIGINS (the sample's rule).
             CorsOrigins = environment.TryGetValue("CORS_ALLOWED_ORIGINS", out var cors) ? cors : null,
-            Log = line =>
-            {
-                if (started is null)
-                {
-                    output.Enqueue(line);
-                }
-                else
-                {
-                    started.Collect(line);
-                }
-            },
+            Log = line => Collect(output, line),
         });
-        started = new ServiceProcess(service, host.BaseAddress, host) { _process = host.Worker };
-        while (output.TryDequeue(out var line))
-        {
-            started._output.Enqueue(line);
-        }
+        var started = new ServiceProcess(service, host.BaseAddress, output, host) { _process = host.Worker };
 
         FunctionsModeCoverage.RecordFunctions(host);
         return started;
@@ -180,15 +167,15 @@ public sealed class ServiceProcess : IAsyncDisposable
         _process.Kill(entireProcessTree: true);
     }
 
-    private void Collect(string? line)
+    private static void Collect(ConcurrentQueue<string> output, string? line)
     {
         if (line is null)
         {
             return;
         }
 
-        _output.Enqueue(line);
-        while (_output.Count > 500 && _output.TryDequeue(out _))
+        output.Enqueue(line);
+        while (output.Count > 500 && output.TryDequeue(out _))
         {
         }
     }

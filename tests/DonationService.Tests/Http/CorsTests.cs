@@ -69,21 +69,17 @@ public sealed class CorsTests(CorsServiceFixture fixture) : IClassFixture<CorsSe
         Assert.Null(Header(response, "Access-Control-Allow-Credentials"));
     }
 
-    // The app's own policy: under the Functions host the host answers preflights and allows any method and header.
+    // The app's own policy, beyond what the test above checks in both modes: exactly the API's
+    // methods, and its own request headers. Under the Functions host the host answers preflights
+    // and allows any method and header.
     [Fact]
     [Trait("Hosting", "StandaloneOnly")]
-    public async Task Preflight_from_an_allowed_origin_is_answered_with_the_allowed_methods_and_headers()
+    public async Task Preflight_from_an_allowed_origin_is_answered_with_exactly_the_api_methods_and_headers()
     {
         using var response = await PreflightAsync(CorsServiceFixture.AllowedOrigin);
 
-        Assert.Equal(204, (int)response.StatusCode);
-        Assert.Equal(CorsServiceFixture.AllowedOrigin, Header(response, "Access-Control-Allow-Origin"));
         Assert.Equal(["DELETE", "GET", "POST", "PUT"], Header(response, "Access-Control-Allow-Methods")!.Split(',').Order());
-        var allowedHeaders = Header(response, "Access-Control-Allow-Headers")!.ToLowerInvariant().Split(',');
-        Assert.Contains("authorization", allowedHeaders);
-        Assert.Contains("idempotency-key", allowedHeaders);
-        Assert.Contains("x-correlation-id", allowedHeaders);
-        Assert.Null(Header(response, "Access-Control-Allow-Credentials"));
+        Assert.Contains("x-correlation-id", Header(response, "Access-Control-Allow-Headers")!.ToLowerInvariant().Split(','));
     }
 
     [Fact]
