@@ -12,6 +12,9 @@ namespace Platform.Testing;
 /// </summary>
 public static class ApiReference
 {
+    // Patterns and texts as written: "+" stays "+", not "\u002B".
+    private static readonly System.Text.Json.JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static readonly string[] Methods = ["get", "post", "put", "delete", "patch"];
 
     /// <summary>The file of a service (DonationService → docs/api/donation-service.md).</summary>
@@ -93,7 +96,7 @@ public static class ApiReference
             if (schema is null || schema is JsonValue)
             {
                 Line(text);
-                Line(text, $"`{schema?.ToJsonString() ?? "null"}`");
+                Line(text, $"`{schema?.ToJsonString(Relaxed) ?? "null"}`");
                 continue;
             }
 
@@ -176,7 +179,7 @@ public static class ApiReference
             case null:
                 return "any";
             case JsonValue value:
-                return $"`{value.ToJsonString()}`";
+                return $"`{value.ToJsonString(Relaxed)}`";
         }
 
         if (schema["$ref"]?.GetValue<string>() is { } reference)
@@ -208,13 +211,13 @@ public static class ApiReference
         {
             if (schema[rule] is { } value)
             {
-                rules.Add($"{rule} {value.ToJsonString().Replace("|", "\\|", StringComparison.Ordinal)}");
+                rules.Add($"{rule} {value.ToJsonString(Relaxed).Replace("|", "\\|", StringComparison.Ordinal)}");
             }
         }
 
         if (schema["enum"] is JsonArray values)
         {
-            rules.Add("one of " + string.Join(", ", values.Select(v => v is null ? "null" : $"`{v.ToJsonString().Trim('"')}`")));
+            rules.Add("one of " + string.Join(", ", values.Select(v => v is null ? "null" : $"`{v.ToJsonString(Relaxed).Trim('"')}`")));
         }
 
         return rules.Count == 0 ? type : $"{type} ({string.Join("; ", rules)})";

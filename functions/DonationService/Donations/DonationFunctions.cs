@@ -3,37 +3,26 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Platform.Data;
-using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
 
 namespace DonationService.Donations;
 
 /// <summary>Listing, reading, creating, editing and deleting donations.</summary>
 public sealed class DonationFunctions(
-    IAuthenticator auth, ServiceDatabase database, IdempotentWrites writes, IDonationStore donations, IProfileStore profiles)
+    HttpCalls http, ServiceDatabase database, IdempotentWrites writes, IDonationStore donations, IProfileStore profiles)
 {
     [Function(nameof(ListDonations))]
     public async Task<IActionResult> ListDonations(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "donations")] HttpRequest req, CancellationToken ct)
     {
-        var authResult = await auth.AuthenticateAsync(req, ct);
-        if (authResult.Problem is not null)
+        var call = await http.BeginAsync<DonationFilter>(req, ct);
+        if (call.Problem is not null)
         {
-            return authResult.Problem;
+            return call.Problem;
         }
 
-        var validation = new Validation();
-        var query = new QueryReader(req, validation);
-        var filter = new DonationFilter(
-            query.OneOf<DonationStatus>("status"), query.OneOf<DonationCategory>("category"), query.Uuid("donor_id"), query.Text("q", 100));
-        var page = query.Page();
-        if (!validation.IsValid)
-        {
-            return validation.ToProblem();
-        }
-
-        var rows = await donations.ListAsync(filter, authResult.Caller, page, ct);
-        var result = rows.ToPage(page.Limit, d => new Cursor(d.CreatedAt, d.Id));
+        var rows = await donations.ListAsync(call.Input, call.Caller, call.Page, ct);
+        var result = rows.ToPage(call.Page.Limit, d => new Cursor(d.CreatedAt, d.Id));
         return new ApiResponse(StatusCodes.Status200OK, new Page<DonationView>(result.Items.Select(DonationView.From).ToList(), result.NextCursor));
     }
 
@@ -41,19 +30,14 @@ public sealed class DonationFunctions(
     public async Task<IActionResult> GetDonation(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "donations/{id}")] HttpRequest req, string id, CancellationToken ct)
     {
-        var authResult = await auth.AuthenticateAsync(req, ct);
-        if (authResult.Problem is not null)
+        var call = await http.BeginAsync(req, ct, id);
+        if (call.Problem is not null)
         {
-            return authResult.Problem;
+            return call.Problem;
         }
 
-        if (!Ids.TryParse(id, out var donationId))
-        {
-            return Problems.Validation("id", "must be a UUID");
-        }
-
-        var donation = await donations.FindAsync(donationId, ct);
-        return donation is not null && DonationRules.IsVisibleTo(donation, authResult.Caller)
+        var donation = await donations.FindAsync(call.Id, ct);
+        return donation is not null && DonationRules.IsVisibleTo(donation, call.Caller)
             ? new ApiResponse(StatusCodes.Status200OK, DonationView.From(donation))
             : Problems.NotFound("No such donation.");
     }
@@ -62,33 +46,21 @@ public sealed class DonationFunctions(
     public async Task<IActionResult> CreateDonation(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "donations")] HttpRequest req, CancellationToken ct)
     {
-        var authResult = await auth.RequireUserAsync(req, ct);
-        if (authResult.Caller is not { } caller)
+        var call = await http.BeginAsync<DonationBody>(req, ct);
+        if (call.Problem is not null)
         {
-            return authResult.Problem!;
+            return call.Problem;
         }
 
-        var body = await JsonBody.ReadAsync<DonationBody>(req, ct);
-        if (!body.IsValid)
+        return await writes.ExecuteAsync(req, call.User.UserId, call.RawBody, async uow =>
         {
-            return body.Problem!;
-        }
-
-        var fields = DonationRules.Validate(body.Value!);
-        if (!fields.IsSuccess)
-        {
-            return fields.ToResponse();
-        }
-
-        return await writes.ExecuteAsync(req, caller.UserId, body.Raw, async uow =>
-        {
-            var (profile, _) = await profiles.EnsureAsync(uow, caller, forUpdate: false, ct);
-            if (DonationRules.CanCreate(caller, profile) is { } refused)
+            var (profile, _) = await profiles.EnsureAsync(uow, call.User, forUpdate: false, ct);
+            if (DonationRules.CanCreate(call.User, profile) is { } refused)
             {
                 return refused.ToResponse();
             }
 
-            var donation = await donations.InsertAsync(uow, caller.UserId, fields.Value!, ct);
+            var donation = await donations.InsertAsync(uow, call.User.UserId, call.Input.ToFields(), ct);
             return Result.Created(DonationView.From(donation)).ToResponse(d => $"/api/donations/{d.Id}");
         }, ct);
     }
@@ -97,43 +69,26 @@ public sealed class DonationFunctions(
     public async Task<IActionResult> UpdateDonation(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "donations/{id}")] HttpRequest req, string id, CancellationToken ct)
     {
-        var authResult = await auth.RequireUserAsync(req, ct);
-        if (authResult.Caller is not { } caller)
+        var call = await http.BeginAsync<DonationBody>(req, ct, id);
+        if (call.Problem is not null)
         {
-            return authResult.Problem!;
-        }
-
-        if (!Ids.TryParse(id, out var donationId))
-        {
-            return Problems.Validation("id", "must be a UUID");
-        }
-
-        var body = await JsonBody.ReadAsync<DonationBody>(req, ct);
-        if (!body.IsValid)
-        {
-            return body.Problem!;
-        }
-
-        var fields = DonationRules.Validate(body.Value!);
-        if (!fields.IsSuccess)
-        {
-            return fields.ToResponse();
+            return call.Problem;
         }
 
         await using var uow = await database.BeginAsync(ct);
-        var donation = await donations.LockAsync(uow, donationId, ct);
+        var donation = await donations.LockAsync(uow, call.Id, ct);
         if (donation is null)
         {
             return Problems.NotFound("No such donation.");
         }
 
-        var profile = await profiles.LockAsync(uow, caller.UserId, ct);
-        if (DonationRules.CanUpdate(donation, caller, profile) is { } refused)
+        var profile = await profiles.LockAsync(uow, call.User.UserId, ct);
+        if (DonationRules.CanUpdate(donation, call.User, profile) is { } refused)
         {
             return refused.ToResponse();
         }
 
-        var updated = await donations.UpdateAsync(uow, donationId, fields.Value!, ct);
+        var updated = await donations.UpdateAsync(uow, call.Id, call.Input.ToFields(), ct);
         await uow.CommitAsync(ct);
         return new ApiResponse(StatusCodes.Status200OK, DonationView.From(updated));
     }
@@ -142,31 +97,26 @@ public sealed class DonationFunctions(
     public async Task<IActionResult> DeleteDonation(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "donations/{id}")] HttpRequest req, string id, CancellationToken ct)
     {
-        var authResult = await auth.RequireUserAsync(req, ct);
-        if (authResult.Caller is not { } caller)
+        var call = await http.BeginAsync(req, ct, id);
+        if (call.Problem is not null)
         {
-            return authResult.Problem!;
-        }
-
-        if (!Ids.TryParse(id, out var donationId))
-        {
-            return Problems.Validation("id", "must be a UUID");
+            return call.Problem;
         }
 
         await using var uow = await database.BeginAsync(ct);
-        var donation = await donations.LockAsync(uow, donationId, ct);
+        var donation = await donations.LockAsync(uow, call.Id, ct);
         if (donation is null)
         {
             return Problems.NotFound("No such donation.");
         }
 
-        var profile = await profiles.LockAsync(uow, caller.UserId, ct);
-        if (DonationRules.CanDelete(donation, caller, profile) is { } refused)
+        var profile = await profiles.LockAsync(uow, call.User.UserId, ct);
+        if (DonationRules.CanDelete(donation, call.User, profile) is { } refused)
         {
             return refused.ToResponse();
         }
 
-        await donations.SoftDeleteAsync(uow, donationId, caller.UserId, ct);
+        await donations.SoftDeleteAsync(uow, call.Id, call.User.UserId, ct);
         await uow.CommitAsync(ct);
         return new ApiResponse(StatusCodes.Status204NoContent, null);
     }

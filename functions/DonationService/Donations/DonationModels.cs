@@ -1,3 +1,7 @@
+using System.ComponentModel;
+using System.Text.Json.Serialization;
+using Platform.Hosting.Http;
+
 namespace DonationService.Donations;
 
 public enum DonationStatus
@@ -65,10 +69,10 @@ public sealed record DonationView(
     Guid DonorId,
     string Title,
     string? Description,
-    string Category,
+    [property: OneOf<DonationCategory>] string Category,
     string? Location,
     string? ImageUrl,
-    string Status,
+    [property: OneOf<DonationStatus>] string Status,
     string? ReviewReason,
     DateTime CreatedAt,
     DateTime UpdatedAt)
@@ -77,12 +81,30 @@ public sealed record DonationView(
         d.Id, d.DonorId, d.Title, d.Description, d.Category, d.Location, d.ImageUrl, d.Status, d.ReviewReason, d.CreatedAt, d.UpdatedAt);
 }
 
-public sealed record DonationBody(string? Title, string? Description, string? Category, string? Location, string? ImageUrl);
+/// <summary>The body of a create or an update, with its rules.</summary>
+public sealed record DonationBody(
+    [property: Required, Text(1, 120)] string? Title,
+    [property: Text(0, 2000)] string? Description,
+    [property: Required, OneOf<DonationCategory>] string? Category,
+    [property: Text(1, 200)] string? Location,
+    [property: Url] string? ImageUrl)
+{
+    /// <summary>The checked fields (an empty description is none).</summary>
+    public DonationFields ToFields() =>
+        new(Title!, string.IsNullOrEmpty(Description) ? null : Description, EnumText.Parse<DonationCategory>(Category!), Location, ImageUrl);
+}
 
-public sealed record ReviewBody(string? Decision, string? Reason);
+public sealed record ReviewBody([property: Required, OneOf<ReviewDecision>] string? Decision, [property: Text(1, 500)] string? Reason)
+{
+    public ReviewDecision ToDecision() => EnumText.Parse<ReviewDecision>(Decision!);
+}
 
-/// <summary>The validated fields of a create or update.</summary>
+/// <summary>The checked fields of a create or update.</summary>
 public sealed record DonationFields(string Title, string? Description, DonationCategory Category, string? Location, string? ImageUrl);
 
-/// <summary>A list query after validation; the visibility rule is applied in SQL from the caller.</summary>
-public sealed record DonationFilter(DonationStatus? Status, DonationCategory? Category, Guid? DonorId, string? Query);
+/// <summary>The list query; the visibility rule is applied in SQL from the caller.</summary>
+public sealed record DonationFilter(
+    [property: Description("Only donations in this state.")] DonationStatus? Status,
+    [property: Description("Only this category.")] DonationCategory? Category,
+    [property: Description("Only this donor's donations.")] Guid? DonorId,
+    [property: JsonPropertyName("q"), Text(1, 100), Description("Words in the title.")] string? Query);

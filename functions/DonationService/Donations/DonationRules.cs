@@ -17,19 +17,6 @@ public static class DonationRules
         && (PublicStates.Contains(EnumText.Parse<DonationStatus>(donation.Status))
             || (caller is not null && (caller.IsAdmin || caller.UserId == donation.DonorId)));
 
-    public static Result<DonationFields> Validate(DonationBody body)
-    {
-        var v = new Validation();
-        var title = v.Text("title", body.Title, 1, 120, required: true);
-        var description = v.Text("description", body.Description, 0, 2000, required: false);
-        var category = v.OneOf<DonationCategory>("category", body.Category, required: true);
-        var location = v.Text("location", body.Location, 1, 200, required: false);
-        var image = v.Url("image_url", body.ImageUrl);
-        return v.IsValid
-            ? new DonationFields(title!, string.IsNullOrEmpty(description) ? null : description, category!.Value, location, image)
-            : new Failure(ResultKind.Invalid, "One or more fields are invalid.", v.Errors);
-    }
-
     /// <summary>Donors and admins list items; a blocked user writes nothing.</summary>
     public static Failure? CanCreate(Caller caller, Profile? profile)
     {

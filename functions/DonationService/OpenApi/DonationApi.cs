@@ -4,7 +4,7 @@ using Platform.Hosting.OpenApi;
 
 namespace DonationService.OpenApi;
 
-/// <summary>What donation-service's OpenAPI document says about each function (API.md, DESIGN-NOTES.md).</summary>
+/// <summary>What donation-service's OpenAPI document says about each function (the rules of its bodies, queries and views are on their records).</summary>
 public static class DonationApi
 {
     public static readonly ApiDescription Description = new ApiDescription(
@@ -12,20 +12,6 @@ public static class DonationApi
             "Profiles (roles, recipient verification, blocking) and donated items with their review by admins.")
         .Tag("profiles", "Profiles: one's own, public views, and the request to be verified as a recipient.")
         .Tag("donations", "Donated items: listing, reading, editing and deleting them.")
-        .Model<UpdateProfileBody>(m => m
-            .Text("full_name", 1, 120).Text("phone", 3, 32).Url("avatar_url").Text("location", 1, 200)
-            .OneOf("role", "donor", "recipient")
-            .Describe("role", "Absent leaves the role unchanged; nobody becomes admin through the API."))
-        .Model<VerificationRequestBody>(m => m.Required("verification_image_url").Url("verification_image_url"))
-        .Model<VerificationDecisionBody>(m => m.Required("decision").Enum<VerificationDecision>("decision"))
-        .Model<ProfileView>(m => m.Enum<ProfileRole>("role").Enum<RecipientStatus>("recipient_status"))
-        .Model<PublicProfileView>(m => m.Enum<ProfileRole>("role"))
-        .Model<DonationBody>(m => m
-            .Required("title", "category")
-            .Text("title", 1, 120).Text("description", 0, 2000).Enum<DonationCategory>("category")
-            .Text("location", 1, 200).Url("image_url"))
-        .Model<DonationView>(m => m.Enum<DonationCategory>("category").Enum<DonationStatus>("status"))
-        .Model<ReviewBody>(m => m.Required("decision").Enum<ReviewDecision>("decision").Text("reason", 1, 500))
         .Operation("GetMyProfile", op => op.Tag("profiles").User()
             .Summary("Own profile")
             .Describe("Created on the first call from the token's sub and email (role from user_metadata.role, else recipient).")
@@ -49,9 +35,7 @@ public static class DonationApi
             .Returns<PublicProfileView>().OrReturns<ProfileView>())
         .Operation("ListProfiles", op => op.Tag("admin").Admin()
             .Summary("List profiles")
-            .QueryEnum<RecipientStatus>("recipient_status", "Only profiles with this verification status.")
-            .QueryFlag("blocked", "Only blocked (true) or unblocked (false) users.")
-            .QueryEnum<ProfileRole>("role", "Only profiles with this role.")
+            .Query<ProfileFilter>()
             .Paged().Returns<ProfileView>())
         .Operation("DecideVerification", op => op.Tag("admin").Admin()
             .Summary("Approve or reject a requested verification")
@@ -71,10 +55,7 @@ public static class DonationApi
         .Operation("ListDonations", op => op.Tag("donations").OptionalUser()
             .Summary("List donations, newest first")
             .Describe("Anonymous callers see available, claimed and completed items; owners also their own in any state; admins everything.")
-            .QueryEnum<DonationStatus>("status", "Only donations in this state.")
-            .QueryEnum<DonationCategory>("category", "Only this category.")
-            .QueryUuid("donor_id", "Only this donor's donations.")
-            .QueryText("q", "Words in the title.", 100)
+            .Query<DonationFilter>()
             .Paged().Returns<DonationView>())
         .Operation("GetDonation", op => op.Tag("donations").OptionalUser()
             .Summary("A donation")

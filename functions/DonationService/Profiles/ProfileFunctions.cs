@@ -2,26 +2,25 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Platform.Data;
-using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
 
 namespace DonationService.Profiles;
 
 /// <summary>A user's own profile, and anyone's public view of one.</summary>
-public sealed class ProfileFunctions(IAuthenticator auth, ServiceDatabase database, IProfileStore profiles)
+public sealed class ProfileFunctions(HttpCalls http, ServiceDatabase database, IProfileStore profiles)
 {
     [Function(nameof(GetMyProfile))]
     public async Task<IActionResult> GetMyProfile(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "profiles/me")] HttpRequest req, CancellationToken ct)
     {
-        var authResult = await auth.RequireUserAsync(req, ct);
-        if (authResult.Caller is not { } caller)
+        var call = await http.BeginAsync(req, ct);
+        if (call.Problem is not null)
         {
-            return authResult.Problem!;
+            return call.Problem;
         }
 
         await using var uow = await database.BeginAsync(ct);
-        var (profile, _) = await profiles.EnsureAsync(uow, caller, forUpdate: false, ct);
+        var (profile, _) = await profiles.EnsureAsync(uow, call.User, forUpdate: false, ct);
         await uow.CommitAsync(ct);
         return new ApiResponse(StatusCodes.Status200OK, ProfileView.From(profile));
     }
@@ -30,32 +29,20 @@ public sealed class ProfileFunctions(IAuthenticator auth, ServiceDatabase databa
     public async Task<IActionResult> UpdateMyProfile(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "profiles/me")] HttpRequest req, CancellationToken ct)
     {
-        var authResult = await auth.RequireUserAsync(req, ct);
-        if (authResult.Caller is not { } caller)
+        var call = await http.BeginAsync<UpdateProfileBody>(req, ct);
+        if (call.Problem is not null)
         {
-            return authResult.Problem!;
-        }
-
-        var body = await JsonBody.ReadAsync<UpdateProfileBody>(req, ct);
-        if (!body.IsValid)
-        {
-            return body.Problem!;
-        }
-
-        var changes = ProfileRules.ValidateUpdate(body.Value!, caller);
-        if (!changes.IsSuccess)
-        {
-            return changes.ToResponse();
+            return call.Problem;
         }
 
         await using var uow = await database.BeginAsync(ct);
-        var (profile, _) = await profiles.EnsureAsync(uow, caller, forUpdate: true, ct);
+        var (profile, _) = await profiles.EnsureAsync(uow, call.User, forUpdate: true, ct);
         if (profile.Blocked)
         {
             return Result.Forbidden("Your account is blocked.").ToResponse();
         }
 
-        var updated = await profiles.UpdateAsync(uow, caller.UserId, changes.Value!, ct);
+        var updated = await profiles.UpdateAsync(uow, call.User.UserId, call.Input.ToChanges(), ct);
         await uow.CommitAsync(ct);
         return new ApiResponse(StatusCodes.Status200OK, ProfileView.From(updated));
     }
@@ -64,33 +51,20 @@ public sealed class ProfileFunctions(IAuthenticator auth, ServiceDatabase databa
     public async Task<IActionResult> RequestVerification(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "profiles/me/verification")] HttpRequest req, CancellationToken ct)
     {
-        var authResult = await auth.RequireUserAsync(req, ct);
-        if (authResult.Caller is not { } caller)
+        var call = await http.BeginAsync<VerificationRequestBody>(req, ct);
+        if (call.Problem is not null)
         {
-            return authResult.Problem!;
-        }
-
-        var body = await JsonBody.ReadAsync<VerificationRequestBody>(req, ct);
-        if (!body.IsValid)
-        {
-            return body.Problem!;
-        }
-
-        var validation = new Validation();
-        var imageUrl = validation.Url("verification_image_url", body.Value!.VerificationImageUrl, required: true);
-        if (!validation.IsValid)
-        {
-            return validation.ToProblem();
+            return call.Problem;
         }
 
         await using var uow = await database.BeginAsync(ct);
-        var (profile, _) = await profiles.EnsureAsync(uow, caller, forUpdate: true, ct);
+        var (profile, _) = await profiles.EnsureAsync(uow, call.User, forUpdate: true, ct);
         if (ProfileRules.CanRequestVerification(profile) is { } refused)
         {
             return refused.ToResponse();
         }
 
-        var updated = await profiles.RequestVerificationAsync(uow, caller.UserId, imageUrl!, ct);
+        var updated = await profiles.RequestVerificationAsync(uow, call.User.UserId, call.Input.VerificationImageUrl!, ct);
         await uow.CommitAsync(ct);
         return new ApiResponse(StatusCodes.Status200OK, ProfileView.From(updated));
     }
@@ -99,24 +73,19 @@ public sealed class ProfileFunctions(IAuthenticator auth, ServiceDatabase databa
     public async Task<IActionResult> GetProfile(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "profiles/{id}")] HttpRequest req, string id, CancellationToken ct)
     {
-        var authResult = await auth.AuthenticateAsync(req, ct);
-        if (authResult.Problem is not null)
+        var call = await http.BeginAsync(req, ct, id);
+        if (call.Problem is not null)
         {
-            return authResult.Problem;
+            return call.Problem;
         }
 
-        if (!Ids.TryParse(id, out var profileId))
-        {
-            return Problems.Validation("id", "must be a UUID");
-        }
-
-        var profile = await profiles.FindAsync(profileId, ct);
+        var profile = await profiles.FindAsync(call.Id, ct);
         if (profile is null)
         {
             return Problems.NotFound("No such profile.");
         }
 
-        var caller = authResult.Caller;
+        var caller = call.Caller;
         var full = caller is not null && (caller.IsAdmin || caller.UserId == profile.Id);
         return new ApiResponse(StatusCodes.Status200OK, full ? ProfileView.From(profile) : PublicProfileView.From(profile));
     }

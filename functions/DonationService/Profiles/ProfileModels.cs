@@ -1,3 +1,7 @@
+using System.ComponentModel;
+using Platform.Hosting.Auth;
+using Platform.Hosting.Http;
+
 namespace DonationService.Profiles;
 
 public enum ProfileRole
@@ -63,8 +67,8 @@ public sealed record ProfileView(
     string? Phone,
     string? AvatarUrl,
     string? Location,
-    string Role,
-    string RecipientStatus,
+    [property: OneOf<ProfileRole>] string Role,
+    [property: OneOf<RecipientStatus>] string RecipientStatus,
     string? VerificationImageUrl,
     bool Blocked,
     decimal RatingAvg,
@@ -78,16 +82,38 @@ public sealed record ProfileView(
 }
 
 /// <summary>What anyone may see of a profile.</summary>
-public sealed record PublicProfileView(Guid Id, string? FullName, string? AvatarUrl, string? Location, string Role, decimal RatingAvg, int RatingCount)
+public sealed record PublicProfileView(
+    Guid Id, string? FullName, string? AvatarUrl, string? Location, [property: OneOf<ProfileRole>] string Role, decimal RatingAvg, int RatingCount)
 {
     public static PublicProfileView From(Profile p) => new(p.Id, p.FullName, p.AvatarUrl, p.Location, p.Role, p.RatingAvg, p.RatingCount);
 }
 
-public sealed record UpdateProfileBody(string? FullName, string? Phone, string? AvatarUrl, string? Location, string? Role);
+/// <summary>full_name, phone, avatar_url and location replace the profile's (absent or null clears them).</summary>
+public sealed record UpdateProfileBody(
+    [property: Text(1, 120)] string? FullName,
+    [property: Text(3, 32), Pattern(@"^\+?[0-9 ()\-]{3,32}$", "may contain only digits, spaces, parentheses, dashes and a leading +")] string? Phone,
+    [property: Url] string? AvatarUrl,
+    [property: Text(1, 200)] string? Location,
+    [property: OneOf<ProfileRole>(Except = "admin"), Description("Absent leaves the role unchanged; nobody becomes admin through the API.")] string? Role)
+    : ICheckedInput
+{
+    public void Check(Validation validation, Caller? caller)
+    {
+        if (caller is { IsAdmin: true } && EnumText.TryParse<ProfileRole>(Role, out var role) && role != ProfileRole.Admin)
+        {
+            validation.Add("role", "an admin's role follows the admin grant and cannot be changed here");
+        }
+    }
 
-public sealed record VerificationRequestBody(string? VerificationImageUrl);
+    public ProfileChanges ToChanges() => new(FullName, Phone, AvatarUrl, Location, Role is null ? null : EnumText.Parse<ProfileRole>(Role));
+}
 
-public sealed record VerificationDecisionBody(string? Decision);
+public sealed record VerificationRequestBody([property: Required, Url] string? VerificationImageUrl);
 
-/// <summary>Validated changes to one's own profile.</summary>
+public sealed record VerificationDecisionBody([property: Required, OneOf<VerificationDecision>] string? Decision)
+{
+    public VerificationDecision ToDecision() => EnumText.Parse<VerificationDecision>(Decision!);
+}
+
+/// <summary>Checked changes to one's own profile.</summary>
 public sealed record ProfileChanges(string? FullName, string? Phone, string? AvatarUrl, string? Location, ProfileRole? Role);

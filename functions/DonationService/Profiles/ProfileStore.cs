@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Dapper;
 using Platform.Contracts.Events;
 using Platform.Data;
@@ -192,4 +193,8 @@ public sealed class ProfileStore(ServiceDatabase database) : IProfileStore
     }
 }
 
-public sealed record ProfileFilter(RecipientStatus? RecipientStatus, bool? Blocked, ProfileRole? Role);
+/// <summary>The admins' list query.</summary>
+public sealed record ProfileFilter(
+    [property: Description("Only profiles with this verification status.")] RecipientStatus? RecipientStatus,
+    [property: Description("Only blocked (true) or unblocked (false) users.")] bool? Blocked,
+    [property: Description("Only profiles with this role.")] ProfileRole? Role);

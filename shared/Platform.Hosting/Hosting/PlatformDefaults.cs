@@ -19,6 +19,7 @@ public static class PlatformDefaults
             sp, sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(JwksKeyCache))));
         services.AddSingleton<SupabaseTokenValidator>();
         services.AddSingleton<IAuthenticator, Authenticator>();
+        services.AddSingleton<Http.HttpCalls>(); // with the app's ApiDescription, which each app registers
         services.AddSingleton<HealthReporter>();
 
         // HttpClient and Polly write five information lines per outgoing call (request-service calls

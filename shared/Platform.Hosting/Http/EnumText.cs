@@ -31,6 +31,11 @@ public static class EnumText
     public static IEnumerable<string> Names<TEnum>()
         where TEnum : struct, Enum => Maps(typeof(TEnum)).ByName.Keys;
 
+    /// <summary>The words of an enum known only at run time (a query record's property).</summary>
+    public static IEnumerable<string> Names(Type enumType) => Maps(enumType).ByName.Keys;
+
+    public static bool TryParse(Type enumType, string text, out object? value) => Maps(enumType).ByName.TryGetValue(text, out value);
+
     private static (Dictionary<string, object> ByName, Dictionary<object, string> ByValue) Maps(Type type) =>
         Cache.GetOrAdd(type, static t =>
         {

@@ -18,9 +18,11 @@ public enum Access
 
 /// <summary>
 /// A service's API as its OpenAPI document tells it: one <see cref="Operation"/> per HTTP function
-/// (keyed by function name; routes and methods come from the functions themselves) and the rules of
-/// its body and response models. Each app keeps one next to its OpenApiFunction. Health and the
-/// document itself are described here, since every app has them.
+/// (keyed by function name; routes and methods come from the functions themselves). The rules of
+/// bodies, queries and views are declared on their records' properties (<see cref="Http.Fields"/>).
+/// Each app keeps one next to its OpenApiFunction and registers it, since <see cref="Http.HttpCalls"/>
+/// reads from it who may call each function and what it takes. Health and the document itself are
+/// described here, since every app has them.
 /// </summary>
 public sealed class ApiDescription
 {
@@ -29,7 +31,6 @@ public sealed class ApiDescription
     public const string DocumentFunction = "OpenApiDocument";
 
     private readonly Dictionary<string, Operation> _operations = new(StringComparer.Ordinal);
-    private readonly Dictionary<Type, ModelRules> _models = [];
     private readonly Dictionary<string, string> _tags = new(StringComparer.Ordinal)
     {
         ["platform"] = "Health, liveness and this document, the same in every service; no token is read.",
@@ -67,8 +68,6 @@ public sealed class ApiDescription
 
     public IReadOnlyDictionary<string, Operation> Operations => _operations;
 
-    public IReadOnlyDictionary<Type, ModelRules> Models => _models;
-
     /// <summary>What each tag groups, for the document's tag list.</summary>
     public IReadOnlyDictionary<string, string> Tags => _tags;
 
@@ -85,15 +84,6 @@ public sealed class ApiDescription
         var operation = new Operation(functionName);
         describe(operation);
         _operations[functionName] = operation;
-        return this;
-    }
-
-    /// <summary>Rules of a body or response model's fields beyond their CLR types (required, lengths, enums...).</summary>
-    public ApiDescription Model<T>(Action<ModelRules> rules)
-    {
-        var model = new ModelRules(typeof(T));
-        rules(model);
-        _models[typeof(T)] = model;
         return this;
     }
 }
@@ -132,6 +122,9 @@ public sealed class Operation
     public bool BodyOptional { get; private set; }
 
     public IReadOnlyList<QueryParameter> QueryParameters => _query;
+
+    /// <summary>The record the query string is read into, when the operation takes query parameters.</summary>
+    public Type? QueryType { get; private set; }
 
     public bool IsPaged { get; private set; }
 
@@ -187,22 +180,19 @@ public sealed class Operation
         return this;
     }
 
-    public Operation Query(string name, string description, System.Text.Json.Nodes.JsonObject schema, bool required = false)
+    /// <summary>
+    /// Query parameters: one per property of <typeparamref name="T"/>, a record whose properties declare
+    /// their rules and descriptions (<see cref="Http.Fields.Bind{T}"/> reads the query into it).
+    /// </summary>
+    public Operation Query<T>()
+        where T : class
     {
-        _query.Add(new QueryParameter(name, description, schema, required));
+        QueryType = typeof(T);
+        _query.Clear();
+        _query.AddRange(Http.Fields.Of(typeof(T)).Select(f =>
+            new QueryParameter(f.Name, f.Description ?? string.Empty, Http.Fields.QuerySchema(f), f.Required is not null)));
         return this;
     }
-
-    public Operation QueryEnum<TEnum>(string name, string description)
-        where TEnum : struct, Enum => Query(name, description, OpenApiSchemas.EnumOf<TEnum>());
-
-    public Operation QueryUuid(string name, string description, bool required = false) => Query(name, description, OpenApiSchemas.Uuid(), required);
-
-    public Operation QueryText(string name, string description, int maxLength) =>
-        Query(name, description, new System.Text.Json.Nodes.JsonObject { ["type"] = "string", ["minLength"] = 1, ["maxLength"] = maxLength });
-
-    public Operation QueryFlag(string name, string description) =>
-        Query(name, description, new System.Text.Json.Nodes.JsonObject { ["type"] = "boolean" });
 
     /// <summary>A keyset-paginated list: <c>?limit=</c> and <c>?cursor=</c>, answered with <c>{ items, next_cursor }</c>.</summary>
     public Operation Paged()

@@ -324,7 +324,7 @@ public static partial class OpenApiGenerator
         var name = type.Name;
         if (schemas[name] is null)
         {
-            schemas[name] = OpenApiSchemas.For(type, api.Models.GetValueOrDefault(type), allRequired: response);
+            schemas[name] = OpenApiSchemas.For(type, allRequired: response);
         }
 
         return name;

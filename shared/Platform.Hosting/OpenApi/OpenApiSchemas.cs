@@ -15,10 +15,11 @@ public static class OpenApiSchemas
     private static readonly JsonSerializerOptions SchemaOptions = new(PlatformJson.Options) { RespectNullableAnnotations = true };
 
     /// <summary>
-    /// The schema of a model. Responses always carry every field (<paramref name="allRequired"/>);
-    /// request bodies require what the rules say.
+    /// The schema of a model, with the rules declared on its properties (<see cref="Fields.Describe"/>).
+    /// Responses always carry every field (<paramref name="allRequired"/>); request bodies require what
+    /// their <see cref="RequiredAttribute"/>s say.
     /// </summary>
-    public static JsonObject For(Type type, ModelRules? rules, bool allRequired)
+    public static JsonObject For(Type type, bool allRequired)
     {
         var node = SchemaOptions.GetJsonSchemaAsNode(type, new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = false });
         if (node is not JsonObject schema)
@@ -30,14 +31,7 @@ public static class OpenApiSchemas
         schema.Remove("required");
         ReplaceBooleanSchemas(schema);
         schema["type"] = "object"; // a body or response is never null itself (the exporter says ["object","null"] for classes)
-        rules?.Apply(schema);
-        var properties = schema["properties"] as JsonObject ?? [];
-        var required = allRequired ? properties.Select(p => p.Key).ToList() : (rules?.RequiredFields.ToList() ?? []);
-        if (required.Count > 0)
-        {
-            schema["required"] = new JsonArray(required.Select(r => (JsonNode?)JsonValue.Create(r)).ToArray());
-        }
-
+        Fields.Describe(type, schema, allRequired);
         return schema;
     }
 

@@ -1,7 +1,9 @@
 using DonationService.Donations;
+using DonationService.OpenApi;
 using Microsoft.AspNetCore.Http;
 using Moq;
 using Platform.Hosting.Auth;
+using Platform.Hosting.Http;
 using static DonationService.Tests.Profiles.FunctionHarness;
 
 namespace DonationService.Tests.Donations;
@@ -85,5 +87,5 @@ public sealed class AdminDonationFunctionsTests
         Assert.Equal(StatusCodes.Status415UnsupportedMediaType, status);
     }
 
-    private AdminDonationFunctions Functions(Mock<IAuthenticator> auth) => new(auth.Object, UnreachableDatabase(), _donations.Object);
+    private AdminDonationFunctions Functions(Mock<IAuthenticator> auth) => new(new HttpCalls(auth.Object, DonationApi.Description), UnreachableDatabase(), _donations.Object);
 }

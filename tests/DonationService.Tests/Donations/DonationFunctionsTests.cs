@@ -1,4 +1,5 @@
 using DonationService.Donations;
+using DonationService.OpenApi;
 using DonationService.Profiles;
 using Microsoft.AspNetCore.Http;
 using Moq;
@@ -182,7 +183,7 @@ public sealed class DonationFunctionsTests
     private DonationFunctions Functions(Mock<IAuthenticator> auth)
     {
         var database = UnreachableDatabase();
-        return new DonationFunctions(auth.Object, database, new IdempotentWrites(database), _donations.Object, _profiles.Object);
+        return new DonationFunctions(new HttpCalls(auth.Object, DonationApi.Description), database, new IdempotentWrites(database), _donations.Object, _profiles.Object);
     }
 
     private static Donation Stored(string status) => new()

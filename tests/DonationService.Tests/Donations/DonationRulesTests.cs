@@ -2,6 +2,7 @@ using DonationService.Donations;
 using DonationService.Profiles;
 using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
+using Platform.Testing;
 
 namespace DonationService.Tests.Donations;
 
@@ -63,7 +64,7 @@ public sealed class DonationRulesTests
     {
         var body = new DonationBody(" Oak table ", " Solid, 2 m ", "furniture", " Leipzig ", "https://cdn.example.test/t.jpg");
 
-        var result = DonationRules.Validate(body);
+        var result = Validate(body);
 
         Assert.Equal(new DonationFields("Oak table", "Solid, 2 m", DonationCategory.Furniture, "Leipzig", "https://cdn.example.test/t.jpg"), result.Value);
     }
@@ -71,13 +72,13 @@ public sealed class DonationRulesTests
     [Fact]
     public void Validate_turns_an_empty_description_into_none()
     {
-        Assert.Null(DonationRules.Validate(new DonationBody("Lamp", "   ", "household", null, null)).Value!.Description);
+        Assert.Null(Validate(new DonationBody("Lamp", "   ", "household", null, null)).Value!.Description);
     }
 
     [Fact]
     public void Validate_requires_title_and_category()
     {
-        var result = DonationRules.Validate(new DonationBody(null, null, null, null, null));
+        var result = Validate(new DonationBody(null, null, null, null, null));
 
         Assert.Equal(ResultKind.Invalid, result.Kind);
         Assert.Equal(["category", "title"], result.Errors!.Keys.Order(StringComparer.Ordinal));
@@ -88,7 +89,7 @@ public sealed class DonationRulesTests
     [InlineData(120, 2001, "description")]
     public void Validate_enforces_title_and_description_lengths(int titleLength, int descriptionLength, string field)
     {
-        var result = DonationRules.Validate(new DonationBody(new string('t', titleLength), new string('d', descriptionLength), "books", null, null));
+        var result = Validate(new DonationBody(new string('t', titleLength), new string('d', descriptionLength), "books", null, null));
 
         Assert.Equal([field], result.Errors!.Keys);
     }
@@ -98,13 +99,13 @@ public sealed class DonationRulesTests
     [InlineData("Books", "category")]
     public void Validate_refuses_unknown_categories(string category, string field)
     {
-        Assert.Equal([field], DonationRules.Validate(new DonationBody("Lamp", null, category, null, null)).Errors!.Keys);
+        Assert.Equal([field], Validate(new DonationBody("Lamp", null, category, null, null)).Errors!.Keys);
     }
 
     [Fact]
     public void Validate_refuses_a_non_http_image_url_and_a_title_with_control_characters()
     {
-        var result = DonationRules.Validate(new DonationBody("Lamp\u0007", null, "other", null, "data:image/png;base64,AAAA"));
+        var result = Validate(new DonationBody("Lamp\u0007", null, "other", null, "data:image/png;base64,AAAA"));
 
         Assert.Equal(["image_url", "title"], result.Errors!.Keys.Order(StringComparer.Ordinal));
     }
@@ -233,6 +234,8 @@ public sealed class DonationRulesTests
         Assert.Equal(ResultKind.Conflict, result.Kind);
         Assert.Contains($"status: {status}", result.Detail, StringComparison.Ordinal);
     }
+
+    private static Result<DonationFields> Validate(DonationBody body) => BodyRules.Check(body, b => b.ToFields());
 
     private static Caller? CallerFor(Viewer viewer) => viewer switch
     {

@@ -1,3 +1,4 @@
+using DonationService.OpenApi;
 using DonationService.Profiles;
 using Microsoft.AspNetCore.Http;
 using Moq;
@@ -88,7 +89,7 @@ public sealed class AdminProfileFunctionsTests
         Assert.Equal(new Cursor(rows[1].CreatedAt, rows[1].Id), next);
     }
 
-    private AdminProfileFunctions Functions(Mock<IAuthenticator> auth) => new(auth.Object, UnreachableDatabase(), _profiles.Object);
+    private AdminProfileFunctions Functions(Mock<IAuthenticator> auth) => new(new HttpCalls(auth.Object, DonationApi.Description), UnreachableDatabase(), _profiles.Object);
 
     private async Task<Microsoft.AspNetCore.Mvc.IActionResult> CallAsync(string action, Mock<IAuthenticator> auth, string id)
     {

@@ -1,7 +1,9 @@
+using DonationService.OpenApi;
 using DonationService.Profiles;
 using Microsoft.AspNetCore.Http;
 using Moq;
 using Platform.Hosting.Auth;
+using Platform.Hosting.Http;
 using static DonationService.Tests.Profiles.FunctionHarness;
 
 namespace DonationService.Tests.Profiles;
@@ -136,7 +138,7 @@ public sealed class ProfileFunctionsTests
         Assert.Equal("requested", json.GetProperty("recipient_status").GetString());
     }
 
-    private ProfileFunctions Functions(Mock<IAuthenticator> auth) => new(auth.Object, UnreachableDatabase(), _profiles.Object);
+    private ProfileFunctions Functions(Mock<IAuthenticator> auth) => new(new HttpCalls(auth.Object, DonationApi.Description), UnreachableDatabase(), _profiles.Object);
 
     private static Profile StoredProfile() => new()
     {
