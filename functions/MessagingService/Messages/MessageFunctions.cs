@@ -4,45 +4,32 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Platform.Contracts.Events;
 using Platform.Data;
-using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
 
 namespace MessagingService.Messages;
 
 /// <summary>Users send messages, read a conversation they are part of, and mark what they received read.</summary>
 public sealed class MessageFunctions(
-    IAuthenticator auth, ServiceDatabase database, IdempotentWrites writes, IMessageStore messages, INotificationStore notifications, BlockedUsers blocked)
+    HttpCalls http, ServiceDatabase database, IdempotentWrites writes, IMessageStore messages, INotificationStore notifications, BlockedUsers blocked)
 {
     [Function(nameof(SendMessage))]
     public async Task<IActionResult> SendMessage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "messages")] HttpRequest req, CancellationToken ct)
     {
-        var authResult = await auth.RequireUserAsync(req, ct);
-        if (authResult.Caller is not { } caller)
+        var call = await http.BeginAsync<SendMessageBody>(req, ct);
+        if (call.Problem is not null)
         {
-            return authResult.Problem!;
+            return call.Problem;
         }
 
-        var body = await JsonBody.ReadAsync<SendMessageBody>(req, ct);
-        if (!body.IsValid)
+        return await writes.ExecuteAsync(req, call.User.UserId, call.RawBody, async uow =>
         {
-            return body.Problem!;
-        }
-
-        var draft = MessageRules.ValidateSend(body.Value!, caller);
-        if (!draft.IsSuccess)
-        {
-            return draft.ToResponse();
-        }
-
-        return await writes.ExecuteAsync(req, caller.UserId, body.Raw, async uow =>
-        {
-            if (await blocked.IsBlockedAsync(uow, caller.UserId, ct))
+            if (await blocked.IsBlockedAsync(uow, call.User.UserId, ct))
             {
                 return Problems.Forbidden("Your account is blocked.");
             }
 
-            var message = await messages.InsertAsync(uow, caller.UserId, draft.Value!, ct);
+            var message = await messages.InsertAsync(uow, call.User.UserId, call.Input.ToDraft(), ct);
             await notifications.AddAsync(uow, message.Id.ToString(), [Notices.MessageReceived(message)], ct);
             uow.Publish(new MessageSent(message.Id, message.SenderId, message.ReceiverId, message.DonationId, message.CampaignId));
             return Result.Created(MessageView.From(message)).ToResponse(m => $"/api/messages?with={m.ReceiverId}");
@@ -53,23 +40,14 @@ public sealed class MessageFunctions(
     public async Task<IActionResult> ListMessages(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "messages")] HttpRequest req, CancellationToken ct)
     {
-        var authResult = await auth.RequireUserAsync(req, ct);
-        if (authResult.Caller is not { } caller)
+        var call = await http.BeginAsync<ConversationFilter>(req, ct);
+        if (call.Problem is not null)
         {
-            return authResult.Problem!;
+            return call.Problem;
         }
 
-        var validation = new Validation();
-        var query = new QueryReader(req, validation);
-        var filter = MessageRules.ReadConversationQuery(query, validation, caller);
-        var page = query.Page();
-        if (!validation.IsValid)
-        {
-            return validation.ToProblem();
-        }
-
-        var rows = await messages.ListConversationAsync(caller.UserId, filter!, page, ct);
-        var result = rows.ToPage(page.Limit, m => new Cursor(m.CreatedAt, m.Id));
+        var rows = await messages.ListConversationAsync(call.User.UserId, call.Input, call.Page, ct);
+        var result = rows.ToPage(call.Page.Limit, m => new Cursor(m.CreatedAt, m.Id));
         return new ApiResponse(StatusCodes.Status200OK, new Page<MessageView>(result.Items.Select(MessageView.From).ToList(), result.NextCursor));
     }
 
@@ -78,25 +56,20 @@ public sealed class MessageFunctions(
     public async Task<IActionResult> MarkMessageRead(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "messages/{id}/read")] HttpRequest req, string id, CancellationToken ct)
     {
-        var authResult = await auth.RequireUserAsync(req, ct);
-        if (authResult.Caller is not { } caller)
+        var call = await http.BeginAsync(req, ct, id);
+        if (call.Problem is not null)
         {
-            return authResult.Problem!;
-        }
-
-        if (!Ids.TryParse(id, out var messageId))
-        {
-            return Problems.Validation("id", "must be a UUID");
+            return call.Problem;
         }
 
         await using var uow = await database.BeginAsync(ct);
-        var message = await messages.LockAsync(uow, messageId, ct);
+        var message = await messages.LockAsync(uow, call.Id, ct);
         if (message is null)
         {
             return Problems.NotFound("No such message.");
         }
 
-        if (MessageRules.CanMarkRead(message, caller) is { } refused)
+        if (MessageRules.CanMarkRead(message, call.User) is { } refused)
         {
             return refused.ToResponse();
         }
@@ -107,7 +80,7 @@ public sealed class MessageFunctions(
         }
 
         var read = await messages.MarkReadAsync(uow, message.Id, ct);
-        await notifications.MarkSourceReadAsync(uow, message.Id.ToString(), caller.UserId, ct);
+        await notifications.MarkSourceReadAsync(uow, message.Id.ToString(), call.User.UserId, ct);
         uow.Publish(new MessageRead(read.Id, read.SenderId, read.ReceiverId));
         await uow.CommitAsync(ct);
         return new ApiResponse(StatusCodes.Status200OK, MessageView.From(read));

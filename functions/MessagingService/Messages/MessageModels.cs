@@ -1,3 +1,7 @@
+using System.ComponentModel;
+using Platform.Hosting.Auth;
+using Platform.Hosting.Http;
+
 namespace MessagingService.Messages;
 
 /// <summary>A messages row.</summary>
@@ -61,10 +65,49 @@ public sealed record ConversationView(Guid PartnerId, MessageView LastMessage, l
     public static ConversationView From(ConversationRow r) => new(r.PartnerId, MessageView.From(r.LastMessage), r.UnreadCount);
 }
 
-public sealed record SendMessageBody(string? ReceiverId, string? Content, string? DonationId, string? CampaignId);
+/// <summary>A message goes to another user, about one donation or one campaign at most.</summary>
+public sealed record SendMessageBody(
+    [property: Required, Uuid] string? ReceiverId,
+    [property: Required, Text(1, MessageRules.MaxContent)] string? Content,
+    [property: Uuid] string? DonationId,
+    [property: Uuid, Description("A message is about a donation or a campaign, not both.")] string? CampaignId)
+    : ICheckedInput
+{
+    /// <summary>Ids that failed their own rule are still raw text here: only parsed ones are compared.</summary>
+    public void Check(Validation validation, Caller? caller)
+    {
+        if (caller is not null && Ids.TryParse(ReceiverId, out var receiverId) && receiverId == caller.UserId)
+        {
+            validation.Add("receiver_id", "must be another user: you cannot message yourself");
+        }
+
+        if (Ids.TryParse(DonationId, out _) && Ids.TryParse(CampaignId, out _))
+        {
+            validation.Add("campaign_id", "a message is about a donation or a campaign, not both");
+        }
+    }
+
+    /// <summary>The checked message.</summary>
+    public MessageDraft ToDraft() => new(Guid.Parse(ReceiverId!), Content!, Id(DonationId), Id(CampaignId));
+
+    private static Guid? Id(string? text) => text is null ? null : Guid.Parse(text);
+}
 
 /// <summary>A validated message to send.</summary>
 public sealed record MessageDraft(Guid ReceiverId, string Content, Guid? DonationId, Guid? CampaignId);
 
-/// <summary>A conversation with one user, optionally narrowed to a donation or a campaign.</summary>
-public sealed record ConversationFilter(Guid With, Guid? DonationId, Guid? CampaignId);
+/// <summary>The conversation query: <c>with</c> another user (required), optionally narrowed to a donation or a campaign.</summary>
+public sealed record ConversationFilter(
+    [property: Required(Because = "the id of the other user of the conversation"), Description("The other user of the conversation.")] Guid? With,
+    [property: Description("Only messages about this donation.")] Guid? DonationId,
+    [property: Description("Only messages about this campaign.")] Guid? CampaignId)
+    : ICheckedInput
+{
+    public void Check(Validation validation, Caller? caller)
+    {
+        if (caller is not null && With == caller.UserId)
+        {
+            validation.Add("with", "must be another user");
+        }
+    }
+}

@@ -1,4 +1,6 @@
+using System.ComponentModel;
 using System.Text.Json;
+using Platform.Hosting.Http;
 
 namespace MessagingService.Notifications;
 
@@ -29,7 +31,15 @@ public sealed class NotificationRow
     public DateTime CreatedAt { get; init; }
 }
 
-public sealed record NotificationView(Guid Id, Guid UserId, string Type, string Title, string? Body, JsonElement Data, DateTime? ReadAt, DateTime CreatedAt)
+public sealed record NotificationView(
+    Guid Id,
+    Guid UserId,
+    string Type,
+    string Title,
+    string? Body,
+    [property: AnyObject, Description("What the notification is about, by its type: ids such as message_id, sender_id, donation_id or campaign_id, and values such as amounts.")] JsonElement Data,
+    DateTime? ReadAt,
+    DateTime CreatedAt)
 {
     public static NotificationView From(NotificationRow r)
     {
@@ -37,3 +47,6 @@ public sealed record NotificationView(Guid Id, Guid UserId, string Type, string 
         return new(r.Id, r.UserId, r.Type, r.Title, r.Body, data.RootElement.Clone(), r.ReadAt, r.CreatedAt);
     }
 }
+
+/// <summary>The list query.</summary>
+public sealed record NotificationFilter([property: Description("true: only unread; false: only read.")] bool? Unread);

@@ -5,7 +5,7 @@ using Platform.Hosting.OpenApi;
 
 namespace MessagingService.OpenApi;
 
-/// <summary>What messaging-service's OpenAPI document says about each function (API.md, DESIGN-NOTES.md).</summary>
+/// <summary>What messaging-service's OpenAPI document says about each function (API.md, DESIGN-NOTES.md; the rules of its bodies, queries and views are on their records).</summary>
 public static class MessagingApi
 {
     private const string Blocked = "The account is blocked.";
@@ -16,20 +16,6 @@ public static class MessagingApi
         .Tag("messages", "Messages between users, optionally about a donation or a campaign.")
         .Tag("reports", "Abuse reports about users, donations, campaigns or messages.")
         .Tag("notifications", "Notifications from the platform's events, per user.")
-        .Model<SendMessageBody>(m => m
-            .Required("receiver_id", "content")
-            .Uuid("receiver_id").Text("content", 1, MessageRules.MaxContent).Uuid("donation_id").Uuid("campaign_id")
-            .Describe("campaign_id", "A message is about a donation or a campaign, not both."))
-        .Model<CreateReportBody>(m => m
-            .Required("target_type", "target_id", "reason")
-            .Enum<ReportTargetType>("target_type").Uuid("target_id").Text("reason", 1, 200).Text("description", 0, 2000))
-        .Model<ResolveReportBody>(m => m
-            .Required("status").Enum<ResolveStatus>("status").Enum<ReportAction>("action")
-            .Describe("action", "Absent means none; block_user, remove_donation and remove_campaign are carried out by the owning service."))
-        .Model<NotificationView>(m => m
-            .Object("data")
-            .Describe("data", "What the notification is about, by its type: ids such as message_id, sender_id, donation_id or campaign_id, and values such as amounts."))
-        .Model<ReportView>(m => m.Enum<ReportTargetType>("target_type").Enum<ReportStatus>("status").Enum<ReportAction>("action"))
         .Operation("SendMessage", op => op.Tag("messages").User()
             .Summary("Send a message to another user")
             .Body<SendMessageBody>().Idempotent()
@@ -37,9 +23,7 @@ public static class MessagingApi
             .Error(403, Blocked))
         .Operation("ListMessages", op => op.Tag("messages").User()
             .Summary("The conversation with one user, oldest first")
-            .QueryUuid("with", "The other user of the conversation.", required: true)
-            .QueryUuid("donation_id", "Only messages about this donation.")
-            .QueryUuid("campaign_id", "Only messages about this campaign.")
+            .Query<ConversationFilter>()
             .Paged().Returns<MessageView>())
         .Operation("ListConversations", op => op.Tag("messages").User()
             .Summary("One row per conversation partner, most recent first")
@@ -57,7 +41,7 @@ public static class MessagingApi
             .Error(409, "The caller already has an open report about this target."))
         .Operation("ListReports", op => op.Tag("reports").User()
             .Summary("List reports, newest first: one's own; admins all")
-            .QueryEnum<ReportStatus>("status", "Only reports in this state.")
+            .Query<ReportFilter>()
             .Paged().Returns<ReportView>())
         .Operation("ResolveReport", op => op.Tag("admin").Admin()
             .Summary("Review or resolve a report, with an action")
@@ -66,7 +50,7 @@ public static class MessagingApi
             .Error(409, "The report's status does not allow this; detail has the status."))
         .Operation("ListNotifications", op => op.Tag("notifications").User()
             .Summary("Own notifications, newest first")
-            .QueryFlag("unread", "true: only unread; false: only read.")
+            .Query<NotificationFilter>()
             .Paged().Returns<NotificationView>())
         .Operation("MarkNotificationRead", op => op.Tag("notifications").User()
             .Summary("Mark own notification read (again: 200, unchanged)")

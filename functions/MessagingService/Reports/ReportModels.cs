@@ -1,3 +1,6 @@
+using System.ComponentModel;
+using Platform.Hosting.Http;
+
 namespace MessagingService.Reports;
 
 public enum ReportTargetType
@@ -63,13 +66,13 @@ public sealed class Report
 public sealed record ReportView(
     Guid Id,
     Guid ReporterId,
-    string TargetType,
+    [property: OneOf<ReportTargetType>] string TargetType,
     Guid TargetId,
     Guid? SubjectUserId,
     string Reason,
     string? Description,
-    string Status,
-    string? Action,
+    [property: OneOf<ReportStatus>] string Status,
+    [property: OneOf<ReportAction>] string? Action,
     Guid? ResolvedBy,
     DateTime? ResolvedAt,
     DateTime CreatedAt,
@@ -79,9 +82,18 @@ public sealed record ReportView(
         r.Id, r.ReporterId, r.TargetType, r.TargetId, r.SubjectUserId, r.Reason, r.Description, r.Status, r.Action, r.ResolvedBy, r.ResolvedAt, r.CreatedAt, r.UpdatedAt);
 }
 
-public sealed record CreateReportBody(string? TargetType, string? TargetId, string? Reason, string? Description);
+public sealed record CreateReportBody(
+    [property: Required, OneOf<ReportTargetType>] string? TargetType,
+    [property: Required, Uuid] string? TargetId,
+    [property: Required, Text(1, 200)] string? Reason,
+    [property: Text(0, 2000)] string? Description);
 
-public sealed record ResolveReportBody(string? Status, string? Action);
+public sealed record ResolveReportBody(
+    [property: Required, OneOf<ResolveStatus>] string? Status,
+    [property: OneOf<ReportAction>, Description("Absent means none; block_user, remove_donation and remove_campaign are carried out by the owning service.")] string? Action);
+
+/// <summary>The list query; whose reports are listed follows the caller.</summary>
+public sealed record ReportFilter([property: Description("Only reports in this state.")] ReportStatus? Status);
 
 /// <summary>A validated report to file.</summary>
 public sealed record ReportDraft(ReportTargetType TargetType, Guid TargetId, string Reason, string? Description);

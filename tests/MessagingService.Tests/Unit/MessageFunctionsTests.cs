@@ -1,5 +1,6 @@
 using MessagingService.Messages;
 using MessagingService.Notifications;
+using MessagingService.OpenApi;
 using Moq;
 using Platform.Data;
 using Platform.Hosting.Http;
@@ -97,7 +98,7 @@ public sealed class MessageFunctionsTests
         };
         _messages.Setup(m => m.ListConversationsAsync(SenderId, new PageRequest(20, null), It.IsAny<CancellationToken>())).ReturnsAsync([row]);
 
-        var (status, page) = await new ConversationFunctions(Auth(Sender).Object, _messages.Object).ListConversations(Get(), CancellationToken.None).RunAsync();
+        var (status, page) = await new ConversationFunctions(new HttpCalls(Auth(Sender).Object, MessagingApi.Description), _messages.Object).ListConversations(Get(), CancellationToken.None).RunAsync();
 
         var item = Assert.Single(page.GetProperty("items").EnumerateArray());
         Assert.Equal(200, status);
@@ -110,6 +111,6 @@ public sealed class MessageFunctionsTests
     private MessageFunctions Functions(Mock<Platform.Hosting.Auth.IAuthenticator> auth)
     {
         var database = UnreachableDatabase();
-        return new MessageFunctions(auth.Object, database, new IdempotentWrites(database), _messages.Object, _notifications.Object, new BlockedUsers());
+        return new MessageFunctions(new HttpCalls(auth.Object, MessagingApi.Description), database, new IdempotentWrites(database), _messages.Object, _notifications.Object, new BlockedUsers());
     }
 }

@@ -1,6 +1,8 @@
 using MessagingService.Messages;
 using Microsoft.AspNetCore.Http;
+using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
+using Platform.Testing;
 using static MessagingService.Tests.Unit.Harness;
 
 namespace MessagingService.Tests.Unit;
@@ -10,7 +12,7 @@ public sealed class MessageRulesTests
     [Fact]
     public void Send_accepts_a_message_to_another_user_and_trims_the_content()
     {
-        var result = MessageRules.ValidateSend(new SendMessageBody(ReceiverId.ToString(), "  Hello!\n", DonationId.ToString(), null), Sender);
+        var result = ValidateSend(new SendMessageBody(ReceiverId.ToString(), "  Hello!\n", DonationId.ToString(), null), Sender);
 
         Assert.True(result.IsSuccess);
         Assert.Equal(new MessageDraft(ReceiverId, "Hello!", DonationId, null), result.Value);
@@ -19,7 +21,7 @@ public sealed class MessageRulesTests
     [Fact]
     public void Send_returns_invalid_receiver_id_when_the_caller_messages_themselves()
     {
-        var result = MessageRules.ValidateSend(new SendMessageBody(SenderId.ToString(), "Hi me", null, null), Sender);
+        var result = ValidateSend(new SendMessageBody(SenderId.ToString(), "Hi me", null, null), Sender);
 
         Assert.Equal(ResultKind.Invalid, result.Kind);
         Assert.Equal(["receiver_id"], result.ErrorFields());
@@ -31,7 +33,7 @@ public sealed class MessageRulesTests
     [InlineData("00000000-0000-0000-0000-000000000000", "receiver_id")]
     public void Send_returns_invalid_receiver_id_when_it_is_missing_or_not_a_uuid(string? receiver, string field)
     {
-        var result = MessageRules.ValidateSend(new SendMessageBody(receiver, "Hi", null, null), Sender);
+        var result = ValidateSend(new SendMessageBody(receiver, "Hi", null, null), Sender);
 
         Assert.Equal([field], result.ErrorFields());
     }
@@ -42,7 +44,7 @@ public sealed class MessageRulesTests
     [InlineData("   \n ")]
     public void Send_returns_invalid_content_when_it_is_missing_or_blank(string? content)
     {
-        var result = MessageRules.ValidateSend(new SendMessageBody(ReceiverId.ToString(), content, null, null), Sender);
+        var result = ValidateSend(new SendMessageBody(ReceiverId.ToString(), content, null, null), Sender);
 
         Assert.Equal(["content"], result.ErrorFields());
     }
@@ -50,14 +52,14 @@ public sealed class MessageRulesTests
     [Fact]
     public void Send_accepts_4000_characters_and_refuses_4001()
     {
-        Assert.True(MessageRules.ValidateSend(new SendMessageBody(ReceiverId.ToString(), new string('a', 4000), null, null), Sender).IsSuccess);
-        Assert.Equal(["content"], MessageRules.ValidateSend(new SendMessageBody(ReceiverId.ToString(), new string('a', 4001), null, null), Sender).ErrorFields());
+        Assert.True(ValidateSend(new SendMessageBody(ReceiverId.ToString(), new string('a', 4000), null, null), Sender).IsSuccess);
+        Assert.Equal(["content"], ValidateSend(new SendMessageBody(ReceiverId.ToString(), new string('a', 4001), null, null), Sender).ErrorFields());
     }
 
     [Fact]
     public void Send_returns_invalid_campaign_id_when_a_message_is_about_a_donation_and_a_campaign()
     {
-        var result = MessageRules.ValidateSend(new SendMessageBody(ReceiverId.ToString(), "Hi", DonationId.ToString(), CampaignId.ToString()), Sender);
+        var result = ValidateSend(new SendMessageBody(ReceiverId.ToString(), "Hi", DonationId.ToString(), CampaignId.ToString()), Sender);
 
         Assert.Equal(["campaign_id"], result.ErrorFields());
     }
@@ -65,7 +67,7 @@ public sealed class MessageRulesTests
     [Fact]
     public void Send_reports_every_bad_field_at_once()
     {
-        var result = MessageRules.ValidateSend(new SendMessageBody("x", "", "y", "z"), Sender);
+        var result = ValidateSend(new SendMessageBody("x", "", "y", "z"), Sender);
 
         Assert.Equal(["campaign_id", "content", "donation_id", "receiver_id"], result.ErrorFields());
     }
@@ -112,10 +114,12 @@ public sealed class MessageRulesTests
         Assert.Equal(["with"], validation.Errors.Keys.ToArray());
     }
 
+    private static Result<MessageDraft> ValidateSend(SendMessageBody body, Caller caller) => BodyRules.Check(body, b => b.ToDraft(), caller);
+
     private static (ConversationFilter? Filter, Validation Validation) ReadQuery(string query)
     {
         var validation = new Validation();
         var request = Get(query);
-        return (MessageRules.ReadConversationQuery(new QueryReader(request, validation), validation, Sender), validation);
+        return (Fields.Bind<ConversationFilter>(request, validation, Sender), validation);
     }
 }
