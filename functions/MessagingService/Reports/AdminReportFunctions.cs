@@ -4,7 +4,6 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Platform.Contracts.Events;
 using Platform.Data;
-using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
 
 namespace MessagingService.Reports;
@@ -14,43 +13,28 @@ namespace MessagingService.Reports;
 /// service (donation-service blocks the user or removes the donation, campaign-service removes the campaign).
 /// </summary>
 public sealed class AdminReportFunctions(
-    IAuthenticator auth, ServiceDatabase database, IReportStore reports, ITargetOwners owners, ILogger<AdminReportFunctions> logger)
+    HttpCalls http, ServiceDatabase database, IReportStore reports, ITargetOwners owners, ILogger<AdminReportFunctions> logger)
 {
     [Function(nameof(ResolveReport))]
     public async Task<IActionResult> ResolveReport(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/reports/{id}/resolve")] HttpRequest req, string id, CancellationToken ct)
     {
-        var authResult = await auth.RequireAdminAsync(req, ct);
-        if (authResult.Caller is not { } admin)
+        var call = await http.BeginAsync<ResolveReportBody>(req, ct, id);
+        if (call.Problem is not null)
         {
-            return authResult.Problem!;
+            return call.Problem;
         }
 
-        if (!Ids.TryParse(id, out var reportId))
-        {
-            return Problems.Validation("id", "must be a UUID");
-        }
-
-        var body = await JsonBody.ReadAsync<ResolveReportBody>(req, ct);
-        if (!body.IsValid)
-        {
-            return body.Problem!;
-        }
-
-        var resolution = ReportRules.ValidateResolve(body.Value!);
-        if (!resolution.IsSuccess)
-        {
-            return resolution.ToResponse();
-        }
-
+        var admin = call.User;
+        var resolution = call.Input.ToResolution();
         await using var uow = await database.BeginAsync(ct);
-        var report = await reports.LockAsync(uow, reportId, ct);
+        var report = await reports.LockAsync(uow, call.Id, ct);
         if (report is null)
         {
             return Problems.NotFound("No such report.");
         }
 
-        if (ReportRules.CanResolve(report, resolution.Value!) is { } refused)
+        if (ReportRules.CanResolve(report, resolution) is { } refused)
         {
             return refused.ToResponse();
         }
@@ -58,7 +42,7 @@ public sealed class AdminReportFunctions(
         // An owner learned from events since the report was filed still names the user to block.
         var subject = report.SubjectUserId
             ?? (report.TargetType is "donation" or "campaign" ? await owners.OwnerOfAsync(uow, report.TargetType, report.TargetId, ct) : null);
-        var resolved = await reports.ResolveAsync(uow, report.Id, resolution.Value!, admin.UserId, subject, ct);
+        var resolved = await reports.ResolveAsync(uow, report.Id, resolution, admin.UserId, subject, ct);
         uow.Publish(new ReportResolved(
             resolved.Id, resolved.TargetType, resolved.TargetId, resolved.Status, resolved.Action!, resolved.SubjectUserId, admin.UserId));
         await uow.CommitAsync(ct);

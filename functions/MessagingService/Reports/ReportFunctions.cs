@@ -4,39 +4,27 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Platform.Contracts.Events;
 using Platform.Data;
-using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
 
 namespace MessagingService.Reports;
 
 /// <summary>Users report a user, donation, campaign or message; they list their own reports, admins all.</summary>
 public sealed class ReportFunctions(
-    IAuthenticator auth, IdempotentWrites writes, IReportStore reports, IMessageStore messages, ITargetOwners owners, BlockedUsers blocked)
+    HttpCalls http, IdempotentWrites writes, IReportStore reports, IMessageStore messages, ITargetOwners owners, BlockedUsers blocked)
 {
     [Function(nameof(CreateReport))]
     public async Task<IActionResult> CreateReport(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reports")] HttpRequest req, CancellationToken ct)
     {
-        var authResult = await auth.RequireUserAsync(req, ct);
-        if (authResult.Caller is not { } caller)
+        var call = await http.BeginAsync<CreateReportBody>(req, ct);
+        if (call.Problem is not null)
         {
-            return authResult.Problem!;
+            return call.Problem;
         }
 
-        var body = await JsonBody.ReadAsync<CreateReportBody>(req, ct);
-        if (!body.IsValid)
-        {
-            return body.Problem!;
-        }
-
-        var draft = ReportRules.ValidateCreate(body.Value!, caller);
-        if (!draft.IsSuccess)
-        {
-            return draft.ToResponse();
-        }
-
-        var report = draft.Value!;
-        return await writes.ExecuteAsync(req, caller.UserId, body.Raw, async uow =>
+        var caller = call.User;
+        var report = call.Input.ToDraft();
+        return await writes.ExecuteAsync(req, caller.UserId, call.RawBody, async uow =>
         {
             if (await blocked.IsBlockedAsync(uow, caller.UserId, ct))
             {
@@ -68,23 +56,14 @@ public sealed class ReportFunctions(
     public async Task<IActionResult> ListReports(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports")] HttpRequest req, CancellationToken ct)
     {
-        var authResult = await auth.RequireUserAsync(req, ct);
-        if (authResult.Caller is not { } caller)
+        var call = await http.BeginAsync<ReportFilter>(req, ct);
+        if (call.Problem is not null)
         {
-            return authResult.Problem!;
+            return call.Problem;
         }
 
-        var validation = new Validation();
-        var query = new QueryReader(req, validation);
-        var status = query.OneOf<ReportStatus>("status");
-        var page = query.Page();
-        if (!validation.IsValid)
-        {
-            return validation.ToProblem();
-        }
-
-        var rows = await reports.ListAsync(caller, status, page, ct);
-        var result = rows.ToPage(page.Limit, r => new Cursor(r.CreatedAt, r.Id));
+        var rows = await reports.ListAsync(call.User, call.Input.Status, call.Page, ct);
+        var result = rows.ToPage(call.Page.Limit, r => new Cursor(r.CreatedAt, r.Id));
         return new ApiResponse(StatusCodes.Status200OK, new Page<ReportView>(result.Items.Select(ReportView.From).ToList(), result.NextCursor));
     }
 }

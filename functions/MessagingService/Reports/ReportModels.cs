@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
 
 namespace MessagingService.Reports;
@@ -86,11 +87,32 @@ public sealed record CreateReportBody(
     [property: Required, OneOf<ReportTargetType>] string? TargetType,
     [property: Required, Uuid] string? TargetId,
     [property: Required, Text(1, 200)] string? Reason,
-    [property: Text(0, 2000)] string? Description);
+    [property: Text(0, 2000)] string? Description)
+    : ICheckedInput
+{
+    /// <summary>Fields that failed their own rule are still raw text here: only parsed ones are compared.</summary>
+    public void Check(Validation validation, Caller? caller)
+    {
+        if (caller is not null && EnumText.TryParse<ReportTargetType>(TargetType, out var targetType) && targetType == ReportTargetType.User
+            && Ids.TryParse(TargetId, out var targetId) && targetId == caller.UserId)
+        {
+            validation.Add("target_id", "you cannot report yourself");
+        }
+    }
+
+    /// <summary>The checked report (an empty description is none).</summary>
+    public ReportDraft ToDraft() =>
+        new(EnumText.Parse<ReportTargetType>(TargetType!), Guid.Parse(TargetId!), Reason!, string.IsNullOrEmpty(Description) ? null : Description);
+}
 
 public sealed record ResolveReportBody(
     [property: Required, OneOf<ResolveStatus>] string? Status,
-    [property: OneOf<ReportAction>, Description("Absent means none; block_user, remove_donation and remove_campaign are carried out by the owning service.")] string? Action);
+    [property: OneOf<ReportAction>, Description("Absent means none; block_user, remove_donation and remove_campaign are carried out by the owning service.")] string? Action)
+{
+    /// <summary>The checked decision (no action is none).</summary>
+    public Resolution ToResolution() =>
+        new(EnumText.Parse<ResolveStatus>(Status!), Action is null ? ReportAction.None : EnumText.Parse<ReportAction>(Action));
+}
 
 /// <summary>The list query; whose reports are listed follows the caller.</summary>
 public sealed record ReportFilter([property: Description("Only reports in this state.")] ReportStatus? Status);

@@ -7,23 +7,6 @@ namespace MessagingService.Reports;
 /// <summary>What may be reported, whom a report is about, and how admins resolve it.</summary>
 public static class ReportRules
 {
-    public static Result<ReportDraft> ValidateCreate(CreateReportBody body, Caller caller)
-    {
-        var v = new Validation();
-        var targetType = v.OneOf<ReportTargetType>("target_type", body.TargetType, required: true);
-        var targetId = v.Uuid("target_id", body.TargetId, required: true);
-        var reason = v.Text("reason", body.Reason, 1, 200, required: true);
-        var description = v.Text("description", body.Description, 0, 2000, required: false);
-        if (targetType == ReportTargetType.User && targetId == caller.UserId)
-        {
-            v.Add("target_id", "you cannot report yourself");
-        }
-
-        return v.IsValid
-            ? new ReportDraft(targetType!.Value, targetId!.Value, reason!, string.IsNullOrEmpty(description) ? null : description)
-            : new Failure(ResultKind.Invalid, "One or more fields are invalid.", v.Errors);
-    }
-
     /// <summary>
     /// The user a report is about, when messaging knows it: the reported user; a reported message's
     /// sender (the reporter must be a party of the message, else it does not exist for them); the
@@ -37,16 +20,6 @@ public static class ReportRules
         ReportTargetType.Message => (Guid?)message.SenderId,
         _ => knownOwner,
     };
-
-    public static Result<Resolution> ValidateResolve(ResolveReportBody body)
-    {
-        var v = new Validation();
-        var status = v.OneOf<ResolveStatus>("status", body.Status, required: true);
-        var action = v.OneOf<ReportAction>("action", body.Action, required: false) ?? ReportAction.None;
-        return v.IsValid
-            ? new Resolution(status!.Value, action)
-            : new Failure(ResultKind.Invalid, "One or more fields are invalid.", v.Errors);
-    }
 
     /// <summary>
     /// open → reviewed or resolved, reviewed → resolved; a resolved report is final (409). The action

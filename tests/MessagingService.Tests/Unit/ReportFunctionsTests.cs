@@ -1,4 +1,5 @@
 using MessagingService.Messages;
+using MessagingService.OpenApi;
 using MessagingService.Reports;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
@@ -76,9 +77,9 @@ public sealed class ReportFunctionsTests
     {
         var database = UnreachableDatabase();
         return new ReportFunctions(
-            Auth(caller).Object, new IdempotentWrites(database), _reports.Object, new Mock<IMessageStore>(MockBehavior.Strict).Object, _owners.Object, new BlockedUsers());
+            new HttpCalls(Auth(caller).Object, MessagingApi.Description), new IdempotentWrites(database), _reports.Object, new Mock<IMessageStore>(MockBehavior.Strict).Object, _owners.Object, new BlockedUsers());
     }
 
     private AdminReportFunctions AdminFunctions(Caller caller) =>
-        new(Auth(caller).Object, UnreachableDatabase(), _reports.Object, _owners.Object, NullLogger<AdminReportFunctions>.Instance);
+        new(new HttpCalls(Auth(caller).Object, MessagingApi.Description), UnreachableDatabase(), _reports.Object, _owners.Object, NullLogger<AdminReportFunctions>.Instance);
 }

@@ -1,5 +1,7 @@
 using MessagingService.Reports;
+using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
+using Platform.Testing;
 using static MessagingService.Tests.Unit.Harness;
 
 namespace MessagingService.Tests.Unit;
@@ -9,7 +11,7 @@ public sealed class ReportRulesTests
     [Fact]
     public void Create_accepts_a_report_and_drops_an_empty_description()
     {
-        var result = ReportRules.ValidateCreate(new CreateReportBody("donation", DonationId.ToString(), " Spam ", ""), Sender);
+        var result = ValidateCreate(new CreateReportBody("donation", DonationId.ToString(), " Spam ", ""), Sender);
 
         Assert.Equal(new ReportDraft(ReportTargetType.Donation, DonationId, "Spam", null), result.Value);
     }
@@ -23,7 +25,7 @@ public sealed class ReportRulesTests
     [InlineData("user", "7c9e6679-7425-40de-944b-e07fc1f90ae7", "spam", null, "target_id")]
     public void Create_returns_invalid_field(string? type, string? id, string? reason, string? description, string field)
     {
-        var result = ReportRules.ValidateCreate(new CreateReportBody(type, id, reason, description), Sender);
+        var result = ValidateCreate(new CreateReportBody(type, id, reason, description), Sender);
 
         Assert.Equal([field], result.ErrorFields());
     }
@@ -31,8 +33,8 @@ public sealed class ReportRulesTests
     [Fact]
     public void Create_limits_reason_to_200_and_description_to_2000_characters()
     {
-        Assert.True(ReportRules.ValidateCreate(new CreateReportBody("user", OtherId.ToString(), new string('r', 200), new string('d', 2000)), Sender).IsSuccess);
-        var result = ReportRules.ValidateCreate(new CreateReportBody("user", OtherId.ToString(), new string('r', 201), new string('d', 2001)), Sender);
+        Assert.True(ValidateCreate(new CreateReportBody("user", OtherId.ToString(), new string('r', 200), new string('d', 2000)), Sender).IsSuccess);
+        var result = ValidateCreate(new CreateReportBody("user", OtherId.ToString(), new string('r', 201), new string('d', 2001)), Sender);
 
         Assert.Equal(["description", "reason"], result.ErrorFields());
     }
@@ -86,8 +88,8 @@ public sealed class ReportRulesTests
     [Fact]
     public void Resolve_defaults_the_action_to_none()
     {
-        Assert.Equal(new Resolution(ResolveStatus.Reviewed, ReportAction.None), ReportRules.ValidateResolve(new ResolveReportBody("reviewed", null)).Value);
-        Assert.Equal(new Resolution(ResolveStatus.Resolved, ReportAction.BlockUser), ReportRules.ValidateResolve(new ResolveReportBody("resolved", "block_user")).Value);
+        Assert.Equal(new Resolution(ResolveStatus.Reviewed, ReportAction.None), ValidateResolve(new ResolveReportBody("reviewed", null)).Value);
+        Assert.Equal(new Resolution(ResolveStatus.Resolved, ReportAction.BlockUser), ValidateResolve(new ResolveReportBody("resolved", "block_user")).Value);
     }
 
     [Theory]
@@ -96,7 +98,7 @@ public sealed class ReportRulesTests
     [InlineData("resolved", "delete_everything", "action")]
     public void Resolve_returns_invalid_field(string? status, string? action, string field)
     {
-        Assert.Equal([field], ReportRules.ValidateResolve(new ResolveReportBody(status, action)).ErrorFields());
+        Assert.Equal([field], ValidateResolve(new ResolveReportBody(status, action)).ErrorFields());
     }
 
     [Theory]
@@ -145,6 +147,10 @@ public sealed class ReportRulesTests
 
         Assert.Equal(ResultKind.Invalid, failure?.Kind);
     }
+
+    private static Result<ReportDraft> ValidateCreate(CreateReportBody body, Caller caller) => BodyRules.Check(body, b => b.ToDraft(), caller);
+
+    private static Result<Resolution> ValidateResolve(ResolveReportBody body) => BodyRules.Check(body, b => b.ToResolution());
 
     private static Report Report(string targetType, string status, Guid? subject) => new()
     {
