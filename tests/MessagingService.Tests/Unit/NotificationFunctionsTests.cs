@@ -1,4 +1,5 @@
 using MessagingService.Notifications;
+using MessagingService.OpenApi;
 using Moq;
 using Platform.Hosting.Http;
 using static MessagingService.Tests.Unit.Harness;
@@ -67,7 +68,7 @@ public sealed class NotificationFunctionsTests
         Assert.Equal(["id"], problem.ErrorFields());
     }
 
-    private NotificationFunctions Functions(Platform.Hosting.Auth.Caller caller) => new(Auth(caller).Object, _store.Object);
+    private NotificationFunctions Functions(Platform.Hosting.Auth.Caller caller) => new(new HttpCalls(Auth(caller).Object, MessagingApi.Description), _store.Object);
 
     private static NotificationRow Row(DateTime? readAt = null) => new()
     {
