@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Dapper;
 using Platform.Data;
 using Platform.Hosting.Http;
@@ -27,7 +28,18 @@ public sealed record RatingView(Guid Id, Guid RequestId, Guid DonorId, Guid Reci
     public static RatingView From(RatingRow r) => new(r.Id, r.RequestId, r.DonorId, r.RecipientId, r.Rating, r.Comment, r.CreatedAt);
 }
 
-public sealed record RatingBody(string? RequestId, int? Rating, string? Comment);
+/// <summary>The body of a rating, with its rules.</summary>
+public sealed record RatingBody([property: Required, Uuid] string? RequestId, [property: Required, Range(1, 5)] int? Rating, [property: Text(0, 1000)] string? Comment)
+{
+    /// <summary>The checked fields (an empty comment is none).</summary>
+    public RatingDraft ToDraft() => new(Guid.ParseExact(RequestId!, "D"), Rating!.Value, string.IsNullOrEmpty(Comment) ? null : Comment);
+}
+
+/// <summary>The checked fields of a rating.</summary>
+public sealed record RatingDraft(Guid RequestId, int Rating, string? Comment);
+
+/// <summary>The list query of ratings.</summary>
+public sealed record RatingFilter([property: Description("Only this donor's ratings.")] Guid? DonorId);
 
 /// <summary>The SQL of ratings.</summary>
 public sealed class RatingStore(ServiceDatabase database)
