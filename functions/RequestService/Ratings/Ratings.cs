@@ -59,16 +59,16 @@ public sealed class RatingStore(ServiceDatabase database)
             uow.Transaction,
             cancellationToken: cancellationToken));
 
-    public async Task<IReadOnlyList<RatingRow>> ListAsync(Guid? donorId, PageRequest page, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RatingRow>> ListAsync(RatingFilter filter, PageRequest page, CancellationToken cancellationToken)
     {
         var sql = $"select {Columns} from request.ratings where true"
-            + (donorId is null ? string.Empty : " and donor_id = @donorId")
+            + (filter.DonorId is null ? string.Empty : " and donor_id = @DonorId")
             + (page.After is null ? string.Empty : " and (created_at, id) < (@afterAt, @afterId)")
             + " order by created_at desc, id desc limit @take";
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<RatingRow>(new CommandDefinition(
             sql,
-            new { donorId, afterAt = page.After?.AtOffset, afterId = page.After?.Id, take = page.Limit + 1 },
+            new { filter.DonorId, afterAt = page.After?.AtOffset, afterId = page.After?.Id, take = page.Limit + 1 },
             cancellationToken: cancellationToken));
         return rows.AsList();
     }
