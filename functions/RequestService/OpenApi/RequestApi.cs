@@ -4,7 +4,7 @@ using RequestService.Requests;
 
 namespace RequestService.OpenApi;
 
-/// <summary>What request-service's OpenAPI document says about each function (API.md, DESIGN-NOTES.md).</summary>
+/// <summary>What request-service's OpenAPI document says about each function (the rules of its bodies, queries and views are on their records).</summary>
 public static class RequestApi
 {
     private const string ActionConflict = "The request's status does not allow this; detail has the status.";
@@ -14,10 +14,6 @@ public static class RequestApi
             "Recipients' requests for donations, the donor's decision (the claim saga with donation-service), and ratings of donors.")
         .Tag("requests", "Recipients' requests for donated items and the donor's decision (approve, reject, hand over).")
         .Tag("ratings", "Ratings of donors by the recipients of their items.")
-        .Model<CreateRequestBody>(m => m.Required("donation_id").Uuid("donation_id").Text("message", 0, 1000))
-        .Model<RejectBody>(m => m.Text("reason", 1, 500))
-        .Model<RequestView>(m => m.Enum<RequestStatus>("status"))
-        .Model<RatingBody>(m => m.Required("request_id", "rating").Uuid("request_id").Range("rating", 1, 5).Text("comment", 0, 1000))
         .Operation("CreateRequest", op => op.Tag("requests").User()
             .Summary("Request a donation (status pending)")
             .Describe("The donation must be available and the caller a recipient who is not blocked: confirmed by request-service's copies of donations and profiles (kept from events), otherwise by asking donation-service with the caller's token. One request per recipient and donation, ever.")
@@ -30,9 +26,7 @@ public static class RequestApi
         .Operation("ListRequests", op => op.Tag("requests").User()
             .Summary("List requests, newest first")
             .Describe("Own requests as recipient or donor; admins see all.")
-            .QueryUuid("donation_id", "Only requests for this donation.")
-            .QueryEnum<RequestStatus>("status", "Only requests in this state.")
-            .QueryEnum<RequestListRole>("role", "mine: as recipient; received: as donor.")
+            .Query<RequestFilter>()
             .Paged().Returns<RequestView>())
         .Operation("GetRequest", op => op.Tag("requests").User()
             .Summary("A request (its recipient, the donor or an admin)")
@@ -69,6 +63,6 @@ public static class RequestApi
             .Error(409, "The request is not approved or completed, or is already rated."))
         .Operation("ListRatings", op => op.Tag("ratings").OptionalUser()
             .Summary("List ratings, newest first")
-            .QueryUuid("donor_id", "Only this donor's ratings.")
+            .Query<RatingFilter>()
             .Paged().Returns<RatingView>());
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Dapper;
 using Platform.Data;
 using Platform.Hosting.Http;
@@ -27,7 +28,18 @@ public sealed record RatingView(Guid Id, Guid RequestId, Guid DonorId, Guid Reci
     public static RatingView From(RatingRow r) => new(r.Id, r.RequestId, r.DonorId, r.RecipientId, r.Rating, r.Comment, r.CreatedAt);
 }
 
-public sealed record RatingBody(string? RequestId, int? Rating, string? Comment);
+/// <summary>The body of a rating, with its rules.</summary>
+public sealed record RatingBody([property: Required, Uuid] string? RequestId, [property: Required, Range(1, 5)] int? Rating, [property: Text(0, 1000)] string? Comment)
+{
+    /// <summary>The checked fields (an empty comment is none).</summary>
+    public RatingDraft ToDraft() => new(Guid.ParseExact(RequestId!, "D"), Rating!.Value, string.IsNullOrEmpty(Comment) ? null : Comment);
+}
+
+/// <summary>The checked fields of a rating.</summary>
+public sealed record RatingDraft(Guid RequestId, int Rating, string? Comment);
+
+/// <summary>The list query of ratings.</summary>
+public sealed record RatingFilter([property: Description("Only this donor's ratings.")] Guid? DonorId);
 
 /// <summary>The SQL of ratings.</summary>
 public sealed class RatingStore(ServiceDatabase database)
@@ -47,16 +59,16 @@ public sealed class RatingStore(ServiceDatabase database)
             uow.Transaction,
             cancellationToken: cancellationToken));
 
-    public async Task<IReadOnlyList<RatingRow>> ListAsync(Guid? donorId, PageRequest page, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RatingRow>> ListAsync(RatingFilter filter, PageRequest page, CancellationToken cancellationToken)
     {
         var sql = $"select {Columns} from request.ratings where true"
-            + (donorId is null ? string.Empty : " and donor_id = @donorId")
+            + (filter.DonorId is null ? string.Empty : " and donor_id = @DonorId")
             + (page.After is null ? string.Empty : " and (created_at, id) < (@afterAt, @afterId)")
             + " order by created_at desc, id desc limit @take";
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<RatingRow>(new CommandDefinition(
             sql,
-            new { donorId, afterAt = page.After?.AtOffset, afterId = page.After?.Id, take = page.Limit + 1 },
+            new { filter.DonorId, afterAt = page.After?.AtOffset, afterId = page.After?.Id, take = page.Limit + 1 },
             cancellationToken: cancellationToken));
         return rows.AsList();
     }

@@ -10,84 +10,65 @@ namespace RequestService.Requests;
 
 /// <summary>The status-changing actions on a request: approve (starts the claim saga), reject, cancel, complete.</summary>
 public sealed class RequestActionFunctions(
-    IAuthenticator auth, ServiceDatabase database, IRequestStore requests, RequestWorkflow workflow, ILocalCopies copies)
+    HttpCalls http, ServiceDatabase database, IRequestStore requests, RequestWorkflow workflow, ILocalCopies copies)
 {
-    private delegate Task<DonationRequest> Transition(UnitOfWork uow, DonationRequest request, string? reason, CancellationToken ct);
+    /// <summary>The state change of an action, given the action's body (<see cref="NoInput"/> when it takes none).</summary>
+    private delegate Task<DonationRequest> Transition<in TBody>(UnitOfWork uow, DonationRequest request, TBody? body, CancellationToken ct);
 
     [Function(nameof(ApproveRequest))]
     public Task<IActionResult> ApproveRequest(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "requests/{id}/approve")] HttpRequest req, string id, CancellationToken ct) =>
-        ActAsync(req, id, RequestRules.CanApprove, (uow, r, _, c) => workflow.ApproveAsync(uow, r, c), StatusCodes.Status202Accepted, readsReason: false, ct);
+        ActAsync<NoInput>(req, id, nameof(ApproveRequest), RequestRules.CanApprove, (uow, r, _, c) => workflow.ApproveAsync(uow, r, c), StatusCodes.Status202Accepted, ct);
 
     [Function(nameof(RejectRequest))]
     public Task<IActionResult> RejectRequest(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "requests/{id}/reject")] HttpRequest req, string id, CancellationToken ct) =>
-        ActAsync(req, id, RequestRules.CanReject, workflow.RejectAsync, StatusCodes.Status200OK, readsReason: true, ct);
+        ActAsync<RejectBody>(req, id, nameof(RejectRequest), RequestRules.CanReject, (uow, r, body, c) => workflow.RejectAsync(uow, r, body?.Reason, c), StatusCodes.Status200OK, ct);
 
     [Function(nameof(CancelRequest))]
     public Task<IActionResult> CancelRequest(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "requests/{id}/cancel")] HttpRequest req, string id, CancellationToken ct) =>
-        ActAsync(req, id, RequestRules.CanCancel, workflow.CancelAsync, StatusCodes.Status200OK, readsReason: true, ct);
+        ActAsync<RejectBody>(req, id, nameof(CancelRequest), RequestRules.CanCancel, (uow, r, body, c) => workflow.CancelAsync(uow, r, body?.Reason, c), StatusCodes.Status200OK, ct);
 
     [Function(nameof(CompleteRequest))]
     public Task<IActionResult> CompleteRequest(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "requests/{id}/complete")] HttpRequest req, string id, CancellationToken ct) =>
-        ActAsync(req, id, RequestRules.CanComplete, (uow, r, _, c) => workflow.CompleteAsync(uow, r, c), StatusCodes.Status200OK, readsReason: false, ct);
+        ActAsync<NoInput>(req, id, nameof(CompleteRequest), RequestRules.CanComplete, (uow, r, _, c) => workflow.CompleteAsync(uow, r, c), StatusCodes.Status200OK, ct);
 
-    private async Task<IActionResult> ActAsync(
-        HttpRequest req, string id, Func<DonationRequest, Caller, Failure?> rule, Transition transition, int successStatus, bool readsReason, CancellationToken ct)
+    /// <summary>What the four actions share; <paramref name="function"/> names the action's entry in the API description.</summary>
+    private async Task<IActionResult> ActAsync<TBody>(
+        HttpRequest req, string id, string function, Func<DonationRequest, Caller, Failure?> rule, Transition<TBody> transition, int successStatus, CancellationToken ct)
+        where TBody : class
     {
-        var authResult = await auth.RequireUserAsync(req, ct);
-        if (authResult.Caller is not { } caller)
+        var call = await http.BeginAsync<TBody>(req, ct, id, function);
+        if (call.Problem is not null)
         {
-            return authResult.Problem!;
-        }
-
-        if (!Ids.TryParse(id, out var requestId))
-        {
-            return Problems.Validation("id", "must be a UUID");
-        }
-
-        string? reason = null;
-        if (readsReason && (req.ContentLength > 0 || req.Headers.TransferEncoding.Count > 0))
-        {
-            var body = await JsonBody.ReadAsync<RejectBody>(req, ct);
-            if (!body.IsValid)
-            {
-                return body.Problem!;
-            }
-
-            var validation = new Validation();
-            reason = validation.Text("reason", body.Value!.Reason, 1, 500, required: false);
-            if (!validation.IsValid)
-            {
-                return validation.ToProblem();
-            }
+            return call.Problem;
         }
 
         await using var uow = await database.BeginAsync(ct);
-        var request = await requests.LockAsync(uow, requestId, ct);
+        var request = await requests.LockAsync(uow, call.Id, ct);
         if (request is null)
         {
             return Problems.NotFound("No such request.");
         }
 
-        if (!RequestRules.IsVisible(request, caller))
+        if (!RequestRules.IsVisible(request, call.User))
         {
             return Problems.NotFound("No such request.");
         }
 
-        if (await copies.IsBlockedAsync(uow, caller.UserId, ct))
+        if (await copies.IsBlockedAsync(uow, call.User.UserId, ct))
         {
             return Problems.Forbidden("Your account is blocked.");
         }
 
-        if (rule(request, caller) is { } refused)
+        if (rule(request, call.User) is { } refused)
         {
             return refused.ToResponse();
         }
 
-        var updated = await transition(uow, request, reason, ct);
+        var updated = await transition(uow, request, call.InputOrNull, ct);
         await uow.CommitAsync(ct);
         return new ApiResponse(successStatus, RequestView.From(updated));
     }

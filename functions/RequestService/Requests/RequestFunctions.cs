@@ -11,34 +11,23 @@ namespace RequestService.Requests;
 
 /// <summary>Recipients ask for donations; the parties and admins read requests.</summary>
 public sealed class RequestFunctions(
-    IAuthenticator auth, IdempotentWrites writes, IRequestStore requests, IDonationClient donations, ILocalCopies copies)
+    HttpCalls http, IdempotentWrites writes, IRequestStore requests, IDonationClient donations, ILocalCopies copies)
 {
     [Function(nameof(CreateRequest))]
     public async Task<IActionResult> CreateRequest(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "requests")] HttpRequest req, CancellationToken ct)
     {
-        var authResult = await auth.RequireUserAsync(req, ct);
-        if (authResult.Caller is not { } caller)
+        var call = await http.BeginAsync<CreateRequestBody>(req, ct);
+        if (call.Problem is not null)
         {
-            return authResult.Problem!;
+            return call.Problem;
         }
 
-        var body = await JsonBody.ReadAsync<CreateRequestBody>(req, ct);
-        if (!body.IsValid)
-        {
-            return body.Problem!;
-        }
-
-        var validation = new Validation();
-        var donationId = validation.Uuid("donation_id", body.Value!.DonationId, required: true);
-        var message = validation.Text("message", body.Value.Message, 0, 1000, required: false);
-        if (!validation.IsValid)
-        {
-            return validation.ToProblem();
-        }
+        var caller = call.User;
+        var draft = call.Input.ToDraft();
 
         // A retry gets its first answer, whatever donation-service would say now.
-        if (await writes.TryReplayAsync(req, caller.UserId, body.Raw, ct) is { } replay)
+        if (await writes.TryReplayAsync(req, caller.UserId, call.RawBody, ct) is { } replay)
         {
             return replay;
         }
@@ -46,7 +35,7 @@ public sealed class RequestFunctions(
         // request-service's copies first (one query): when they confirm everything, donation-service
         // is not called. Anything less (unknown caller or donation, any reason to refuse) is decided
         // by donation-service, outside any transaction.
-        var copied = await copies.ReadForRequestAsync(caller.UserId, donationId!.Value, ct);
+        var copied = await copies.ReadForRequestAsync(caller.UserId, draft.DonationId, ct);
         if (copied.IsBlocked)
         {
             return Problems.Forbidden("Your account is blocked.");
@@ -59,7 +48,7 @@ public sealed class RequestFunctions(
         }
         else
         {
-            var (answeredDonor, refusal) = await AskDonationServiceAsync(req, caller, donationId.Value, ct);
+            var (answeredDonor, refusal) = await AskDonationServiceAsync(req, caller, draft.DonationId, ct);
             if (refusal is not null)
             {
                 return refusal;
@@ -68,9 +57,9 @@ public sealed class RequestFunctions(
             donorId = answeredDonor;
         }
 
-        return await writes.ExecuteAsync(req, caller.UserId, body.Raw, async uow =>
+        return await writes.ExecuteAsync(req, caller.UserId, call.RawBody, async uow =>
         {
-            var created = await requests.InsertAsync(uow, donationId.Value, donorId, caller.UserId, string.IsNullOrEmpty(message) ? null : message, ct);
+            var created = await requests.InsertAsync(uow, draft.DonationId, donorId, caller.UserId, draft.Message, ct);
             if (created is null)
             {
                 return Problems.Conflict("You already requested this donation.");
@@ -85,23 +74,14 @@ public sealed class RequestFunctions(
     public async Task<IActionResult> ListRequests(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "requests")] HttpRequest req, CancellationToken ct)
     {
-        var authResult = await auth.RequireUserAsync(req, ct);
-        if (authResult.Caller is not { } caller)
+        var call = await http.BeginAsync<RequestFilter>(req, ct);
+        if (call.Problem is not null)
         {
-            return authResult.Problem!;
+            return call.Problem;
         }
 
-        var validation = new Validation();
-        var query = new QueryReader(req, validation);
-        var filter = new RequestFilter(query.Uuid("donation_id"), query.OneOf<RequestStatus>("status"), query.OneOf<RequestListRole>("role"));
-        var page = query.Page();
-        if (!validation.IsValid)
-        {
-            return validation.ToProblem();
-        }
-
-        var rows = await requests.ListAsync(filter, caller, page, ct);
-        var result = rows.ToPage(page.Limit, r => new Cursor(r.CreatedAt, r.Id));
+        var rows = await requests.ListAsync(call.Input, call.User, call.Page, ct);
+        var result = rows.ToPage(call.Page.Limit, r => new Cursor(r.CreatedAt, r.Id));
         return new ApiResponse(StatusCodes.Status200OK, new Page<RequestView>(result.Items.Select(RequestView.From).ToList(), result.NextCursor));
     }
 
@@ -109,19 +89,14 @@ public sealed class RequestFunctions(
     public async Task<IActionResult> GetRequest(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "requests/{id}")] HttpRequest req, string id, CancellationToken ct)
     {
-        var authResult = await auth.RequireUserAsync(req, ct);
-        if (authResult.Caller is not { } caller)
+        var call = await http.BeginAsync(req, ct, id);
+        if (call.Problem is not null)
         {
-            return authResult.Problem!;
+            return call.Problem;
         }
 
-        if (!Ids.TryParse(id, out var requestId))
-        {
-            return Problems.Validation("id", "must be a UUID");
-        }
-
-        var request = await requests.FindAsync(requestId, ct);
-        return request is not null && RequestRules.IsVisible(request, caller)
+        var request = await requests.FindAsync(call.Id, ct);
+        return request is not null && RequestRules.IsVisible(request, call.User)
             ? new ApiResponse(StatusCodes.Status200OK, RequestView.From(request))
             : Problems.NotFound("No such request.");
     }

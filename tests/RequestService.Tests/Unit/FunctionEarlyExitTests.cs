@@ -6,6 +6,7 @@ using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
 using RequestService.Copies;
 using RequestService.Donations;
+using RequestService.OpenApi;
 using RequestService.Ratings;
 using RequestService.Requests;
 using static RequestService.Tests.Unit.Harness;
@@ -29,14 +30,16 @@ public sealed class FunctionEarlyExitTests
     /// <summary>By default the copies know neither the caller nor the donation, so donation-service decides.</summary>
     public FunctionEarlyExitTests() => Copies(new CopiedFacts());
 
+    private static HttpCalls Http(Mock<IAuthenticator> auth) => new(auth.Object, RequestApi.Description);
+
     private RequestFunctions Requests(Mock<IAuthenticator> auth) =>
-        new(auth.Object, new IdempotentWrites(UnreachableDatabase()), _requests.Object, _donations.Object, _copies.Object);
+        new(Http(auth), new IdempotentWrites(UnreachableDatabase()), _requests.Object, _donations.Object, _copies.Object);
 
     private RequestActionFunctions Actions(Mock<IAuthenticator> auth) =>
-        new(auth.Object, UnreachableDatabase(), _requests.Object, new RequestWorkflow(_requests.Object), _copies.Object);
+        new(Http(auth), UnreachableDatabase(), _requests.Object, new RequestWorkflow(_requests.Object), _copies.Object);
 
     private RatingFunctions Ratings(Mock<IAuthenticator> auth) =>
-        new(auth.Object, new IdempotentWrites(UnreachableDatabase()), _requests.Object, new RatingStore(UnreachableDatabase()), _copies.Object);
+        new(Http(auth), new IdempotentWrites(UnreachableDatabase()), _requests.Object, new RatingStore(UnreachableDatabase()), _copies.Object);
 
     // ---- POST /api/requests ----
 
