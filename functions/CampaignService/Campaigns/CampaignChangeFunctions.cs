@@ -10,7 +10,7 @@ namespace CampaignService.Campaigns;
 
 /// <summary>The owner's changes to a campaign: edit, pause, resume; and deletion by the owner or an admin.</summary>
 public sealed class CampaignChangeFunctions(
-    IAuthenticator auth, ServiceDatabase database, ICampaignStore campaigns, IProfileCopyStore profiles, CampaignWorkflow workflow)
+    HttpCalls http, ServiceDatabase database, ICampaignStore campaigns, IProfileCopyStore profiles, CampaignWorkflow workflow)
 {
     private delegate Failure? Rule(Campaign campaign, Caller caller, ProfileCopy? profile);
 
@@ -20,34 +20,18 @@ public sealed class CampaignChangeFunctions(
     public async Task<IActionResult> UpdateCampaign(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "campaigns/{id}")] HttpRequest req, string id, CancellationToken ct)
     {
-        var authResult = await auth.RequireUserAsync(req, ct);
-        if (authResult.Caller is not { } caller)
+        var call = await http.BeginAsync<CampaignBody>(req, ct, id);
+        if (call.Problem is not null)
         {
-            return authResult.Problem!;
+            return call.Problem;
         }
 
-        if (!Ids.TryParse(id, out var campaignId))
-        {
-            return Problems.Validation("id", "must be a UUID");
-        }
-
-        var body = await JsonBody.ReadAsync<CampaignBody>(req, ct);
-        if (!body.IsValid)
-        {
-            return body.Problem!;
-        }
-
-        var fields = CampaignRules.Validate(body.Value!);
-        if (!fields.IsSuccess)
-        {
-            return fields.ToResponse();
-        }
-
+        var fields = call.Input.ToFields();
         return await ApplyAsync(
-            caller,
-            campaignId,
-            (campaign, c, profile) => CampaignRules.CanUpdate(campaign, c, profile, fields.Value!.GoalAmount),
-            (uow, campaign, _) => workflow.UpdateAsync(uow, campaign, fields.Value!, ct),
+            call.User,
+            call.Id,
+            (campaign, caller, profile) => CampaignRules.CanUpdate(campaign, caller, profile, fields.GoalAmount),
+            (uow, campaign, _) => workflow.UpdateAsync(uow, campaign, fields, ct),
             StatusCodes.Status200OK,
             ct);
     }
@@ -56,31 +40,32 @@ public sealed class CampaignChangeFunctions(
     public Task<IActionResult> PauseCampaign(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{id}/pause")] HttpRequest req, string id, CancellationToken ct) =>
         ChangeAsync(
-            req, id, CampaignRules.CanPause, (uow, campaign, _) => workflow.ChangeStatusAsync(uow, campaign, CampaignStatus.Paused, null, ct), StatusCodes.Status200OK, ct);
+            req, id, nameof(PauseCampaign), CampaignRules.CanPause,
+            (uow, campaign, _) => workflow.ChangeStatusAsync(uow, campaign, CampaignStatus.Paused, null, ct), StatusCodes.Status200OK, ct);
 
     [Function(nameof(ResumeCampaign))]
     public Task<IActionResult> ResumeCampaign(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{id}/resume")] HttpRequest req, string id, CancellationToken ct) =>
         ChangeAsync(
-            req, id, CampaignRules.CanResume, (uow, campaign, _) => workflow.ChangeStatusAsync(uow, campaign, CampaignStatus.Active, null, ct), StatusCodes.Status200OK, ct);
+            req, id, nameof(ResumeCampaign), CampaignRules.CanResume,
+            (uow, campaign, _) => workflow.ChangeStatusAsync(uow, campaign, CampaignStatus.Active, null, ct), StatusCodes.Status200OK, ct);
 
     [Function(nameof(DeleteCampaign))]
     public Task<IActionResult> DeleteCampaign(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "campaigns/{id}")] HttpRequest req, string id, CancellationToken ct) =>
         ChangeAsync(
-            req, id, CampaignRules.CanDelete, (uow, campaign, caller) => workflow.DeleteAsync(uow, campaign, caller.UserId, ct), StatusCodes.Status204NoContent, ct);
+            req, id, nameof(DeleteCampaign), CampaignRules.CanDelete,
+            (uow, campaign, caller) => workflow.DeleteAsync(uow, campaign, caller.UserId, ct), StatusCodes.Status204NoContent, ct);
 
-    private async Task<IActionResult> ChangeAsync(HttpRequest req, string id, Rule rule, Change change, int successStatus, CancellationToken ct)
+    private async Task<IActionResult> ChangeAsync(HttpRequest req, string id, string function, Rule rule, Change change, int successStatus, CancellationToken ct)
     {
-        var authResult = await auth.RequireUserAsync(req, ct);
-        if (authResult.Caller is not { } caller)
+        var call = await http.BeginAsync(req, ct, id, function);
+        if (call.Problem is not null)
         {
-            return authResult.Problem!;
+            return call.Problem;
         }
 
-        return Ids.TryParse(id, out var campaignId)
-            ? await ApplyAsync(caller, campaignId, rule, change, successStatus, ct)
-            : Problems.Validation("id", "must be a UUID");
+        return await ApplyAsync(call.User, call.Id, rule, change, successStatus, ct);
     }
 
     /// <summary>Locks the campaign, checks the rule against its current state and the caller's profile copy, applies the change.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Platform.Contracts.Events;
 using Platform.Hosting.Http;
 
@@ -79,13 +80,13 @@ public sealed record CampaignView(
     Guid RecipientId,
     string Title,
     string? Description,
-    string Category,
+    [property: OneOf<CampaignCategory>] string Category,
     string? Location,
     string? ImageUrl,
     decimal GoalAmount,
     decimal CollectedAmount,
     int ContributorCount,
-    string Status,
+    [property: OneOf<CampaignStatus>] string Status,
     string? PauseReason,
     string? ReviewReason,
     DateTime? CompletedAt,
@@ -97,13 +98,30 @@ public sealed record CampaignView(
         c.ContributorCount, c.Status, c.PauseReason, c.ReviewReason, c.CompletedAt, c.CreatedAt, c.UpdatedAt);
 }
 
-/// <summary>The body of POST and PUT /api/campaigns: goal_amount is a JSON number.</summary>
-public sealed record CampaignBody(string? Title, string? Description, string? Category, string? Location, string? ImageUrl, decimal? GoalAmount);
+/// <summary>The body of POST and PUT /api/campaigns, with its rules: goal_amount is a JSON number.</summary>
+public sealed record CampaignBody(
+    [property: Required, Text(1, 120)] string? Title,
+    [property: Text(0, 5000)] string? Description,
+    [property: Required, OneOf<CampaignCategory>] string? Category,
+    [property: Text(1, 200)] string? Location,
+    [property: Url] string? ImageUrl,
+    [property: Required, Money(CampaignRules.MinGoal, CampaignRules.MaxGoal)] decimal? GoalAmount)
+{
+    /// <summary>The checked fields (an empty description is none).</summary>
+    public CampaignFields ToFields() =>
+        new(Title!, string.IsNullOrEmpty(Description) ? null : Description, EnumText.Parse<CampaignCategory>(Category!), Location, ImageUrl, GoalAmount!.Value);
+}
 
-public sealed record ReviewBody(string? Decision, string? Reason);
+public sealed record ReviewBody([property: Required, OneOf<ReviewDecision>] string? Decision, [property: Text(1, 500)] string? Reason)
+{
+    public ReviewDecision ToDecision() => EnumText.Parse<ReviewDecision>(Decision!);
+}
 
-/// <summary>The validated fields of a create or update.</summary>
+/// <summary>The checked fields of a create or update.</summary>
 public sealed record CampaignFields(string Title, string? Description, CampaignCategory Category, string? Location, string? ImageUrl, decimal GoalAmount);
 
-/// <summary>A list query after validation; the visibility rule is applied in SQL from the caller.</summary>
-public sealed record CampaignFilter(CampaignStatus? Status, CampaignCategory? Category, Guid? RecipientId);
+/// <summary>The list query; the visibility rule is applied in SQL from the caller.</summary>
+public sealed record CampaignFilter(
+    [property: Description("Only campaigns in this state.")] CampaignStatus? Status,
+    [property: Description("Only this category.")] CampaignCategory? Category,
+    [property: Description("Only this recipient's campaigns.")] Guid? RecipientId);

@@ -8,8 +8,9 @@ namespace CampaignService.Campaigns;
 /// <summary>The rules of campaigns: who may do what, and the state machine.</summary>
 public static class CampaignRules
 {
-    public const decimal MinGoal = 0.01m;
-    public const decimal MaxGoal = 10_000_000m;
+    /// <summary>The bounds of a goal, in the currency's units ([Money] on <see cref="CampaignBody.GoalAmount"/> takes doubles).</summary>
+    public const double MinGoal = 0.01;
+    public const double MaxGoal = 10_000_000;
 
     /// <summary>States anyone (also anonymous) may see.</summary>
     public static readonly IReadOnlyList<CampaignStatus> PublicStates = [CampaignStatus.Active, CampaignStatus.Paused, CampaignStatus.Completed];
@@ -35,20 +36,6 @@ public static class CampaignRules
     public static bool IsVisibleTo(Campaign campaign, Caller? caller) =>
         campaign.DeletedAt is null
         && (PublicStates.Contains(campaign.State) || (caller is not null && (caller.IsAdmin || caller.UserId == campaign.RecipientId)));
-
-    public static Result<CampaignFields> Validate(CampaignBody body)
-    {
-        var v = new Validation();
-        var title = v.Text("title", body.Title, 1, 120, required: true);
-        var description = v.Text("description", body.Description, 0, 5000, required: false);
-        var category = v.OneOf<CampaignCategory>("category", body.Category, required: true);
-        var location = v.Text("location", body.Location, 1, 200, required: false);
-        var image = v.Url("image_url", body.ImageUrl);
-        var goal = v.Money("goal_amount", body.GoalAmount, MinGoal, MaxGoal, required: true);
-        return v.IsValid
-            ? new CampaignFields(title!, string.IsNullOrEmpty(description) ? null : description, category!.Value, location, image, goal!.Value)
-            : new Failure(ResultKind.Invalid, "One or more fields are invalid.", v.Errors);
-    }
 
     /// <summary>Only verified recipients who are not blocked run campaigns; the copy of their profile decides.</summary>
     public static Failure? CanCreate(ProfileCopy? profile) =>

@@ -1,3 +1,6 @@
+using CampaignService.Campaigns;
+using Platform.Hosting.Http;
+
 namespace CampaignService.Contributions;
 
 /// <summary>A contributions row.</summary>
@@ -29,7 +32,7 @@ public sealed record ContributionReceipt(
     decimal CollectedAmount,
     decimal GoalAmount,
     int ContributorCount,
-    string CampaignStatus);
+    [property: OneOf<CampaignStatus>] string CampaignStatus);
 
-/// <summary>The body of POST /api/campaigns/{id}/contributions: <c>amount</c> is a JSON number.</summary>
-public sealed record ContributionBody(decimal? Amount);
+/// <summary>The body of POST /api/campaigns/{id}/contributions, with its rule: <c>amount</c> is a JSON number.</summary>
+public sealed record ContributionBody([property: Required, Money(ContributionRules.MinAmount, ContributionRules.MaxAmount)] decimal? Amount);

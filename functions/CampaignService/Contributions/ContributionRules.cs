@@ -8,15 +8,9 @@ namespace CampaignService.Contributions;
 /// <summary>The rules of contributions: amounts, who may give, who may read.</summary>
 public static class ContributionRules
 {
-    public const decimal MinAmount = 0.01m;
-    public const decimal MaxAmount = 1_000_000m;
-
-    public static Result<decimal> ValidateAmount(ContributionBody body)
-    {
-        var v = new Validation();
-        var amount = v.Money("amount", body.Amount, MinAmount, MaxAmount, required: true);
-        return v.IsValid ? amount!.Value : new Failure(ResultKind.Invalid, "One or more fields are invalid.", v.Errors);
-    }
+    /// <summary>The bounds of a contribution, in the currency's units ([Money] on <see cref="ContributionBody.Amount"/> takes doubles).</summary>
+    public const double MinAmount = 0.01;
+    public const double MaxAmount = 1_000_000;
 
     /// <summary>Anyone signed in and not blocked gives to an active campaign they can see.</summary>
     public static Failure? CanContribute(Campaign campaign, Caller caller, ProfileCopy? profile) =>

@@ -4,7 +4,7 @@ using Platform.Hosting.OpenApi;
 
 namespace CampaignService.OpenApi;
 
-/// <summary>What campaign-service's OpenAPI document says about each function (API.md, DESIGN-NOTES.md).</summary>
+/// <summary>What campaign-service's OpenAPI document says about each function (API.md, DESIGN-NOTES.md); the rules of its bodies, queries and views are on their records.</summary>
 public static class CampaignApi
 {
     private const string OwnerOnly = "Not the campaign's owner, or blocked.";
@@ -14,21 +14,10 @@ public static class CampaignApi
             "Money campaigns of verified recipients, their review by admins, and contributions until the goal is reached.")
         .Tag("campaigns", "Money campaigns of verified recipients: listing, reading, starting, editing, pausing, resuming and deleting them.")
         .Tag("contributions", "Contributions to active campaigns, until the goal is reached.")
-        .Model<CampaignBody>(m => m
-            .Required("title", "category", "goal_amount")
-            .Text("title", 1, 120).Text("description", 0, 5000).Enum<CampaignCategory>("category")
-            .Text("location", 1, 200).Url("image_url")
-            .Range("goal_amount", CampaignRules.MinGoal, CampaignRules.MaxGoal, 0.01m))
-        .Model<CampaignView>(m => m.Enum<CampaignCategory>("category").Enum<CampaignStatus>("status"))
-        .Model<ReviewBody>(m => m.Required("decision").Enum<ReviewDecision>("decision").Text("reason", 1, 500))
-        .Model<ContributionBody>(m => m.Required("amount").Range("amount", ContributionRules.MinAmount, ContributionRules.MaxAmount, 0.01m))
-        .Model<ContributionReceipt>(m => m.Enum<CampaignStatus>("campaign_status"))
         .Operation("ListCampaigns", op => op.Tag("campaigns").OptionalUser()
             .Summary("List campaigns, newest first")
             .Describe("Anonymous callers see active, paused and completed campaigns; owners also their own; admins everything.")
-            .QueryEnum<CampaignStatus>("status", "Only campaigns in this state.")
-            .QueryEnum<CampaignCategory>("category", "Only this category.")
-            .QueryUuid("recipient_id", "Only this recipient's campaigns.")
+            .Query<CampaignFilter>()
             .Paged().Returns<CampaignView>())
         .Operation("GetCampaign", op => op.Tag("campaigns").OptionalUser()
             .Summary("A campaign, with goal_amount, collected_amount and contributor_count")

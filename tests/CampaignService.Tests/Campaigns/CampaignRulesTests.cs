@@ -1,6 +1,7 @@
 using CampaignService.Campaigns;
 using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
+using Platform.Testing;
 using static CampaignService.Tests.Support.FunctionHarness;
 
 namespace CampaignService.Tests.Campaigns;
@@ -49,7 +50,7 @@ public sealed class CampaignRulesTests
     {
         var body = new CampaignBody(" Books ", " For 40 pupils ", "education", " Leeds ", "https://cdn.example.test/b.jpg", 1500.50m);
 
-        var result = CampaignRules.Validate(body);
+        var result = Validate(body);
 
         Assert.Equal(new CampaignFields("Books", "For 40 pupils", CampaignCategory.Education, "Leeds", "https://cdn.example.test/b.jpg", 1500.50m), result.Value);
     }
@@ -65,7 +66,7 @@ public sealed class CampaignRulesTests
     {
         var body = new CampaignBody("Books", null, "education", null, null, goal is null ? null : decimal.Parse(goal, System.Globalization.CultureInfo.InvariantCulture));
 
-        var result = CampaignRules.Validate(body);
+        var result = Validate(body);
 
         Assert.Equal(ResultKind.Invalid, result.Kind);
         Assert.Equal([field], result.Errors!.Keys);
@@ -80,13 +81,13 @@ public sealed class CampaignRulesTests
     {
         var body = new CampaignBody("Books", null, "education", null, null, decimal.Parse(goal, System.Globalization.CultureInfo.InvariantCulture));
 
-        Assert.True(CampaignRules.Validate(body).IsSuccess);
+        Assert.True(Validate(body).IsSuccess);
     }
 
     [Fact]
     public void Validate_names_every_bad_field()
     {
-        var result = CampaignRules.Validate(new CampaignBody("", null, "toys", null, "ftp://x", null));
+        var result = Validate(new CampaignBody("", null, "toys", null, "ftp://x", null));
 
         Assert.Equal(["category", "goal_amount", "image_url", "title"], result.Errors!.Keys.Order(StringComparer.Ordinal));
     }
@@ -168,6 +169,8 @@ public sealed class CampaignRulesTests
     {
         Assert.Equal(ResultKind.NotFound, CampaignRules.CanDelete(Campaign("pending"), Other, null)!.Value.Kind);
     }
+
+    private static Result<CampaignFields> Validate(CampaignBody body) => BodyRules.Check(body, b => b.ToFields());
 
     private static Caller? CallerFor(Viewer viewer) => viewer switch
     {

@@ -1,5 +1,6 @@
 using CampaignService.Campaigns;
 using CampaignService.Contributions;
+using CampaignService.OpenApi;
 using CampaignService.Profiles;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -89,7 +90,7 @@ public sealed class ContributionFunctionsTests
     }
 
     private ContributionFunctions Functions(Mock<IAuthenticator> auth) => new(
-        auth.Object,
+        new HttpCalls(auth.Object, CampaignApi.Description),
         new IdempotentWrites(UnreachableDatabase()),
         _campaigns.Object,
         _contributions.Object,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CampaignService.Contributions;
 using Platform.Hosting.Http;
+using Platform.Testing;
 using static CampaignService.Tests.Support.FunctionHarness;
 
 namespace CampaignService.Tests.Contributions;
@@ -16,7 +17,7 @@ public sealed class ContributionRulesTests
     [InlineData("1000000")]
     public void ValidateAmount_accepts_one_cent_to_a_million_with_two_decimals(string amount)
     {
-        var result = ContributionRules.ValidateAmount(new ContributionBody(decimal.Parse(amount, CultureInfo.InvariantCulture)));
+        var result = ValidateAmount(new ContributionBody(decimal.Parse(amount, CultureInfo.InvariantCulture)));
 
         Assert.True(result.IsSuccess);
         Assert.Equal(decimal.Parse(amount, CultureInfo.InvariantCulture), result.Value);
@@ -35,7 +36,7 @@ public sealed class ContributionRulesTests
     {
         var body = new ContributionBody(amount is null ? null : decimal.Parse(amount, CultureInfo.InvariantCulture));
 
-        var result = ContributionRules.ValidateAmount(body);
+        var result = ValidateAmount(body);
 
         Assert.Equal(ResultKind.Invalid, result.Kind);
         Assert.Equal(["amount"], result.Errors!.Keys);
@@ -83,4 +84,6 @@ public sealed class ContributionRulesTests
         Assert.Equal(OtherId, ContributionRules.ReadableContributor(campaign, Other).Value);
         Assert.Equal(ResultKind.NotFound, ContributionRules.ReadableContributor(Campaign("pending"), Other).Kind);
     }
+
+    private static Result<decimal> ValidateAmount(ContributionBody body) => BodyRules.Check(body, b => b.Amount!.Value);
 }
