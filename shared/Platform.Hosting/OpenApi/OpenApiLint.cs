@@ -10,7 +10,7 @@ namespace Platform.Hosting.OpenApi;
 /// which no generic tool knows: every operation lists the errors its shape implies (a token → 401,
 /// the admin tag → 403, a path id → 400 and 404, query parameters → 400, a body → 400, 413 and 415,
 /// an Idempotency-Key → 422, a dependency → 503), errors are problem+json, every body and response
-/// content has a schema, every operation declares its security (an empty list when anonymous, as
+/// content has a schema, every $ref of a parameter, body or response resolves, every operation declares its security (an empty list when anonymous, as
 /// Redocly's security-defined wants), has a summary and a unique operationId. The apps' tests run it
 /// on the documents they serve (<c>Platform.Testing.OpenApiContract</c>).
 /// </summary>
@@ -71,6 +71,15 @@ public static class OpenApiLint
         if (operation.RequestBody is { } body && body.Content?.ContainsKey(JsonType) != true)
         {
             Problem("the request body is not application/json");
+        }
+
+        // The library's rules resolve schema references only; its walker skips the others.
+        var references = parameters.Select((p, i) => ($"parameter {i}", (object?)p))
+            .Concat(responses.Select(r => ($"response {r.Key}", (object?)r.Value)))
+            .Append(("request body", operation.RequestBody));
+        foreach (var (what, _) in references.Where(r => r.Item2 is IOpenApiReferenceHolder { UnresolvedReference: true }))
+        {
+            Problem($"{what}: its $ref does not resolve");
         }
 
         if (!responses.Keys.Any(status => status.StartsWith('2')))

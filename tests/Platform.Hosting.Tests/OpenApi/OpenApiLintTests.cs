@@ -55,11 +55,12 @@ public sealed class OpenApiLintTests
             {
               "operationId": "ChangeThing", "summary": "Change a thing",
               "security": [ { "supabase": [] } ],
-              "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } } ],
+              "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }, { "$ref": "#/components/parameters/Gone" } ],
               "requestBody": { "content": { "application/json": { } } },
               "responses": {
                 "200": { "description": "ok", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Gone" } } } },
-                "404": { "description": "no", "content": { "application/json": { "schema": { "type": "object" } } } }
+                "404": { "description": "no", "content": { "application/json": { "schema": { "type": "object" } } } },
+                "409": { "$ref": "#/components/responses/Gone" }
               }
             }
             """);
@@ -73,7 +74,9 @@ public sealed class OpenApiLintTests
             "must list 503",
             "request body: application/json has no schema",
             "404: errors are application/problem+json",
-            "#/components/schemas/Gone");
+            "The schema reference '#/components/schemas/Gone' does not point to an existing schema",
+            "parameter 1: its $ref does not resolve",
+            "response 409: its $ref does not resolve");
     }
 
     [Fact]
