@@ -197,7 +197,7 @@ public static class ApiReference
 
         var type = schema["type"] switch
         {
-            JsonArray types => string.Join(" or ", types.Select(t => t!.GetValue<string>())),
+            JsonArray types => string.Join(" or ", types.Select(t => t!.GetValue<string>()).OrderBy(t => t == "null")), // "string or null", in whichever order the writer put them
             JsonValue single => single.GetValue<string>(),
             _ => "any",
         };

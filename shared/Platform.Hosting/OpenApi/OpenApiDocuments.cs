@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
-using System.Text.Json;
+using System.Text;
 using Microsoft.AspNetCore.Http;
 using Platform.Hosting.Hosting;
 using Platform.Hosting.Http;
@@ -20,19 +20,13 @@ public static class OpenApiDocuments
 
     private static readonly ConcurrentDictionary<Assembly, byte[]> Cache = new();
 
-    private static readonly JsonSerializerOptions Indented = new()
-    {
-        WriteIndented = true,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     /// <summary>The document of the app whose functions live in <paramref name="app"/>.</summary>
     public static OpenApiResult Generate(Assembly app, ApiDescription description) =>
         OpenApiGenerator.Generate(HttpFunctionCatalog.Discover(app), description);
 
     public static ApiResponse Serve(Assembly app, ApiDescription description)
     {
-        var utf8 = Cache.GetOrAdd(app, a => JsonSerializer.SerializeToUtf8Bytes(Generate(a, description).Document, Indented));
+        var utf8 = Cache.GetOrAdd(app, a => Encoding.UTF8.GetBytes(OpenApiGenerator.Serialize(Generate(a, description).Document)));
         return new ApiResponse(StatusCodes.Status200OK, new RawJson(utf8)).WithHeader("Cache-Control", "public, max-age=300");
     }
 

@@ -1,18 +1,21 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Microsoft.OpenApi;
 using Platform.Hosting.Hosting;
 
 namespace Platform.Hosting.OpenApi;
 
 /// <summary>The document, and what did not match between the functions and their descriptions.</summary>
-public sealed record OpenApiResult(JsonObject Document, IReadOnlyList<string> Undescribed, IReadOnlyList<string> UnknownDescriptions);
+public sealed record OpenApiResult(OpenApiDocument Document, IReadOnlyList<string> Undescribed, IReadOnlyList<string> UnknownDescriptions);
 
 /// <summary>
-/// Writes an OpenAPI 3.1 document from an app's HTTP functions (paths, methods, path parameters:
-/// the same catalog standalone mode serves) and its <see cref="ApiDescription"/> (summaries, bodies,
-/// query parameters, responses). The errors an operation answers are derived from its shape the way
-/// the platform answers them (a body: 400/413/415; a token: 401; ...) plus the ones it names.
-/// A function without a description is left out (and reported), so a test can catch it.
+/// Builds an OpenAPI 3.1 document (Microsoft.OpenApi's object model) from an app's HTTP functions
+/// (paths, methods, path parameters: the same catalog standalone mode serves) and its
+/// <see cref="ApiDescription"/> (summaries, bodies, query parameters, responses). The errors an
+/// operation answers are derived from its shape the way the platform answers them (a body:
+/// 400/413/415; a token: 401; ...) plus the ones it names. A function without a description is left
+/// out (and reported), so a test can catch it.
 /// </summary>
 public static partial class OpenApiGenerator
 {
@@ -36,71 +39,31 @@ public static partial class OpenApiGenerator
 
     public static OpenApiResult Generate(IReadOnlyList<HttpFunction> functions, ApiDescription api)
     {
-        var schemas = new JsonObject { ["Problem"] = OpenApiSchemas.Problem() };
-        var paths = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
-        var tags = new SortedSet<string>(StringComparer.Ordinal);
+        var builder = new Builder(api);
         var undescribed = new List<string>();
         foreach (var function in functions.OrderBy(f => f.Route, StringComparer.Ordinal))
         {
-            if (!api.Operations.TryGetValue(function.Name, out var operation))
+            if (api.Operations.TryGetValue(function.Name, out var operation))
+            {
+                builder.Add(function, operation);
+            }
+            else
             {
                 undescribed.Add(function.Name);
-                continue;
             }
-
-            var path = "/" + PathTemplate(function.Route);
-            if (!paths.TryGetValue(path, out var item))
-            {
-                paths[path] = item = [];
-            }
-
-            foreach (var method in function.Methods)
-            {
-                var operationId = function.Methods.Count == 1 ? function.Name : function.Name + method;
-                item[method.ToLowerInvariant()] = Describe(operationId, function, operation, api, schemas);
-            }
-
-            tags.Add(operation.TagName);
         }
 
         var known = functions.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
         var unknown = api.Operations.Keys.Where(name => !known.Contains(name)).Order(StringComparer.Ordinal).ToList();
+        return new OpenApiResult(builder.Finish(), undescribed, unknown);
+    }
 
-        var document = new JsonObject
-        {
-            ["openapi"] = "3.1.0",
-            ["info"] = new JsonObject { ["title"] = api.Title, ["version"] = api.Version, ["description"] = api.Description },
-            ["servers"] = new JsonArray(new JsonObject { ["url"] = "/" + StandaloneServer.RoutePrefix }),
-            ["tags"] = new JsonArray(tags.Select(t => (JsonNode?)Tag(t, api)).ToArray()),
-            ["paths"] = new JsonObject(paths.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
-            ["components"] = new JsonObject
-            {
-                ["schemas"] = Sorted(schemas),
-                ["responses"] = ErrorResponses(paths.Values),
-                ["parameters"] = new JsonObject
-                {
-                    ["CorrelationId"] = new JsonObject
-                    {
-                        ["name"] = Correlation.HeaderName,
-                        ["in"] = "header",
-                        ["required"] = false,
-                        ["description"] = "Up to 128 visible ASCII characters; echoed in the response and carried into the events the request causes.",
-                        ["schema"] = new JsonObject { ["type"] = "string", ["maxLength"] = 128 },
-                    },
-                },
-                ["securitySchemes"] = new JsonObject
-                {
-                    [Security] = new JsonObject
-                    {
-                        ["type"] = "http",
-                        ["scheme"] = "bearer",
-                        ["bearerFormat"] = "JWT",
-                        ["description"] = "A Supabase Auth access token.",
-                    },
-                },
-            },
-        };
-        return new OpenApiResult(document, undescribed, unknown);
+    /// <summary>The document as OpenAPI 3.1 JSON, written by Microsoft.OpenApi's JSON writer.</summary>
+    public static string Serialize(OpenApiDocument document)
+    {
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        document.SerializeAsV31(new OpenApiJsonWriter(text));
+        return text.ToString();
     }
 
     /// <summary>The OpenAPI path template of a route: constraints and catch-all stars dropped.</summary>
@@ -110,286 +73,25 @@ public static partial class OpenApiGenerator
     public static IReadOnlySet<int> ImpliedErrors(Operation operation, bool hasPathParameters)
     {
         var errors = new SortedSet<int>(operation.ExplicitErrors.Keys);
-        if (operation.Special == Operation.SpecialResponse.None)
+        (bool When, int[] Statuses)[] implied =
+        [
+            (operation.Special == Operation.SpecialResponse.None, [503]),
+            (operation.Access != Access.Anonymous, [401]),
+            (operation.Access == Access.Admin, [403]),
+            (hasPathParameters, [400, 404]),
+            (operation.QueryParameters.Count > 0 || operation.IsPaged, [400]),
+            (operation.BodyType is not null, [400, 413, 415]),
+            (operation.IsIdempotent, [400, 422]),
+        ];
+        foreach (var (_, statuses) in implied.Where(i => i.When))
         {
-            errors.Add(503);
-        }
-
-        if (operation.Access != Access.Anonymous)
-        {
-            errors.Add(401);
-        }
-
-        if (operation.Access == Access.Admin)
-        {
-            errors.Add(403);
-        }
-
-        if (hasPathParameters)
-        {
-            errors.UnionWith([400, 404]);
-        }
-
-        if (operation.QueryParameters.Count > 0 || operation.IsPaged)
-        {
-            errors.Add(400);
-        }
-
-        if (operation.BodyType is not null)
-        {
-            errors.UnionWith([400, 413, 415]);
-        }
-
-        if (operation.IsIdempotent)
-        {
-            errors.UnionWith([400, 422]);
+            errors.UnionWith(statuses);
         }
 
         return errors;
     }
 
-    private static JsonObject Describe(string operationId, HttpFunction function, Operation operation, ApiDescription api, JsonObject schemas)
-    {
-        var pathParameters = HttpFunctionInvoker.RouteValueNames(function.Route).ToList();
-        var result = new JsonObject
-        {
-            ["operationId"] = operationId,
-            ["tags"] = new JsonArray(operation.TagName),
-            ["summary"] = operation.SummaryText,
-        };
-        if (operation.Details is not null)
-        {
-            result["description"] = operation.Details;
-        }
-
-        // Every operation says how it is authorised; an anonymous one with an empty list (no token read).
-        result["security"] = operation.Access switch
-        {
-            Access.Anonymous => new JsonArray(),
-            Access.OptionalUser => new JsonArray(new JsonObject(), new JsonObject { [Security] = new JsonArray() }),
-            _ => new JsonArray(new JsonObject { [Security] = new JsonArray() }),
-        };
-
-        result["parameters"] = Parameters(operation, pathParameters);
-        if (operation.BodyType is { } body)
-        {
-            result["requestBody"] = new JsonObject
-            {
-                ["required"] = !operation.BodyOptional,
-                ["content"] = Content(JsonType, OpenApiSchemas.Ref(Component(body, api, schemas, response: false))),
-            };
-        }
-
-        var responses = new JsonObject { [Code(operation.SuccessStatus)] = Success(operation, api, schemas) };
-        foreach (var status in ImpliedErrors(operation, pathParameters.Count > 0))
-        {
-            responses[Code(status)] = operation.ExplicitErrors.TryGetValue(status, out var text) && text is not null
-                ? Problem(text, status)
-                : new JsonObject { ["$ref"] = "#/components/responses/" + StandardErrors[status].Component };
-        }
-
-        if (operation.Special == Operation.SpecialResponse.Health)
-        {
-            schemas["Health"] = OpenApiSchemas.Health();
-            responses["503"] = new JsonObject
-            {
-                ["description"] = "The database or the broker is down.",
-                ["headers"] = RetryAfterHeader(),
-                ["content"] = Content(JsonType, OpenApiSchemas.Ref("Health")),
-            };
-        }
-
-        result["responses"] = responses;
-        return result;
-    }
-
-    private static JsonArray Parameters(Operation operation, List<string> pathParameters)
-    {
-        var parameters = new JsonArray();
-        foreach (var name in pathParameters)
-        {
-            parameters.Add(new JsonObject
-            {
-                ["name"] = name,
-                ["in"] = "path",
-                ["required"] = true,
-                ["description"] = "The resource's UUID.",
-                ["schema"] = OpenApiSchemas.Uuid(),
-            });
-        }
-
-        foreach (var query in operation.QueryParameters)
-        {
-            parameters.Add(new JsonObject { ["name"] = query.Name, ["in"] = "query", ["required"] = query.Required, ["description"] = query.Description, ["schema"] = query.Schema.DeepClone() });
-        }
-
-        if (operation.IsPaged)
-        {
-            parameters.Add(new JsonObject
-            {
-                ["name"] = "limit",
-                ["in"] = "query",
-                ["required"] = false,
-                ["description"] = "Items per page.",
-                ["schema"] = new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["maximum"] = 100, ["default"] = 20 },
-            });
-            parameters.Add(new JsonObject
-            {
-                ["name"] = "cursor",
-                ["in"] = "query",
-                ["required"] = false,
-                ["description"] = "The next_cursor of the previous page.",
-                ["schema"] = new JsonObject { ["type"] = "string", ["maxLength"] = 128 },
-            });
-        }
-
-        if (operation.IsIdempotent)
-        {
-            parameters.Add(new JsonObject
-            {
-                ["name"] = "Idempotency-Key",
-                ["in"] = "header",
-                ["required"] = false,
-                ["description"] = "Makes a retry safe: the same key and body (per user, for 24 hours) return the first successful response with `Idempotent-Replayed: true` and no second effect.",
-                ["schema"] = new JsonObject { ["type"] = "string", ["minLength"] = 1, ["maxLength"] = 200 },
-            });
-        }
-
-        parameters.Add(new JsonObject { ["$ref"] = "#/components/parameters/CorrelationId" });
-        return parameters;
-    }
-
-    private static JsonObject Success(Operation operation, ApiDescription api, JsonObject schemas)
-    {
-        var response = new JsonObject { ["description"] = operation.SuccessDescription ?? DefaultSuccessText(operation.SuccessStatus) };
-        var headers = new JsonObject();
-        switch (operation.Special)
-        {
-            case Operation.SpecialResponse.Health:
-                schemas["Health"] = OpenApiSchemas.Health();
-                response["content"] = Content(JsonType, OpenApiSchemas.Ref("Health"));
-                return response;
-            case Operation.SpecialResponse.Liveness:
-                schemas["Liveness"] = OpenApiSchemas.Liveness();
-                response["content"] = Content(JsonType, OpenApiSchemas.Ref("Liveness"));
-                return response;
-            case Operation.SpecialResponse.Document:
-                response["content"] = Content(JsonType, new JsonObject { ["type"] = "object", ["description"] = "An OpenAPI 3.1 document." });
-                return response;
-        }
-
-        if (operation.ResponseType is { } type)
-        {
-            var component = Component(type, api, schemas, response: true);
-            if (operation.IsPaged)
-            {
-                var page = component + "Page";
-                schemas[page] = OpenApiSchemas.Page(component);
-                component = page;
-            }
-
-            var schema = OpenApiSchemas.Ref(component);
-            if (operation.AlternativeResponseType is { } alternative)
-            {
-                schema = new JsonObject { ["anyOf"] = new JsonArray(schema, OpenApiSchemas.Ref(Component(alternative, api, schemas, response: true))) };
-            }
-
-            response["content"] = Content(JsonType, schema);
-        }
-
-        if (operation.SetsLocation)
-        {
-            headers["Location"] = new JsonObject { ["description"] = "Where the created resource is read.", ["schema"] = new JsonObject { ["type"] = "string" } };
-        }
-
-        if (operation.IsIdempotent)
-        {
-            headers["Idempotent-Replayed"] = new JsonObject
-            {
-                ["description"] = "`true` when this is the stored response of an earlier request with the same Idempotency-Key.",
-                ["schema"] = new JsonObject { ["type"] = "string", ["enum"] = new JsonArray("true") },
-            };
-        }
-
-        if (headers.Count > 0)
-        {
-            response["headers"] = headers;
-        }
-
-        return response;
-    }
-
-    private static string Component(Type type, ApiDescription api, JsonObject schemas, bool response)
-    {
-        var name = type.Name;
-        if (schemas[name] is null)
-        {
-            schemas[name] = OpenApiSchemas.For(type, allRequired: response);
-        }
-
-        return name;
-    }
-
-    /// <summary>The standard error responses the operations refer to (an unused one would only be noise for a client generator).</summary>
-    private static JsonObject Tag(string name, ApiDescription api)
-    {
-        var tag = new JsonObject { ["name"] = name };
-        if (api.Tags.TryGetValue(name, out var description))
-        {
-            tag["description"] = description;
-        }
-
-        return tag;
-    }
-
-    private static JsonObject ErrorResponses(IEnumerable<JsonObject> paths)
-    {
-        var used = paths.SelectMany(item => item.Select(o => o.Value?["responses"] as JsonObject ?? []))
-            .SelectMany(responses => responses.Select(r => r.Value?["$ref"]?.GetValue<string>()))
-            .OfType<string>()
-            .ToHashSet(StringComparer.Ordinal);
-        var responses = new JsonObject();
-        foreach (var (status, (component, text)) in StandardErrors)
-        {
-            if (used.Contains("#/components/responses/" + component))
-            {
-                responses[component] = Problem(text, status);
-            }
-        }
-
-        return responses;
-    }
-
-    private static JsonObject Problem(string text, int status)
-    {
-        var response = new JsonObject { ["description"] = text, ["content"] = Content(ProblemType, OpenApiSchemas.Ref("Problem")) };
-        if (status == 503)
-        {
-            response["headers"] = RetryAfterHeader();
-        }
-
-        if (status == 401)
-        {
-            response["headers"] = new JsonObject
-            {
-                ["WWW-Authenticate"] = new JsonObject { ["description"] = "`Bearer`.", ["schema"] = new JsonObject { ["type"] = "string" } },
-            };
-        }
-
-        return response;
-    }
-
-    private static JsonObject RetryAfterHeader() => new()
-    {
-        ["Retry-After"] = new JsonObject { ["description"] = "Seconds to wait before retrying.", ["schema"] = new JsonObject { ["type"] = "integer" } },
-    };
-
-    private static JsonObject Content(string mediaType, JsonObject schema) => new() { [mediaType] = new JsonObject { ["schema"] = schema } };
-
-    private static JsonObject Sorted(JsonObject schemas) =>
-        new(schemas.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => KeyValuePair.Create(s.Key, s.Value?.DeepClone())));
-
-    private static string Code(int status) => status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static string Code(int status) => status.ToString(CultureInfo.InvariantCulture);
 
     private static string DefaultSuccessText(int status) => status switch
     {
@@ -401,5 +103,268 @@ public static partial class OpenApiGenerator
 
     [GeneratedRegex(@"\{\**([A-Za-z_][A-Za-z0-9_]*)[^}]*\}")]
     private static partial Regex RouteParameter();
-}
 
+    /// <summary>One document being built: the operations, and the components they use.</summary>
+    private sealed class Builder
+    {
+        private readonly ApiDescription _api;
+        private readonly OpenApiDocument _document;
+        private readonly SortedDictionary<string, IOpenApiSchema> _schemas = new(StringComparer.Ordinal);
+        private readonly SortedDictionary<string, OpenApiPathItem> _paths = new(StringComparer.Ordinal);
+        private readonly SortedSet<string> _tags = new(StringComparer.Ordinal);
+        private readonly HashSet<int> _standardErrorsUsed = [];
+
+        public Builder(ApiDescription api)
+        {
+            _api = api;
+            _document = new OpenApiDocument
+            {
+                Info = new OpenApiInfo { Title = api.Title, Version = api.Version, Description = api.Description },
+                Servers = [new OpenApiServer { Url = "/" + StandaloneServer.RoutePrefix }],
+            };
+            _document.Components = new OpenApiComponents
+            {
+                Schemas = _schemas,
+                Parameters = new Dictionary<string, IOpenApiParameter>(StringComparer.Ordinal)
+                {
+                    ["CorrelationId"] = Parameter(
+                        Correlation.HeaderName,
+                        ParameterLocation.Header,
+                        "Up to 128 visible ASCII characters; echoed in the response and carried into the events the request causes.",
+                        new JsonObject { ["type"] = "string", ["maxLength"] = 128 }),
+                },
+                SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>(StringComparer.Ordinal)
+                {
+                    [Security] = new OpenApiSecurityScheme { Type = SecuritySchemeType.Http, Scheme = "bearer", BearerFormat = "JWT", Description = "A Supabase Auth access token." },
+                },
+            };
+            Fixed("Problem", OpenApiSchemas.Problem());
+        }
+
+        public void Add(HttpFunction function, Operation operation)
+        {
+            var path = "/" + PathTemplate(function.Route);
+            if (!_paths.TryGetValue(path, out var item))
+            {
+                _paths[path] = item = new OpenApiPathItem { Operations = [] };
+            }
+
+            foreach (var method in function.Methods)
+            {
+                var operationId = function.Methods.Count == 1 ? function.Name : function.Name + method;
+                item.Operations![HttpMethod.Parse(method)] = Describe(operationId, function, operation);
+            }
+
+            _tags.Add(operation.TagName);
+        }
+
+        public OpenApiDocument Finish()
+        {
+            foreach (var (path, item) in _paths)
+            {
+                _document.Paths[path] = item;
+            }
+
+            _document.Tags = new HashSet<OpenApiTag>(_tags.Select(name => new OpenApiTag { Name = name, Description = _api.Tags.GetValueOrDefault(name) }));
+
+            // Only the standard error responses the operations refer to (an unused one would only be noise for a client generator).
+            _document.Components!.Responses = StandardErrors.Where(e => _standardErrorsUsed.Contains(e.Key))
+                .ToDictionary(e => e.Value.Component, e => (IOpenApiResponse)Problem(e.Value.Text, e.Key), StringComparer.Ordinal);
+            return _document;
+        }
+
+        private OpenApiOperation Describe(string operationId, HttpFunction function, Operation operation)
+        {
+            var pathParameters = HttpFunctionInvoker.RouteValueNames(function.Route).ToList();
+            var result = new OpenApiOperation
+            {
+                OperationId = operationId,
+                Tags = new HashSet<OpenApiTagReference> { new(operation.TagName, _document) },
+                Summary = operation.SummaryText,
+                Description = operation.Details,
+
+                // Every operation says how it is authorised; an anonymous one with an empty list (no token read).
+                Security = operation.Access switch
+                {
+                    Access.Anonymous => [],
+                    Access.OptionalUser => [new OpenApiSecurityRequirement(), Bearer()],
+                    _ => [Bearer()],
+                },
+                Parameters = Parameters(operation, pathParameters),
+                Responses = new OpenApiResponses { [Code(operation.SuccessStatus)] = Success(operation) },
+            };
+            if (operation.BodyType is { } body)
+            {
+                result.RequestBody = new OpenApiRequestBody
+                {
+                    Required = !operation.BodyOptional,
+                    Content = Content(JsonType, Ref(Component(body, response: false))),
+                };
+            }
+
+            foreach (var status in ImpliedErrors(operation, pathParameters.Count > 0))
+            {
+                if (operation.ExplicitErrors.TryGetValue(status, out var text) && text is not null)
+                {
+                    result.Responses[Code(status)] = Problem(text, status);
+                }
+                else
+                {
+                    _standardErrorsUsed.Add(status);
+                    result.Responses[Code(status)] = new OpenApiResponseReference(StandardErrors[status].Component, _document);
+                }
+            }
+
+            if (operation.Special == Operation.SpecialResponse.Health)
+            {
+                result.Responses["503"] = new OpenApiResponse
+                {
+                    Description = "The database or the broker is down.",
+                    Headers = RetryAfterHeader(),
+                    Content = Content(JsonType, Fixed("Health", OpenApiSchemas.Health())),
+                };
+            }
+
+            return result;
+        }
+
+        private OpenApiSecurityRequirement Bearer() => new() { [new OpenApiSecuritySchemeReference(Security, _document)] = [] };
+
+        private List<IOpenApiParameter> Parameters(Operation operation, List<string> pathParameters)
+        {
+            var parameters = new List<IOpenApiParameter>();
+            foreach (var name in pathParameters)
+            {
+                parameters.Add(Parameter(name, ParameterLocation.Path, "The resource's UUID.", OpenApiSchemas.Uuid(), required: true));
+            }
+
+            foreach (var query in operation.QueryParameters)
+            {
+                parameters.Add(Parameter(query.Name, ParameterLocation.Query, query.Description, query.Schema, query.Required));
+            }
+
+            if (operation.IsPaged)
+            {
+                parameters.Add(Parameter("limit", ParameterLocation.Query, "Items per page.", new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["maximum"] = 100, ["default"] = 20 }));
+                parameters.Add(Parameter("cursor", ParameterLocation.Query, "The next_cursor of the previous page.", new JsonObject { ["type"] = "string", ["maxLength"] = 128 }));
+            }
+
+            if (operation.IsIdempotent)
+            {
+                parameters.Add(Parameter(
+                    "Idempotency-Key",
+                    ParameterLocation.Header,
+                    "Makes a retry safe: the same key and body (per user, for 24 hours) return the first successful response with `Idempotent-Replayed: true` and no second effect.",
+                    new JsonObject { ["type"] = "string", ["minLength"] = 1, ["maxLength"] = 200 }));
+            }
+
+            parameters.Add(new OpenApiParameterReference("CorrelationId", _document));
+            return parameters;
+        }
+
+        private OpenApiParameter Parameter(string name, ParameterLocation location, string description, JsonObject schema, bool required = false) => new()
+        {
+            Name = name,
+            In = location,
+            Required = required,
+            Description = description,
+            Schema = JsonSchemaConverter.Convert(schema, _document),
+        };
+
+        private OpenApiResponse Success(Operation operation)
+        {
+            var response = new OpenApiResponse { Description = operation.SuccessDescription ?? DefaultSuccessText(operation.SuccessStatus) };
+            switch (operation.Special)
+            {
+                case Operation.SpecialResponse.Health:
+                    response.Content = Content(JsonType, Fixed("Health", OpenApiSchemas.Health()));
+                    return response;
+                case Operation.SpecialResponse.Liveness:
+                    response.Content = Content(JsonType, Fixed("Liveness", OpenApiSchemas.Liveness()));
+                    return response;
+                case Operation.SpecialResponse.Document:
+                    response.Content = Content(JsonType, new OpenApiSchema { Type = JsonSchemaType.Object, Description = "An OpenAPI 3.1 document." });
+                    return response;
+            }
+
+            if (operation.ResponseType is { } type)
+            {
+                var component = Component(type, response: true);
+                if (operation.IsPaged)
+                {
+                    Fixed(component + "Page", OpenApiSchemas.Page(component));
+                    component += "Page";
+                }
+
+                IOpenApiSchema schema = Ref(component);
+                if (operation.AlternativeResponseType is { } alternative)
+                {
+                    schema = new OpenApiSchema { AnyOf = [schema, Ref(Component(alternative, response: true))] };
+                }
+
+                response.Content = Content(JsonType, schema);
+            }
+
+            var headers = new Dictionary<string, IOpenApiHeader>(StringComparer.Ordinal);
+            if (operation.SetsLocation)
+            {
+                headers["Location"] = Header("Where the created resource is read.", new OpenApiSchema { Type = JsonSchemaType.String });
+            }
+
+            if (operation.IsIdempotent)
+            {
+                headers["Idempotent-Replayed"] = Header(
+                    "`true` when this is the stored response of an earlier request with the same Idempotency-Key.",
+                    new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("true")!] });
+            }
+
+            response.Headers = headers.Count > 0 ? headers : null;
+            return response;
+        }
+
+        /// <summary>The component schema of a model (added on first use): responses carry every field.</summary>
+        private string Component(Type type, bool response)
+        {
+            if (!_schemas.ContainsKey(type.Name))
+            {
+                _schemas[type.Name] = JsonSchemaConverter.Convert(OpenApiSchemas.For(type, allRequired: response), _document);
+            }
+
+            return type.Name;
+        }
+
+        /// <summary>A reference to a fixed component schema (JSON Schema, see <see cref="OpenApiSchemas"/>), added on first use.</summary>
+        private OpenApiSchemaReference Fixed(string name, JsonObject schema)
+        {
+            _schemas.TryAdd(name, JsonSchemaConverter.Convert(schema, _document));
+            return Ref(name);
+        }
+
+        private OpenApiSchemaReference Ref(string component) => new(component, _document);
+
+        private OpenApiResponse Problem(string text, int status) => new()
+        {
+            Description = text,
+            Content = Content(ProblemType, Ref("Problem")),
+            Headers = status switch
+            {
+                503 => RetryAfterHeader(),
+                401 => new Dictionary<string, IOpenApiHeader>(StringComparer.Ordinal)
+                {
+                    ["WWW-Authenticate"] = Header("`Bearer`.", new OpenApiSchema { Type = JsonSchemaType.String }),
+                },
+                _ => null,
+            },
+        };
+
+        private static Dictionary<string, IOpenApiHeader> RetryAfterHeader() => new(StringComparer.Ordinal)
+        {
+            ["Retry-After"] = Header("Seconds to wait before retrying.", new OpenApiSchema { Type = JsonSchemaType.Integer }),
+        };
+
+        private static OpenApiHeader Header(string description, IOpenApiSchema schema) => new() { Description = description, Schema = schema };
+
+        private static Dictionary<string, OpenApiMediaType> Content(string mediaType, IOpenApiSchema schema) =>
+            new(StringComparer.Ordinal) { [mediaType] = new OpenApiMediaType { Schema = schema } };
+    }
+}

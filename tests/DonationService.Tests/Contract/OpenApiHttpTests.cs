@@ -15,7 +15,7 @@ public sealed class OpenApiHttpTests(DonationServiceFixture fixture)
         Assert.Equal(200, (int)response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         var document = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        Assert.Equal("3.1.0", document["openapi"]!.GetValue<string>());
+        Assert.StartsWith("3.1.", document["openapi"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("donation-service", document["info"]!["title"]!.GetValue<string>());
         Assert.NotNull(document["paths"]!["/donations/{id}"]!["get"]);
     }

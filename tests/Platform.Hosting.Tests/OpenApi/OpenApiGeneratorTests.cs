@@ -22,6 +22,9 @@ public sealed class OpenApiGeneratorTests
     private static OpenApiResult Generate(params Type[] types) =>
         OpenApiGenerator.Generate(HttpFunctionCatalog.Discover(new FakeAssembly(types)), Api);
 
+    /// <summary>The document as it is served: written by Microsoft.OpenApi, parsed back.</summary>
+    private static JsonNode Json(OpenApiResult result) => JsonNode.Parse(OpenApiGenerator.Serialize(result.Document))!;
+
     private static JsonNode Operation(JsonNode document, string path, string method) => document["paths"]![path]![method]!;
 
     private static List<string> Statuses(JsonNode operation) => operation["responses"]!.AsObject().Select(r => r.Key).ToList();
@@ -34,8 +37,8 @@ public sealed class OpenApiGeneratorTests
         Assert.Equal(
             ["DELETE /gadgets/{id}", "GET /gadgets", "POST /gadgets"],
             OpenApiLint.Operations(result.Document));
-        Assert.Equal("/api", result.Document["servers"]![0]!["url"]!.GetValue<string>());
-        Assert.Equal("3.1.0", result.Document["openapi"]!.GetValue<string>());
+        Assert.Equal("/api", Json(result)["servers"]![0]!["url"]!.GetValue<string>());
+        Assert.StartsWith("3.1.", Json(result)["openapi"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -45,13 +48,13 @@ public sealed class OpenApiGeneratorTests
 
         Assert.Equal(["Undocumented"], result.Undescribed);
         Assert.Equal(["GadgetHealth", ApiDescription.HealthFunction, ApiDescription.LivenessFunction, ApiDescription.DocumentFunction], result.UnknownDescriptions);
-        Assert.DoesNotContain("/secret", result.Document["paths"]!.AsObject().Select(p => p.Key));
+        Assert.DoesNotContain("/secret", result.Document.Paths.Keys);
     }
 
     [Fact]
     public void Errors_follow_from_the_operation_shape_plus_the_named_ones()
     {
-        var document = Generate(typeof(GadgetFunctions)).Document;
+        var document = Json(Generate(typeof(GadgetFunctions)));
 
         Assert.Equal(["200", "400", "401", "503"], Statuses(Operation(document, "/gadgets", "get")));
         Assert.Equal(["201", "400", "401", "403", "413", "415", "422", "503"], Statuses(Operation(document, "/gadgets", "post")));
@@ -63,20 +66,20 @@ public sealed class OpenApiGeneratorTests
     [Fact]
     public void Body_schema_has_snake_case_fields_with_the_validation_rules()
     {
-        var schema = Generate(typeof(GadgetFunctions)).Document["components"]!["schemas"]!["GadgetBody"]!;
+        var schema = Json(Generate(typeof(GadgetFunctions)))["components"]!["schemas"]!["GadgetBody"]!;
 
         Assert.Equal(["name", "kind"], schema["required"]!.AsArray().Select(n => n!.GetValue<string>()));
         Assert.Equal(50, schema["properties"]!["name"]!["maxLength"]!.GetValue<int>());
         Assert.Equal(["tiny_widget", "big_widget"], schema["properties"]!["kind"]!["enum"]!.AsArray().Select(n => n?.GetValue<string>()));
         Assert.Equal("string", schema["properties"]!["kind"]!["type"]!.GetValue<string>()); // required: null is refused
-        Assert.Equal(["string", "null"], schema["properties"]!["image_url"]!["type"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal(["null", "string"], schema["properties"]!["image_url"]!["type"]!.AsArray().Select(n => n!.GetValue<string>()).Order(StringComparer.Ordinal));
         Assert.Equal("uri", schema["properties"]!["image_url"]!["format"]!.GetValue<string>());
     }
 
     [Fact]
     public void Responses_require_every_field_and_lists_are_pages()
     {
-        var document = Generate(typeof(GadgetFunctions)).Document;
+        var document = Json(Generate(typeof(GadgetFunctions)));
         var view = document["components"]!["schemas"]!["GadgetView"]!;
         var page = document["components"]!["schemas"]!["GadgetViewPage"]!;
 
@@ -91,11 +94,12 @@ public sealed class OpenApiGeneratorTests
     [Fact]
     public void Anonymous_operations_declare_an_empty_security_list_and_only_used_error_responses_are_components()
     {
-        var document = Generate(typeof(PingFunctions)).Document;
+        var result = Generate(typeof(PingFunctions));
+        var document = Json(result);
 
         Assert.Empty(Operation(document, "/gadgets/health", "get")["security"]!.AsArray());
         Assert.Equal(["Unavailable"], document["components"]!["responses"]!.AsObject().Select(r => r.Key));
-        Assert.Empty(OpenApiLint.Check(document));
+        Assert.Empty(OpenApiLint.Check(OpenApiGenerator.Serialize(result.Document)));
     }
 
     [Fact]
@@ -112,7 +116,7 @@ public sealed class OpenApiGeneratorTests
     [Fact]
     public void The_generated_document_passes_the_lint()
     {
-        Assert.Empty(OpenApiLint.Check(Generate(typeof(GadgetFunctions)).Document));
+        Assert.Empty(OpenApiLint.Check(OpenApiGenerator.Serialize(Generate(typeof(GadgetFunctions)).Document)));
     }
 
     [Fact]
@@ -122,7 +126,7 @@ public sealed class OpenApiGeneratorTests
 
         Assert.Equal(200, response.StatusCode);
         Assert.StartsWith("application/json", response.ContentType, StringComparison.Ordinal);
-        Assert.Equal("3.1.0", JsonNode.Parse(response.SerializeBody())!["openapi"]!.GetValue<string>());
+        Assert.Equal(OpenApiGenerator.Serialize(Generate(typeof(GadgetFunctions)).Document), System.Text.Encoding.UTF8.GetString(response.SerializeBody()));
         Assert.Contains("max-age", response.Headers["Cache-Control"], StringComparison.Ordinal);
     }
 
