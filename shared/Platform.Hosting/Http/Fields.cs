@@ -135,6 +135,11 @@ public static class Fields
         var required = new List<string>();
         foreach (var field in Of(type))
         {
+            if (properties[field.Name] is JsonValue any && any.TryGetValue<bool>(out var isTrue) && isTrue)
+            {
+                properties[field.Name] = new JsonObject(); // the exporter's "any value" (a JsonElement), so that rules can narrow it
+            }
+
             if (properties[field.Name] is not JsonObject property)
             {
                 continue;

@@ -61,6 +61,9 @@ public static class JsonSchemaConverter
             case "maxLength":
                 schema.MaxLength = value.GetValue<int>();
                 break;
+            case "pattern":
+                schema.Pattern = value.GetValue<string>();
+                break;
             case "minimum":
                 schema.Minimum = value.ToJsonString(); // the number as written (the model keeps bounds as JSON text)
                 break;

@@ -28,74 +28,10 @@ public static class OpenApiSchemas
         }
 
         schema.Remove("$schema");
-        schema.Remove("required");
-        ReplaceBooleanSchemas(schema);
+        schema.Remove("required"); // a boolean sub-schema (true for a JsonElement) is left to JsonSchemaConverter
         schema["type"] = "object"; // a body or response is never null itself (the exporter says ["object","null"] for classes)
         Fields.Describe(type, schema, allRequired);
         return schema;
-    }
-
-    /// <summary>Keywords whose value is a schema, and those whose value is a list or map of schemas.</summary>
-    internal static readonly string[] SchemaKeywords = ["items", "additionalProperties", "not", "contains", "propertyNames", "unevaluatedItems", "unevaluatedProperties", "if", "then", "else"];
-
-    internal static readonly string[] SchemaListKeywords = ["allOf", "anyOf", "oneOf", "prefixItems"];
-
-    internal static readonly string[] SchemaMapKeywords = ["properties", "patternProperties", "$defs"];
-
-    /// <summary>
-    /// Writes the boolean schemas the exporter gives (<c>true</c> for a JsonElement: any value) as
-    /// objects: <c>true</c> as <c>{}</c>, <c>false</c> as <c>{"not": {}}</c>. They mean the same,
-    /// but OpenAPI readers (Microsoft.OpenApi, hence Kiota) fail on a boolean schema.
-    /// </summary>
-    internal static void ReplaceBooleanSchemas(JsonObject schema)
-    {
-        JsonNode? Fixed(JsonNode? node) => node is JsonValue value && value.TryGetValue<bool>(out var any)
-            ? (any ? new JsonObject() : new JsonObject { ["not"] = new JsonObject() })
-            : node;
-
-        foreach (var keyword in SchemaKeywords.Where(schema.ContainsKey))
-        {
-            schema[keyword] = Fixed(schema[keyword]);
-        }
-
-        foreach (var keyword in SchemaListKeywords)
-        {
-            if (schema[keyword] is JsonArray list)
-            {
-                for (var i = 0; i < list.Count; i++)
-                {
-                    list[i] = Fixed(list[i]);
-                }
-            }
-        }
-
-        foreach (var keyword in SchemaMapKeywords)
-        {
-            if (schema[keyword] is JsonObject map)
-            {
-                foreach (var name in map.Select(p => p.Key).ToList())
-                {
-                    map[name] = Fixed(map[name]);
-                }
-            }
-        }
-
-        foreach (var child in schema.Select(p => p.Value).ToList())
-        {
-            switch (child)
-            {
-                case JsonObject obj:
-                    ReplaceBooleanSchemas(obj);
-                    break;
-                case JsonArray array:
-                    foreach (var item in array.OfType<JsonObject>())
-                    {
-                        ReplaceBooleanSchemas(item);
-                    }
-
-                    break;
-            }
-        }
     }
 
     public static JsonObject Uuid() => new() { ["type"] = "string", ["format"] = "uuid" };

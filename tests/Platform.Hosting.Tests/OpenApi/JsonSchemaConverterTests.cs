@@ -25,6 +25,7 @@ public sealed class JsonSchemaConverterTests
               "required": ["name", "amount"],
               "properties": {
                 "name": { "type": "string", "minLength": 1, "maxLength": 50 },
+                "code": { "type": "string", "pattern": "^[0-9]+$" },
                 "kind": { "type": ["null", "string"], "enum": ["tiny_widget", "big_widget", null] },
                 "amount": { "type": "number", "minimum": 0.01, "maximum": 1000000, "multipleOf": 0.01 },
                 "limit": { "type": "integer", "minimum": 1, "maximum": 100, "default": 20 },
@@ -54,8 +55,19 @@ public sealed class JsonSchemaConverterTests
         Assert.Equal("""{"not":{}}""", Written(converted.Properties["never"]).ToJsonString());
     }
 
+    [Fact]
+    public void Any_json_value_of_a_model_is_written_as_the_empty_schema_never_the_boolean_true()
+    {
+        var written = Written(JsonSchemaConverter.Convert(OpenApiSchemas.For(typeof(OpenApiGeneratorTests.Note), allRequired: true), new OpenApiDocument()));
+
+        Assert.Equal("""{"type":"object"}""", written["properties"]!["data"]!.ToJsonString());
+        Assert.DoesNotContain(":true", written.ToJsonString(), StringComparison.Ordinal); // nor in the list's items or the map's values
+        Assert.NotNull(written["properties"]!["extras"]);
+        Assert.NotNull(written["properties"]!["by_key"]);
+    }
+
     [Theory]
-    [InlineData("""{ "type": "string", "pattern": "^a" }""", "'pattern'")]
+    [InlineData("""{ "type": "array", "uniqueItems": true }""", "'uniqueItems'")]
     [InlineData("""{ "$ref": "#/$defs/Thing" }""", "#/$defs/Thing")]
     [InlineData("""{ "properties": { "x": 3 } }""", "Not a JSON schema")]
     public void What_it_cannot_convert_fails_rather_than_being_dropped(string schema, string message)
