@@ -40,7 +40,7 @@ public sealed class TextAttribute(int min, int max) : FieldRuleAttribute
     public int Max { get; } = max;
 
     public override object? Check(string field, object value, bool required, Validation validation) =>
-        validation.Text(field, (string)value, Min, Max, required: false);
+        validation.Text(field, (string)value, Min, Max);
 
     public override void Describe(JsonObject schema)
     {
@@ -88,7 +88,7 @@ public sealed class UuidAttribute : FieldRuleAttribute
 {
     public override object? Check(string field, object value, bool required, Validation validation)
     {
-        validation.Uuid(field, (string)value, required: false);
+        validation.Uuid(field, (string)value);
         return value;
     }
 
@@ -110,13 +110,8 @@ public sealed class OneOfAttribute<TEnum> : FieldRuleAttribute
 
     public override object? Check(string field, object value, bool required, Validation validation)
     {
-        var text = (string)value;
-        if (!Words.Contains(text, StringComparer.Ordinal))
-        {
-            validation.Add(field, "must be one of: " + string.Join(", ", Words));
-        }
-
-        return text;
+        validation.OneOf(field, (string)value, Words);
+        return value;
     }
 
     public override void Describe(JsonObject schema)
@@ -139,7 +134,7 @@ public sealed class MoneyAttribute(double min, double max) : FieldRuleAttribute
     public decimal Max { get; } = (decimal)max;
 
     public override object? Check(string field, object value, bool required, Validation validation) =>
-        validation.Money(field, (decimal)value, Min, Max, required: false);
+        validation.Money(field, (decimal)value, Min, Max);
 
     public override void Describe(JsonObject schema)
     {
@@ -153,7 +148,7 @@ public sealed class MoneyAttribute(double min, double max) : FieldRuleAttribute
 public sealed class RangeAttribute(int min, int max) : FieldRuleAttribute
 {
     public override object? Check(string field, object value, bool required, Validation validation) =>
-        validation.Range(field, (int)value, min, max, required: false);
+        validation.Range(field, (int)value, min, max);
 
     public override void Describe(JsonObject schema)
     {

@@ -187,13 +187,7 @@ public static class Fields
             return text;
         }
 
-        if (EnumText.TryParse(type, text, out var value))
-        {
-            return value;
-        }
-
-        validation.Add(field.Name, "must be one of: " + string.Join(", ", EnumText.Names(type)));
-        return null;
+        return validation.OneOf(field.Name, text, [.. EnumText.Names(type)]) && EnumText.TryParse(type, text, out var value) ? value : null;
     }
 
     private static int MaxLength(Field field) => field.Rules.OfType<TextAttribute>().FirstOrDefault()?.Max ?? 200;

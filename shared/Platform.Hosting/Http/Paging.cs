@@ -67,13 +67,10 @@ public sealed class QueryReader(HttpRequest request, Validation validation)
             return null;
         }
 
-        return validation.Text(name, values[0], 1, maxLength, required: false);
+        return validation.Text(name, values[0] ?? string.Empty, 1, maxLength);
     }
 
-    public TEnum? OneOf<TEnum>(string name)
-        where TEnum : struct, Enum => Text(name) is { } text ? validation.OneOf<TEnum>(name, text, required: false) : null;
-
-    public Guid? Uuid(string name) => Text(name) is { } text ? validation.Uuid(name, text, required: false) : null;
+    public Guid? Uuid(string name) => Text(name) is { } text ? validation.Uuid(name, text) : null;
 
     public bool? Flag(string name)
     {

@@ -23,19 +23,12 @@ public sealed class Validation
         return this;
     }
 
-    /// <summary>Trims and checks a text field; returns the trimmed value (null when absent and optional).</summary>
-    public string? Text(string field, string? value, int min, int max, bool required)
+    // The checks of one present value, for the field rules (FieldRules.cs) and the query reader:
+    // absence is the business of [Required]. Each adds its problem and returns the value to keep.
+
+    /// <summary>Trims and checks text: length after trimming, no control characters but line breaks and tabs.</summary>
+    public string Text(string field, string value, int min, int max)
     {
-        if (value is null)
-        {
-            if (required)
-            {
-                Add(field, "is required");
-            }
-
-            return null;
-        }
-
         var trimmed = value.Trim();
         if (trimmed.Length < min)
         {
@@ -53,11 +46,11 @@ public sealed class Validation
         return trimmed;
     }
 
-    /// <summary>An optional http(s) URL of at most 2,048 characters.</summary>
-    public string? Url(string field, string? value, bool required = false)
+    /// <summary>An absolute http(s) URL of at most 2,048 characters; empty is absent (null) unless <paramref name="required"/>.</summary>
+    public string? Url(string field, string value, bool required = false)
     {
-        var text = Text(field, value, required ? 1 : 0, 2048, required);
-        if (string.IsNullOrEmpty(text))
+        var text = Text(field, value, required ? 1 : 0, 2048);
+        if (text.Length == 0)
         {
             return required ? text : null;
         }
@@ -70,41 +63,20 @@ public sealed class Validation
         return text;
     }
 
-    /// <summary>A value that must be one of a fixed set (snake_case words).</summary>
-    public TEnum? OneOf<TEnum>(string field, string? value, bool required)
-        where TEnum : struct, Enum
+    /// <summary>One of a fixed set of (snake_case) words.</summary>
+    public bool OneOf(string field, string value, IReadOnlyCollection<string> words)
     {
-        if (value is null)
+        if (words.Contains(value, StringComparer.Ordinal))
         {
-            if (required)
-            {
-                Add(field, "is required");
-            }
-
-            return null;
+            return true;
         }
 
-        if (EnumText.TryParse<TEnum>(value, out var parsed))
-        {
-            return parsed;
-        }
-
-        Add(field, "must be one of: " + string.Join(", ", EnumText.Names<TEnum>()));
-        return null;
+        Add(field, "must be one of: " + string.Join(", ", words));
+        return false;
     }
 
-    public Guid? Uuid(string field, string? value, bool required)
+    public Guid? Uuid(string field, string value)
     {
-        if (value is null)
-        {
-            if (required)
-            {
-                Add(field, "is required");
-            }
-
-            return null;
-        }
-
         if (Ids.TryParse(value, out var id))
         {
             return id;
@@ -114,23 +86,14 @@ public sealed class Validation
         return null;
     }
 
-    public decimal? Money(string field, decimal? value, decimal min, decimal max, bool required)
+    /// <summary>An amount from <paramref name="min"/> to <paramref name="max"/> with at most two decimal places.</summary>
+    public decimal Money(string field, decimal value, decimal min, decimal max)
     {
-        if (value is null)
-        {
-            if (required)
-            {
-                Add(field, "is required");
-            }
-
-            return null;
-        }
-
         if (value < min || value > max)
         {
             Add(field, string.Create(CultureInfo.InvariantCulture, $"must be between {min} and {max}"));
         }
-        else if (decimal.Round(value.Value, 2) != value.Value)
+        else if (decimal.Round(value, 2) != value)
         {
             Add(field, "must have at most two decimal places");
         }
@@ -138,18 +101,8 @@ public sealed class Validation
         return value;
     }
 
-    public int? Range(string field, int? value, int min, int max, bool required)
+    public int Range(string field, int value, int min, int max)
     {
-        if (value is null)
-        {
-            if (required)
-            {
-                Add(field, "is required");
-            }
-
-            return null;
-        }
-
         if (value < min || value > max)
         {
             Add(field, string.Create(CultureInfo.InvariantCulture, $"must be between {min} and {max}"));

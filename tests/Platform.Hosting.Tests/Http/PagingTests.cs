@@ -124,14 +124,12 @@ public sealed class PagingTests
     }
 
     [Fact]
-    public void Uuid_and_OneOf_report_bad_values_under_the_parameter_name()
+    public void Uuid_reports_a_bad_value_under_the_parameter_name()
     {
-        var reader = Reader("?donor_id=123&kind=purple");
+        var reader = Reader("?donor_id=123");
 
         Assert.Null(reader.Uuid("donor_id"));
-        Assert.Null(reader.OneOf<EnumTextTests.Action>("kind"));
         Assert.Equal(["must be a UUID"], _v.Errors["donor_id"]);
-        Assert.Contains("kind", _v.Errors.Keys);
     }
 
     [Fact]

@@ -11,28 +11,14 @@ public sealed class ValidationTests
     [Fact]
     public void Text_returns_the_trimmed_value_and_checks_length_after_trimming()
     {
-        Assert.Equal("abc", _v.Text("name", "  abc \t", 1, 3, required: true));
-        Assert.True(_v.IsValid);
-    }
-
-    [Fact]
-    public void Text_reports_is_required_for_null_when_required()
-    {
-        Assert.Null(_v.Text("name", null, 1, 10, required: true));
-        Assert.Equal(["is required"], _v.Errors["name"]);
-    }
-
-    [Fact]
-    public void Text_accepts_null_when_optional()
-    {
-        Assert.Null(_v.Text("name", null, 1, 10, required: false));
+        Assert.Equal("abc", _v.Text("name", "  abc \t", 1, 3));
         Assert.True(_v.IsValid);
     }
 
     [Fact]
     public void Text_reports_whitespace_only_as_empty()
     {
-        _v.Text("name", "   ", 1, 10, required: true);
+        _v.Text("name", "   ", 1, 10);
         Assert.Equal(["must not be empty"], _v.Errors["name"]);
     }
 
@@ -44,14 +30,14 @@ public sealed class ValidationTests
     [InlineData("ab\u007fc", "must not contain control characters")]
     public void Text_reports_length_and_control_character_problems(string value, string message)
     {
-        _v.Text("name", value, 3, 10, required: true);
+        _v.Text("name", value, 3, 10);
         Assert.Equal([message], _v.Errors["name"]);
     }
 
     [Fact]
     public void Text_allows_newlines_and_tabs_inside_the_value()
     {
-        _v.Text("description", "line one\nline\ttwo\r\nthree", 0, 100, required: false);
+        _v.Text("description", "line one\nline\ttwo\r\nthree", 0, 100);
         Assert.True(_v.IsValid);
     }
 
@@ -77,39 +63,32 @@ public sealed class ValidationTests
     }
 
     [Fact]
-    public void Url_treats_empty_optional_value_as_absent_and_requires_a_required_one()
+    public void Url_treats_an_empty_optional_value_as_absent_and_refuses_an_empty_required_one()
     {
         Assert.Null(_v.Url("avatar_url", "  "));
         Assert.True(_v.IsValid);
 
-        _v.Url("image_url", null, required: true);
-        Assert.Equal(["is required"], _v.Errors["image_url"]);
+        _v.Url("image_url", " ", required: true);
+        Assert.Equal(["must not be empty"], _v.Errors["image_url"]);
     }
 
     [Fact]
     public void OneOf_parses_snake_case_words_and_lists_the_choices_for_anything_else()
     {
-        Assert.Equal(Shade.DarkBlue, _v.OneOf<Shade>("shade", "dark_blue", required: true));
+        Assert.True(_v.OneOf("shade", "dark_blue", [.. EnumText.Names<Shade>()]));
         Assert.True(_v.IsValid);
 
-        Assert.Null(_v.OneOf<Shade>("shade", "DarkBlue", required: true));
+        Assert.False(_v.OneOf("shade", "DarkBlue", [.. EnumText.Names<Shade>()]));
         Assert.Equal(["must be one of: red, dark_blue"], _v.Errors["shade"]);
-    }
-
-    [Fact]
-    public void OneOf_reports_missing_required_value()
-    {
-        _v.OneOf<Shade>("shade", null, required: true);
-        Assert.Equal(["is required"], _v.Errors["shade"]);
     }
 
     [Fact]
     public void Uuid_parses_a_canonical_id_and_rejects_empty_and_malformed_ones()
     {
         var id = Guid.NewGuid();
-        Assert.Equal(id, _v.Uuid("a", id.ToString(), required: true));
-        _v.Uuid("b", Guid.Empty.ToString(), required: true);
-        _v.Uuid("c", "12345", required: true);
+        Assert.Equal(id, _v.Uuid("a", id.ToString()));
+        _v.Uuid("b", Guid.Empty.ToString());
+        _v.Uuid("c", "12345");
 
         Assert.False(_v.Errors.ContainsKey("a"));
         Assert.Equal(["must be a UUID"], _v.Errors["b"]);
@@ -123,7 +102,7 @@ public sealed class ValidationTests
     [InlineData("1000000")]
     public void Money_accepts_amounts_in_range_with_at_most_two_decimals(string amount)
     {
-        _v.Money("amount", decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture), 0.01m, 1_000_000m, required: true);
+        _v.Money("amount", decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture), 0.01m, 1_000_000m);
         Assert.True(_v.IsValid);
     }
 
@@ -135,7 +114,7 @@ public sealed class ValidationTests
     [InlineData("1000000.01", "must be between 0.01 and 1000000")]
     public void Money_rejects_out_of_range_amounts_and_more_than_two_decimals(string amount, string message)
     {
-        _v.Money("amount", decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture), 0.01m, 1_000_000m, required: true);
+        _v.Money("amount", decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture), 0.01m, 1_000_000m);
         Assert.Equal([message], _v.Errors["amount"]);
     }
 
@@ -146,15 +125,15 @@ public sealed class ValidationTests
     [InlineData(6, false)]
     public void Range_accepts_only_values_within_the_bounds(int value, bool valid)
     {
-        _v.Range("rating", value, 1, 5, required: true);
+        _v.Range("rating", value, 1, 5);
         Assert.Equal(valid, _v.IsValid);
     }
 
     [Fact]
     public async Task ToProblem_collects_every_field_in_one_400()
     {
-        _v.Text("title", null, 1, 10, required: true);
-        _v.Range("rating", 9, 1, 5, required: true);
+        _v.Text("title", " ", 1, 10);
+        _v.Range("rating", 9, 1, 5);
         _v.Add("title", "second message");
 
         var written = await _v.ToProblem().RunAsync();
