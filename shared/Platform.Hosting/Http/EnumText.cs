@@ -32,7 +32,7 @@ public static class EnumText
         where TEnum : struct, Enum => Maps(typeof(TEnum)).ByName.Keys;
 
     /// <summary>The words of an enum known only at run time (a query record's property).</summary>
-    public static IEnumerable<string> Names(Type enumType) => Maps(enumType).ByName.Keys;
+    public static IReadOnlyCollection<string> Names(Type enumType) => Maps(enumType).ByName.Keys;
 
     public static bool TryParse(Type enumType, string text, out object? value) => Maps(enumType).ByName.TryGetValue(text, out value);
 

@@ -105,7 +105,9 @@ public sealed class OneOfAttribute<TEnum> : FieldRuleAttribute
     /// <summary>Words of the enum this field refuses, separated by spaces.</summary>
     public string Except { get; init; } = string.Empty;
 
-    private IReadOnlyList<string> Words =>
+    private IReadOnlyList<string>? _words;
+
+    private IReadOnlyList<string> Words => _words ??=
         [.. EnumText.Names<TEnum>().Where(w => !Except.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(w, StringComparer.Ordinal))];
 
     public override object? Check(string field, object value, bool required, Validation validation)

@@ -24,6 +24,7 @@ public sealed record Field(string Name, PropertyInfo Property, RequiredAttribute
 public static class Fields
 {
     private static readonly ConcurrentDictionary<Type, IReadOnlyList<Field>> Cache = new();
+    private static readonly ConcurrentDictionary<Type, (ConstructorInfo Constructor, int[] FieldOfParameter)> Constructors = new();
 
     public static IReadOnlyList<Field> Of(Type type) => Cache.GetOrAdd(type, static t =>
         [.. PlatformJson.Options.GetTypeInfo(t).Properties
@@ -89,20 +90,19 @@ public static class Fields
         where T : class
     {
         var reader = new QueryReader(request, validation);
-        var values = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var field in Of(typeof(T)))
+        var (constructor, fieldOfParameter) = Constructors.GetOrAdd(typeof(T), ConstructorOf);
+        var fields = Of(typeof(T));
+        var values = new object?[fields.Count];
+        for (var i = 0; i < fields.Count; i++)
         {
-            var value = Read(reader, validation, field);
-            if (value is null && field.Required is { } required && !validation.Errors.ContainsKey(field.Name))
+            values[i] = Read(reader, validation, fields[i]);
+            if (values[i] is null && fields[i].Required is { } required && !validation.Has(fields[i].Name))
             {
-                validation.Add(field.Name, required.Message);
+                validation.Add(fields[i].Name, required.Message);
             }
-
-            values[field.Property.Name] = value;
         }
 
-        var constructor = typeof(T).GetConstructors().Single();
-        var query = (T)constructor.Invoke([.. constructor.GetParameters().Select(p => values.GetValueOrDefault(p.Name!))]);
+        var query = (T)constructor.Invoke([.. fieldOfParameter.Select(i => values[i])]);
         (query as ICheckedInput)?.Check(validation, caller);
         return query;
     }
@@ -187,7 +187,16 @@ public static class Fields
             return text;
         }
 
-        return validation.OneOf(field.Name, text, [.. EnumText.Names(type)]) && EnumText.TryParse(type, text, out var value) ? value : null;
+        return validation.OneOf(field.Name, text, EnumText.Names(type)) && EnumText.TryParse(type, text, out var value) ? value : null;
+    }
+
+    /// <summary>A query record's constructor, and for each of its parameters the field it takes (by property name).</summary>
+    private static (ConstructorInfo, int[]) ConstructorOf(Type type)
+    {
+        var constructor = type.GetConstructors().Single();
+        var fields = Of(type);
+        return (constructor, [.. constructor.GetParameters().Select(p =>
+            fields.Select((f, i) => (f, i)).Single(x => string.Equals(x.f.Property.Name, p.Name, StringComparison.OrdinalIgnoreCase)).i)]);
     }
 
     private static int MaxLength(Field field) => field.Rules.OfType<TextAttribute>().FirstOrDefault()?.Max ?? 200;

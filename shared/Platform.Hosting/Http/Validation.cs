@@ -12,6 +12,9 @@ public sealed class Validation
 
     public bool IsValid => _errors.Count == 0;
 
+    /// <summary>Whether <paramref name="field"/> already has a problem.</summary>
+    public bool Has(string field) => _errors.ContainsKey(field);
+
     public Validation Add(string field, string message)
     {
         if (!_errors.TryGetValue(field, out var list))
