@@ -25,7 +25,7 @@ public static class CampaignServiceSetup
             .Handle<ProfileUnblocked, ProfileCopyHandler>()
             .Handle<ProfileBlocked, ProfileBlockedHandler>()
             .Handle<ReportResolved, ReportResolvedHandler>());
-        app.Services.AddSingleton(OpenApi.CampaignApi.Description);
+        app.AddHttpApi(OpenApi.CampaignApi.Description);
         app.Services.AddSingleton<IProfileCopyStore, ProfileCopyStore>();
         app.Services.AddSingleton<ICampaignStore, CampaignStore>();
         app.Services.AddSingleton<IContributionStore, ContributionStore>();

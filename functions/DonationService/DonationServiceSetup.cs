@@ -25,7 +25,7 @@ public static class DonationServiceSetup
             .Handle<RequestCompleted, RequestCompletedHandler>()
             .Handle<RatingSubmitted, RatingSubmittedHandler>()
             .Handle<ReportResolved, ReportResolvedHandler>());
-        app.Services.AddSingleton(OpenApi.DonationApi.Description);
+        app.AddHttpApi(OpenApi.DonationApi.Description);
         app.Services.AddSingleton<ClaimStore>();
         app.Services.AddSingleton<IProfileStore, ProfileStore>();
         app.Services.AddSingleton<IDonationStore, DonationStore>();

@@ -34,7 +34,7 @@ public static class MessagingServiceSetup
             .Notify<CampaignStatusChanged>()
             .Notify<CampaignContributed>()
             .Notify<CampaignCompleted>());
-        app.Services.AddSingleton(OpenApi.MessagingApi.Description);
+        app.AddHttpApi(OpenApi.MessagingApi.Description);
         app.Services.AddSingleton<IMessageStore, MessageStore>();
         app.Services.AddSingleton<IReportStore, ReportStore>();
         app.Services.AddSingleton<INotificationStore, NotificationStore>();

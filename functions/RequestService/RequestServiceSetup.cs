@@ -34,7 +34,7 @@ public static class RequestServiceSetup
             .Handle<ProfileVerificationDecided, ProfileCopyHandler>()
             .Handle<ProfileUnblocked, ProfileCopyHandler>()
             .Handle<ProfileBlocked, ProfileBlockedHandler>());
-        app.Services.AddSingleton(OpenApi.RequestApi.Description);
+        app.AddHttpApi(OpenApi.RequestApi.Description);
         app.Services.AddSingleton<IRequestStore, RequestStore>();
         app.Services.AddSingleton<RequestWorkflow>();
         app.Services.AddSingleton<RatingStore>();

@@ -19,7 +19,6 @@ public static class PlatformDefaults
             sp, sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(JwksKeyCache))));
         services.AddSingleton<SupabaseTokenValidator>();
         services.AddSingleton<IAuthenticator, Authenticator>();
-        services.AddSingleton<Http.HttpCalls>(); // with the app's ApiDescription, which each app registers
         services.AddSingleton<HealthReporter>();
 
         // HttpClient and Polly write five information lines per outgoing call (request-service calls
@@ -32,6 +31,17 @@ public static class PlatformDefaults
             Telemetry.Add(services, app.Logging, app.Configuration, app.ServiceName, app.Mode);
         }
 
+        return app;
+    }
+
+    /// <summary>
+    /// The app's HTTP API: its description (the table its OpenAPI document is built from) and
+    /// <see cref="Http.HttpCalls"/>, which starts every function from that table.
+    /// </summary>
+    public static PlatformApplication AddHttpApi(this PlatformApplication app, OpenApi.ApiDescription description)
+    {
+        app.Services.AddSingleton(description);
+        app.Services.AddSingleton<Http.HttpCalls>();
         return app;
     }
 
