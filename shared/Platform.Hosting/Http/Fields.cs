@@ -112,8 +112,8 @@ public static class Fields
     {
         var type = field.ValueType;
         var schema = type.IsEnum
-            ? new JsonObject { ["type"] = "string", ["enum"] = new JsonArray([.. EnumText.Names(type).Select(n => (JsonNode?)JsonValue.Create(n))]) }
-            : type == typeof(Guid) ? new JsonObject { ["type"] = "string", ["format"] = "uuid" }
+            ? OpenApi.OpenApiSchemas.EnumOf(type)
+            : type == typeof(Guid) ? OpenApi.OpenApiSchemas.Uuid()
             : type == typeof(bool) ? new JsonObject { ["type"] = "boolean" }
             : new JsonObject { ["type"] = "string", ["minLength"] = 1, ["maxLength"] = MaxLength(field) };
         if (type == typeof(string))

@@ -36,9 +36,9 @@ public static class OpenApiSchemas
 
     public static JsonObject Uuid() => new() { ["type"] = "string", ["format"] = "uuid" };
 
-    public static JsonObject EnumOf<TEnum>()
-        where TEnum : struct, Enum =>
-        new() { ["type"] = "string", ["enum"] = new JsonArray(EnumText.Names<TEnum>().Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()) };
+    /// <summary>The snake_case words of an enum (a query parameter of an enum type).</summary>
+    public static JsonObject EnumOf(Type enumType) =>
+        new() { ["type"] = "string", ["enum"] = new JsonArray([.. EnumText.Names(enumType).Select(n => (JsonNode?)JsonValue.Create(n))]) };
 
     public static JsonObject Ref(string component) => new() { ["$ref"] = "#/components/schemas/" + component };
 
