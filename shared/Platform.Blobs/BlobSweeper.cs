@@ -20,23 +20,24 @@ public sealed class BlobSweeper(BlobStorage storage, IBlobAttachments attachment
 {
     private const int BatchSize = 100;
 
-    /// <summary>Sweeps blobs created before <paramref name="createdBefore"/>; returns how many were deleted.</summary>
-    public async Task<int> SweepAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken)
+    /// <summary>Sweeps blobs created before <paramref name="createdBefore"/> (only <paramref name="owner"/>'s when given); returns how many were deleted.</summary>
+    public async Task<int> SweepAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken, Guid? owner = null)
     {
         var deleted = 0;
         foreach (var kind in storage.Kinds)
         {
             var batch = new List<(Guid Owner, Guid Id)>();
-            await foreach (var item in storage.Container(kind).GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }, cancellationToken))
+            var options = new GetBlobsOptions { Traits = BlobTraits.Metadata, Prefix = owner is { } only ? $"{only:D}/" : null };
+            await foreach (var item in storage.Container(kind).GetBlobsAsync(options, cancellationToken))
             {
                 if (item.Metadata.ContainsKey(BlobStorage.AttachedMetadata)
                     || item.Properties.CreatedOn is not { } created || created >= createdBefore
-                    || !BlobStorage.TryParseName(item.Name, out var owner, out var id))
+                    || !BlobStorage.TryParseName(item.Name, out var blobOwner, out var id))
                 {
                     continue;
                 }
 
-                batch.Add((owner, id));
+                batch.Add((blobOwner, id));
                 if (batch.Count == BatchSize)
                 {
                     deleted += await SweepBatchAsync(kind, batch, cancellationToken);

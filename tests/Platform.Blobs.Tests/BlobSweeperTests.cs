@@ -17,17 +17,17 @@ public sealed class BlobSweeperTests(AzuriteFixture azurite)
         var sweeper = azurite.Sweeper(attachments.Object);
 
         // Not old enough yet: nothing is touched.
-        await sweeper.SweepAsync(DateTimeOffset.UtcNow.AddHours(-24), CancellationToken.None);
+        await sweeper.SweepAsync(DateTimeOffset.UtcNow.AddHours(-24), CancellationToken.None, owner);
         Assert.True((await azurite.Storage.Blob(azurite.PrivateKind, owner, forgotten.BlobId).ExistsAsync()).Value);
 
-        await sweeper.SweepAsync(DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None);
+        await sweeper.SweepAsync(DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None, owner);
         Assert.False((await azurite.Storage.Blob(azurite.PrivateKind, owner, forgotten.BlobId).ExistsAsync()).Value);
         var kept = await azurite.Storage.Blob(azurite.PrivateKind, owner, attached.BlobId).GetPropertiesAsync();
         Assert.Equal("true", kept.Value.Metadata[BlobStorage.AttachedMetadata]);
 
         // Marked: the next sweep no longer asks the service about it.
         attachments.Invocations.Clear();
-        await sweeper.SweepAsync(DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None);
+        await sweeper.SweepAsync(DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None, owner);
         attachments.Verify(
             a => a.FindAttachedAsync(It.IsAny<BlobKind>(), It.Is<IReadOnlyCollection<Guid>>(ids => ids.Contains(attached.BlobId)), It.IsAny<CancellationToken>()),
             Times.Never);

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using DonationService.Files;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Platform.Blobs;
 using Platform.Testing;
 
 namespace DonationService.Tests.Http;
@@ -201,6 +204,29 @@ public sealed class DonationImageApiTests(DonationServiceFixture api)
         Assert.True(response.Headers.RetryAfter is not null, "503 without Retry-After");
         await api.AssertProblemAsync(response, 503);
         Assert.Equal(0, await CountAsync(donationId));
+    }
+
+    [Fact]
+    public async Task The_sweeper_deletes_uploads_never_attached_and_keeps_attached_photos_as_the_database_says()
+    {
+        var donor = await api.NewUserAsync("donor");
+        var donationId = DonationServiceFixture.IdOf(await api.CreateDonationAsync(donor.Token));
+        var attached = await NewUploadAsync(donor, Png());
+        await api.ExpectAsync(await Attach(donor, donationId, attached), 200);
+        var forgotten = await NewUploadAsync(donor, Png());
+
+        // The attach's "attached" mark is removed, so only the database can save the photo.
+        var storage = new BlobStorage(new BlobStorageOptions { ConnectionString = TestEnvironment.Require("BlobStorageConnection") }, [DonationFiles.DonationImage], TimeProvider.System);
+        await storage.Blob(DonationFiles.DonationImage, donor.Id, attached).SetMetadataAsync(new Dictionary<string, string>());
+        await using var dataSource = NpgsqlDataSource.Create(TestEnvironment.Require("DonationDbConnection"));
+        var sweeper = new BlobSweeper(storage, new DonationImageStore(new Platform.Data.ServiceDatabase(dataSource, "donation")), NullLogger<BlobSweeper>.Instance);
+
+        await sweeper.SweepAsync(DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None, owner: donor.Id); // only this donor's: other tests upload too
+
+        Assert.False(await ExistsAsync(donor.Id, forgotten), "an upload never attached survived the sweep");
+        Assert.True(await ExistsAsync(donor.Id, attached), "the sweep deleted an attached photo");
+        using var read = await Browser.GetAsync((await api.GetJsonAsync($"api/donations/{donationId}", donor.Token)).GetProperty("images")[0].GetProperty("url").GetString());
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
     }
 
     // ---- helpers ----
