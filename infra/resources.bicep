@@ -82,6 +82,17 @@ module storage 'modules/storage.bicep' = {
   }
 }
 
+module media 'modules/media-storage.bicep' = {
+  name: 'media-storage'
+  params: {
+    location: location
+    tags: tags
+    name: '${abbrs.storageAccount}media${take(resourceToken, 15)}'
+    allowedOrigins: allowedOrigins
+    principalId: identity.properties.principalId
+  }
+}
+
 module vault 'modules/keyvault.bicep' = {
   name: 'keyvault'
   params: {
@@ -138,6 +149,7 @@ var commonSettings = {
   SUPABASE_URL: vault.outputs.references.supabaseUrl
   SUPABASE_JWT_SECRET: vault.outputs.references.supabaseJwtSecret
   CORS_ALLOWED_ORIGINS: join(allowedOrigins, ',')
+  BlobStorageUrl: media.outputs.blobEndpoint // managed identity + user delegation SAS; no key
 }
 
 var shared = {
@@ -214,6 +226,7 @@ module messagingService 'modules/function-app.bicep' = {
 output keyVaultName string = vault.outputs.name
 output keyVaultEndpoint string = vault.outputs.endpoint
 output storageAccountName string = storage.outputs.name
+output mediaStorageAccountName string = media.outputs.name
 output packageContainerName string = storage.outputs.packageContainerName
 output identityClientId string = identity.properties.clientId
 output appInsightsName string = monitoring.outputs.appInsightsName

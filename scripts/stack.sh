@@ -1,24 +1,28 @@
 #!/usr/bin/env bash
-# A private PostgreSQL 15 and a private RabbitMQ node for development and tests, without Docker.
+# A private PostgreSQL 15, a private RabbitMQ node and a private Azurite (Azure Blob Storage
+# emulator) for development and tests, without Docker.
 #
-# Usage: scripts/stack.sh up|down|env|status|destroy|pg-start|pg-stop|rabbit-start|rabbit-stop|rabbit-vhosts
-#   up        start both (idempotent: reuses what runs, cleans stale files); creates the
-#             databases and applies scripts/sql/supabase-local.sql to each
-#   down      stop both abruptly (pg immediate stop, rabbit SIGKILL); never fails if already down
+# Usage: scripts/stack.sh up|down|env|status|destroy|pg-start|pg-stop|rabbit-start|rabbit-stop|rabbit-vhosts|blob-start|blob-stop
+#   up        start all three (idempotent: reuses what runs, cleans stale files); creates the
+#             databases and applies scripts/sql/supabase-local.sql to each; installs Azurite from
+#             npm on first use (pinned, cached in $REPO/.stack/tools, like the OpenAPI tools)
+#   down      stop them abruptly (pg immediate stop, rabbit and azurite SIGKILL); never fails if already down
 #   env       print `export` lines for the connection settings of this stack
-#   status    print what runs; exit 0 if both run, 3 otherwise
+#   status    print what runs; exit 0 if all three run, 3 otherwise
 #   destroy   down, then delete the stack's data
 #   pg-stop / pg-start, rabbit-stop / rabbit-start   stop or restart one of them, data kept
 #             (pg-stop is a fast shutdown: clients are cut off, every commit is kept even with
 #             PG_FAST=1; PG_STOP_MODE=immediate makes it a crash, which with PG_FAST=1 loses the
 #             last ~0.5 s of commits. rabbit-stop is a SIGKILL.)
+#   blob-stop / blob-start   stop (SIGKILL) or restart Azurite, data kept (storage outage tests)
 #   rabbit-vhosts PREFIX COUNT   make virtual hosts PREFIX-1..PREFIX-COUNT (guest has all rights;
 #             idempotent, one CLI call), so that tests running side by side each get a broker of
 #             their own: bindings by event type in one vhost would route one test's events to another's
 #
 # Settings (environment): STACK_DIR (default $REPO/.stack/dev), PG_PORT (15432), AMQP_PORT (5673;
 # Erlang distribution port = AMQP_PORT+20000), RABBIT_NODE (default <basename of STACK_DIR>@localhost),
-# RABBIT_MANAGEMENT (0; 1 enables the management UI on AMQP_PORT+10000), PG_FAST (1: fsync off).
+# RABBIT_MANAGEMENT (0; 1 enables the management UI on AMQP_PORT+10000), PG_FAST (1: fsync off),
+# BLOB_PORT (Azurite's blob port; default PG_PORT+1000, so private stacks never share it).
 # `up` records them in $STACK_DIR/stack.env; later calls for the same STACK_DIR reuse them
 # unless they are set in the environment.
 set -euo pipefail
@@ -28,7 +32,7 @@ umask 022 # the postgres user must be able to traverse the stack directory
 
 STACK_DIR="${STACK_DIR:-$REPO/.stack/dev}"
 [[ $STACK_DIR == /* ]] || STACK_DIR="$PWD/$STACK_DIR"
-SETTINGS=(PG_PORT AMQP_PORT RABBIT_NODE RABBIT_MANAGEMENT PG_FAST)
+SETTINGS=(PG_PORT AMQP_PORT RABBIT_NODE RABBIT_MANAGEMENT PG_FAST BLOB_PORT)
 if [[ -f $STACK_DIR/stack.env ]]; then
   while IFS='=' read -r key value; do
     if [[ " ${SETTINGS[*]} " == *" $key "* && -z ${!key:-} ]]; then printf -v "$key" '%s' "$value"; fi
@@ -39,12 +43,14 @@ AMQP_PORT="${AMQP_PORT:-5673}"
 RABBIT_NODE="${RABBIT_NODE:-$(basename "$STACK_DIR")@localhost}"
 RABBIT_MANAGEMENT="${RABBIT_MANAGEMENT:-0}"
 PG_FAST="${PG_FAST:-1}"
+BLOB_PORT="${BLOB_PORT:-$((PG_PORT + 1000))}"
 # Ports must stay below the ephemeral range (32768+), which also keeps them off the CLI's 35672-35682.
 valid_port() { [[ $1 =~ ^[0-9]+$ ]] && (($1 >= 1024 && $1 < 32768)); }
 valid_port "$PG_PORT" || die "PG_PORT must be 1024..32767"
 if ! valid_port "$AMQP_PORT" || ((AMQP_PORT + 20000 >= 32768)); then
   die "AMQP_PORT must be 1024..12767 (its distribution port AMQP_PORT+20000 must stay below 32768)"
 fi
+valid_port "$BLOB_PORT" || die "BLOB_PORT must be 1024..32767 (default PG_PORT+1000)"
 DIST_PORT=$((AMQP_PORT + 20000))
 MGMT_PORT=$((AMQP_PORT + 10000))
 [[ $RABBIT_NODE =~ ^[A-Za-z0-9_-]+@[A-Za-z0-9.-]+$ ]] || die "RABBIT_NODE must look like name@localhost"
@@ -222,6 +228,61 @@ rabbit_stop() {
   fi
 }
 
+
+# --- Azurite (blob service only) ------------------------------------------------------------------
+AZURITE_VERSION=3.37.0
+AZURITE_DIR="${AZURITE_TOOLS_DIR:-$REPO/.stack/tools}/azurite-$AZURITE_VERSION"
+AZURITE="$AZURITE_DIR/node_modules/.bin/azurite-blob"
+B="$STACK_DIR/azurite"
+# Azurite's well-known development account (public, documented by Microsoft; not a secret).
+DEV_ACCOUNT=devstoreaccount1
+DEV_KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
+
+blob_install() {
+  [[ -x $AZURITE ]] && return 0
+  command -v node >/dev/null && command -v npm >/dev/null || ensure_packages nodejs npm
+  log "installing azurite $AZURITE_VERSION (npm, into $AZURITE_DIR; about 30 s, once)"
+  mkdir -p "$AZURITE_DIR"
+  npm install --prefix "$AZURITE_DIR" --no-audit --no-fund --no-save --save-exact "azurite@$AZURITE_VERSION" >"$AZURITE_DIR/install.log" 2>&1 ||
+    { cat "$AZURITE_DIR/install.log" >&2; die "npm install azurite@$AZURITE_VERSION failed"; }
+  [[ -x $AZURITE ]] || die "azurite-blob is not at $AZURITE after its installation"
+}
+
+blob_pid() { # prints Azurite's pid if it runs
+  local pid
+  [[ -s $B/azurite.pid ]] && pid="$(<"$B/azurite.pid")" && proc_alive "$pid" &&
+    grep -q azurite "/proc/$pid/cmdline" 2>/dev/null && echo "$pid"
+}
+
+blob_start() { # starts Azurite in the background; blob_wait waits for it
+  blob_pid >/dev/null && return 0
+  blob_install
+  port_open "$BLOB_PORT" && die "port $BLOB_PORT is taken by another process (set BLOB_PORT to use another)"
+  mkdir -p "$B/data"
+  # --loose: accept headers Azurite does not implement; --skipApiVersionCheck: newer SDKs than it knows.
+  setsid "$AZURITE" --silent --disableTelemetry --skipApiVersionCheck --loose --location "$B/data" \
+    --blobHost 127.0.0.1 --blobPort "$BLOB_PORT" </dev/null >"$B/azurite.log" 2>&1 &
+  echo $! >"$B/azurite.pid"
+}
+
+blob_wait() {
+  local i
+  for ((i = 0; i < 300; i++)); do
+    port_open "$BLOB_PORT" && return 0
+    blob_pid >/dev/null || { tail -n 30 "$B/azurite.log" >&2; die "azurite exited (log: $B/azurite.log)"; }
+    sleep 0.1
+  done
+  die "azurite did not listen on port $BLOB_PORT within 30 s (log: $B/azurite.log)"
+}
+
+blob_stop() {
+  local pid
+  pid="$(blob_pid)" || { rm -f "$B/azurite.pid"; return 0; }
+  kill -KILL "$pid" 2>/dev/null || true
+  wait_gone "$pid" || warn "azurite (pid $pid) is still alive"
+  rm -f "$B/azurite.pid"
+}
+
 # --- commands -------------------------------------------------------------------------------------
 cmd_up() {
   local t0=$SECONDS
@@ -230,16 +291,19 @@ cmd_up() {
   echo '*' >"$STACK_DIR/.gitignore"
   for key in "${SETTINGS[@]}"; do printf '%s=%s\n' "$key" "${!key}"; done >"$STACK_DIR/stack.env"
   rabbit_start # boots in the background (~8 s) while postgres comes up
+  blob_start
   pg_start
   pg_setup
   rabbit_wait
+  blob_wait
   log "stack up in $((SECONDS - t0)) s: postgres 127.0.0.1:$PG_PORT, rabbitmq $RABBIT_NODE 127.0.0.1:$AMQP_PORT$(
-    [[ $RABBIT_MANAGEMENT == 1 ]] && echo ", management http://127.0.0.1:$MGMT_PORT/")"
+    [[ $RABBIT_MANAGEMENT == 1 ]] && echo ", management http://127.0.0.1:$MGMT_PORT/"), azurite blob http://127.0.0.1:$BLOB_PORT/$DEV_ACCOUNT"
 }
 
 cmd_down() {
   pg_stop
   rabbit_stop
+  blob_stop
 }
 
 cmd_env() {
@@ -249,6 +313,7 @@ cmd_env() {
   for pair in \
     "PG_PORT=$PG_PORT" \
     "AMQP_PORT=$AMQP_PORT" \
+    "BLOB_PORT=$BLOB_PORT" \
     "DonationDbConnection=$main" \
     "RequestDbConnection=$main" \
     "MessagingDbConnection=$main" \
@@ -258,7 +323,8 @@ cmd_env() {
     "RabbitMQConnection=amqp://guest:guest@127.0.0.1:$AMQP_PORT/" \
     "SUPABASE_URL=http://127.0.0.1:54321" \
     "SUPABASE_JWT_SECRET=super-secret-jwt-token-with-at-least-32-characters-long" \
-    "DonationServiceUrl=http://127.0.0.1:$(service_port DonationService)"; do
+    "DonationServiceUrl=http://127.0.0.1:$(service_port DonationService)" \
+    "BlobStorageConnection=DefaultEndpointsProtocol=http;AccountName=$DEV_ACCOUNT;AccountKey=$DEV_KEY;BlobEndpoint=http://127.0.0.1:$BLOB_PORT/$DEV_ACCOUNT;"; do
     printf "export %s='%s'\n" "${pair%%=*}" "${pair#*=}"
   done
 }
@@ -276,6 +342,12 @@ cmd_status() {
       [[ $RABBIT_MANAGEMENT == 1 ]] && echo ", management http://127.0.0.1:$MGMT_PORT/")"
   else
     echo "rabbitmq: stopped (node $RABBIT_NODE, port $AMQP_PORT)"
+    rc=3
+  fi
+  if pid="$(blob_pid)" && port_open "$BLOB_PORT"; then
+    echo "azurite: running (pid $pid) blob http://127.0.0.1:$BLOB_PORT/$DEV_ACCOUNT, data $B/data"
+  else
+    echo "azurite: stopped (port $BLOB_PORT)"
     rc=3
   fi
   return "$rc"
@@ -315,6 +387,8 @@ case "${1:-}" in
   rabbit-start) rabbit_start && rabbit_wait ;;
   rabbit-stop) rabbit_stop ;;
   rabbit-vhosts) shift && cmd_rabbit_vhosts "$@" ;;
+  blob-start) blob_start && blob_wait ;;
+  blob-stop) blob_stop ;;
   -h | --help | help) usage ;;
   *)
     usage >&2

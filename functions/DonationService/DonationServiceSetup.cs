@@ -1,8 +1,10 @@
 using DonationService.Claims;
 using DonationService.Donations;
+using DonationService.Files;
 using DonationService.Moderation;
 using DonationService.Profiles;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.Blobs;
 using Platform.Contracts.Events;
 using Platform.Data;
 using Platform.Eventing;
@@ -24,8 +26,12 @@ public static class DonationServiceSetup
             .Handle<RequestCancelled, RequestCancelledHandler>()
             .Handle<RequestCompleted, RequestCompletedHandler>()
             .Handle<RatingSubmitted, RatingSubmittedHandler>()
-            .Handle<ReportResolved, ReportResolvedHandler>());
+            .Handle<ReportResolved, ReportResolvedHandler>()
+            .Handle<DonationDeleted, DonationDeletedHandler>());
         app.AddHttpApi(OpenApi.DonationApi.Description);
+        app.AddBlobStorage<DonationImageStore>(DonationFiles.DonationImage);
+        app.Services.AddSingleton<IDonationImageStore>(sp => (DonationImageStore)sp.GetRequiredService<IBlobAttachments>());
+        app.Services.AddSingleton<DonationViews>();
         app.Services.AddSingleton<ClaimStore>();
         app.Services.AddSingleton<IProfileStore, ProfileStore>();
         app.Services.AddSingleton<IDonationStore, DonationStore>();

@@ -8,8 +8,11 @@
 #   4. infra/main.parameters.json names only parameters of main.bicep, and every parameter without
 #      a default; the parameters without a default are exactly the documented minimum for
 #      `azd up --no-prompt` (SUPABASE_JWT_SECRET, empty for JWKS-only projects, is not among them);
+#   4b. the media account (photos and documents, issue 16) has its four containers (two public-read,
+#      two private), no shared keys, CORS for PUT/GET, and the apps' Storage Blob Data Contributor role;
 #   5. every app setting in local.settings.sample.json is set by the Bicep too (AzureWebJobsStorage
-#      as its identity-based AzureWebJobsStorage__accountName form), and its Host.CORS is the same
+#      as its identity-based AzureWebJobsStorage__accountName form, BlobStorageConnection as
+#      BlobStorageUrl: no account key in Azure), and its Host.CORS is the same
 #      origin list as its CORS_ALLOWED_ORIGINS. (That every setting the *code* reads is a Bicep app
 #      setting is tests/Platform.Hosting.Tests/Hosting/SettingsCoverageTests.cs.)
 set -euo pipefail
@@ -62,6 +65,20 @@ for file in "${files[@]}"; do
   done
 done
 
+# --- the media account (issue 16): containers, public access, CORS, the apps' role, no keys ------
+media="$out/infra/modules/media-storage.json"
+if [[ -f $media ]]; then
+  compact="$(tr -d ' \n' <"$media")"
+  for expected in '"publicContainers":["donation-images","campaign-images"]' '"privateContainers":["verification-documents","message-attachments"]' \
+    '"publicAccess":"Blob"' '"publicAccess":"None"' '"allowSharedKeyAccess":false' '"corsRules":' \
+    "'allowedMethods',createArray('GET','HEAD','PUT','OPTIONS')" "ba92f5b4-2d11-453d-a403-e96b0029c9fe"; do
+    grep -qF -- "$expected" <<<"$compact" || fail "media-storage.bicep compiles without $expected"
+  done
+  grep -qE "^ *BlobStorageUrl: media\.outputs\.blobEndpoint" "$INFRA/resources.bicep" || fail "resources.bicep does not give the apps BlobStorageUrl"
+else
+  fail "infra/modules/media-storage.bicep was not built"
+fi
+
 # --- main.parameters.json against main.bicep's parameters --------------------------------------
 mapfile -t declared < <(sed -nE 's/^param ([A-Za-z0-9_]+) .*/\1/p' "$INFRA/main.bicep")
 mapfile -t required < <(sed -nE '/=/!s/^param ([A-Za-z0-9_]+) [A-Za-z]+ *$/\1/p' "$INFRA/main.bicep")
@@ -85,6 +102,7 @@ mapfile -t settings < <(sed -n '/"Values": {/,/^  }/p' "$REPO/local.settings.sam
 for name in "${settings[@]}"; do
   azure_name="$name"
   [[ $name == AzureWebJobsStorage ]] && azure_name=AzureWebJobsStorage__accountName
+  [[ $name == BlobStorageConnection ]] && azure_name=BlobStorageUrl # Azurite's key locally; the managed identity in Azure
   grep -rqE "^ *(\"|')?$azure_name(\"|')?: " "$INFRA" --include='*.bicep' ||
     fail "local.settings.sample.json has '$name' but no Bicep app setting '$azure_name'"
 done

@@ -14,6 +14,7 @@ public enum FieldKind
     Int,
     Url,
     Flag,
+    UuidList,
 }
 
 /// <summary>What an id in a route (or a uuid field) refers to, so the fuzzer can use real ones.</summary>
@@ -116,6 +117,9 @@ public static class ApiCatalogue
         new(Service.Donation, "PUT", "donations/{id}", Access.User, IdKind.Donation, DonationFields, []),
         new(Service.Donation, "DELETE", "donations/{id}", Access.User, IdKind.Donation, [], []),
         Post(Service.Donation, "admin/donations/{id}/review", Access.Admin, IdKind.Donation, Review),
+        Post(Service.Donation, "uploads", Access.User, IdKind.None, new Field("kind", FieldKind.Enum, Required: true, Values: ["donation_image"])) with { InApiMd = false },
+        Post(Service.Donation, "donations/{id}/images", Access.User, IdKind.Donation, new Field("blob_id", FieldKind.Uuid, Required: true)) with { InApiMd = false },
+        new ApiRoute(Service.Donation, "PUT", "donations/{id}/images", Access.User, IdKind.Donation, [new("image_ids", FieldKind.UuidList, Required: true)], []) with { InApiMd = false },
 
         // request-service
         Get(Service.Request, "health", Access.Anyone),

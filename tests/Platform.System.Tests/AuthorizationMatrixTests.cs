@@ -179,6 +179,12 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
                 new Target($"api/donations/{(c == Caller.Blocked ? w.BDPending : await p.PendingDonationAsync(w.D))}")),
             new(Service.Donation, "POST", "admin/donations/{id}/review", "pending", donors, Protected(403, 403, 403, 200, 403), async c =>
                 new Target($"api/admin/donations/{(c == Caller.Blocked ? w.BDPending : await p.PendingDonationAsync(w.D))}/review", new { decision = "approve" })),
+            new(Service.Donation, "POST", "uploads", "beyond API.md (issue 16): a donation_image slot", donors, Protected(201, 201, 403, 201, 403),
+                Fixed("api/uploads", new { kind = "donation_image" })),
+            new(Service.Donation, "POST", "donations/{id}/images", "beyond API.md (issue 16): available, with the donor's upload", donors, Protected(200, 403, 403, 403, 403), async c =>
+                new Target($"api/donations/{(c == Caller.Blocked ? w.BDAvailable : await p.AvailableDonationAsync(w.D))}/images", new { blob_id = await p.UploadedImageAsync(w.D) })),
+            new(Service.Donation, "PUT", "donations/{id}/images", "beyond API.md (issue 16): available", donors, Protected(200, 403, 403, 403, 403), async c =>
+                new Target($"api/donations/{(c == Caller.Blocked ? w.BDAvailable : await p.AvailableDonationAsync(w.D))}/images", new { image_ids = Array.Empty<Guid>() })),
 
             // ---- request-service ----
             new(Service.Request, "POST", "requests", "an available donation", requesters, Protected(201, 201, 403, 403, 403), async _ =>

@@ -314,6 +314,7 @@ public sealed class Fuzzer(PlatformFixture platform, FuzzTargets targets, int se
         FieldKind.Int => rng.Next(1, 6).ToString(CultureInfo.InvariantCulture),
         FieldKind.Url => "\"https://example.org/img.png\"",
         FieldKind.Flag => rng.Next(2) == 0 ? "true" : "false",
+        FieldKind.UuidList => rng.Next(2) == 0 ? "[]" : "[" + Quote(Guid.NewGuid().ToString()) + "]",
         _ => Quote(IdOf(rng, field.Refers).ToString()),
     };
 

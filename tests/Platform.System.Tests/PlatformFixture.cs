@@ -145,6 +145,7 @@ public sealed class PlatformFixture : IAsyncLifetime
                 ["Eventing__Queue"] = app.Value.Queue + _queueSuffix,
                 ["Eventing__QueueType"] = "classic",
                 ["Eventing__RetryDelaysMs"] = RetryDelaysMs,
+                ["BlobStorageConnection"] = TestEnvironment.Require("BlobStorageConnection"),
             };
             if (app.Key == Service.Request)
             {
@@ -367,6 +368,24 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public async Task<Guid> PendingDonationAsync(TestUser donor) =>
         (await ExpectAsync(await SendAsync(Service.Donation, HttpMethod.Post, "api/donations", donor.Token, DonationBody()), 201)).Id;
+
+    /// <summary>A donation_image slot for the donor, with a small PNG PUT to its URL as a browser would (issue 16).</summary>
+    public async Task<Guid> UploadedImageAsync(TestUser donor)
+    {
+        var slot = Expect(await SendAsync(Service.Donation, HttpMethod.Post, "api/uploads", donor.Token, new { kind = "donation_image" }), 201).Json;
+        using var put = new HttpRequestMessage(HttpMethod.Put, slot.GetProperty("upload_url").GetString())
+        {
+            Content = new ByteArrayContent([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52]),
+        };
+        put.Headers.Add("x-ms-blob-type", "BlockBlob");
+        using var response = await Http.SendAsync(put);
+        if (response.StatusCode != System.Net.HttpStatusCode.Created)
+        {
+            throw new InvalidOperationException($"upload answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        return slot.GetProperty("blob_id").GetGuid();
+    }
 
     public async Task<Guid> AvailableDonationAsync(TestUser donor)
     {

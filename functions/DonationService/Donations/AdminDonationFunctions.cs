@@ -1,3 +1,4 @@
+using DonationService.Files;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -7,7 +8,7 @@ using Platform.Hosting.Http;
 namespace DonationService.Donations;
 
 /// <summary>Admins review pending donations before anyone else sees them.</summary>
-public sealed class AdminDonationFunctions(HttpCalls http, ServiceDatabase database, IDonationStore donations)
+public sealed class AdminDonationFunctions(HttpCalls http, ServiceDatabase database, IDonationStore donations, DonationViews views)
 {
     [Function(nameof(ReviewDonation))]
     public async Task<IActionResult> ReviewDonation(
@@ -34,6 +35,6 @@ public sealed class AdminDonationFunctions(HttpCalls http, ServiceDatabase datab
 
         var updated = await donations.ReviewAsync(uow, call.Id, call.Input.ToDecision(), next.Value, call.Input.Reason, call.User.UserId, ct);
         await uow.CommitAsync(ct);
-        return new ApiResponse(StatusCodes.Status200OK, DonationView.From(updated));
+        return new ApiResponse(StatusCodes.Status200OK, await views.OneAsync(updated, ct));
     }
 }

@@ -1,3 +1,4 @@
+using DonationService.Files;
 using DonationService.Profiles;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -9,7 +10,7 @@ namespace DonationService.Donations;
 
 /// <summary>Listing, reading, creating, editing and deleting donations.</summary>
 public sealed class DonationFunctions(
-    HttpCalls http, ServiceDatabase database, IdempotentWrites writes, IDonationStore donations, IProfileStore profiles)
+    HttpCalls http, ServiceDatabase database, IdempotentWrites writes, IDonationStore donations, IProfileStore profiles, DonationViews views)
 {
     [Function(nameof(ListDonations))]
     public async Task<IActionResult> ListDonations(
@@ -23,7 +24,7 @@ public sealed class DonationFunctions(
 
         var rows = await donations.ListAsync(call.Input, call.Caller, call.Page, ct);
         var result = rows.ToPage(call.Page.Limit, d => new Cursor(d.CreatedAt, d.Id));
-        return new ApiResponse(StatusCodes.Status200OK, new Page<DonationView>(result.Items.Select(DonationView.From).ToList(), result.NextCursor));
+        return new ApiResponse(StatusCodes.Status200OK, new Page<DonationView>([.. await views.ManyAsync(result.Items, ct)], result.NextCursor));
     }
 
     [Function(nameof(GetDonation))]
@@ -38,7 +39,7 @@ public sealed class DonationFunctions(
 
         var donation = await donations.FindAsync(call.Id, ct);
         return donation is not null && DonationRules.IsVisibleTo(donation, call.Caller)
-            ? new ApiResponse(StatusCodes.Status200OK, DonationView.From(donation))
+            ? new ApiResponse(StatusCodes.Status200OK, await views.OneAsync(donation, ct))
             : Problems.NotFound("No such donation.");
     }
 
@@ -61,7 +62,7 @@ public sealed class DonationFunctions(
             }
 
             var donation = await donations.InsertAsync(uow, call.User.UserId, call.Input.ToFields(), ct);
-            return Result.Created(DonationView.From(donation)).ToResponse(d => $"/api/donations/{d.Id}");
+            return Result.Created(DonationView.From(donation, [])).ToResponse(d => $"/api/donations/{d.Id}");
         }, ct);
     }
 
@@ -90,7 +91,7 @@ public sealed class DonationFunctions(
 
         var updated = await donations.UpdateAsync(uow, call.Id, call.Input.ToFields(), ct);
         await uow.CommitAsync(ct);
-        return new ApiResponse(StatusCodes.Status200OK, DonationView.From(updated));
+        return new ApiResponse(StatusCodes.Status200OK, await views.OneAsync(updated, ct));
     }
 
     [Function(nameof(DeleteDonation))]

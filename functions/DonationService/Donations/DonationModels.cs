@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
+using Platform.Blobs;
 using Platform.Hosting.Http;
 
 namespace DonationService.Donations;
@@ -75,10 +76,11 @@ public sealed record DonationView(
     [property: OneOf<DonationStatus>] string Status,
     string? ReviewReason,
     DateTime CreatedAt,
-    DateTime UpdatedAt)
+    DateTime UpdatedAt,
+    [property: Description("Uploaded photos in order (at most 5), each with its public URL. image_url is the older free-form URL, still kept.")] IReadOnlyList<FileView> Images)
 {
-    public static DonationView From(Donation d) => new(
-        d.Id, d.DonorId, d.Title, d.Description, d.Category, d.Location, d.ImageUrl, d.Status, d.ReviewReason, d.CreatedAt, d.UpdatedAt);
+    public static DonationView From(Donation d, IReadOnlyList<FileView> images) => new(
+        d.Id, d.DonorId, d.Title, d.Description, d.Category, d.Location, d.ImageUrl, d.Status, d.ReviewReason, d.CreatedAt, d.UpdatedAt, images);
 }
 
 /// <summary>The body of a create or an update, with its rules.</summary>

@@ -1,5 +1,7 @@
 using DonationService.Donations;
+using DonationService.Files;
 using DonationService.Profiles;
+using Platform.Blobs;
 using Platform.Hosting.OpenApi;
 
 namespace DonationService.OpenApi;
@@ -12,6 +14,7 @@ public static class DonationApi
             "Profiles (roles, recipient verification, blocking) and donated items with their review by admins.")
         .Tag("profiles", "Profiles: one's own, public views, and the request to be verified as a recipient.")
         .Tag("donations", "Donated items: listing, reading, editing and deleting them.")
+        .Tag("files", "Photos uploaded straight to blob storage (upload slots), then attached to a donation.")
         .Operation("GetMyProfile", op => op.Tag("profiles").User()
             .Summary("Own profile")
             .Describe("Created on the first call from the token's sub and email (role from user_metadata.role, else recipient).")
@@ -76,6 +79,31 @@ public static class DonationApi
             .Summary("Delete a donation (soft delete; publishes donation.deleted)")
             .ReturnsNothing()
             .Error(403, "Not the donor or an admin, or blocked."))
+        .Operation("CreateUpload", op => op.Tag("files").User()
+            .Summary("An upload slot: a short-lived URL to PUT one file straight to storage")
+            .Describe("The slot's upload_url is a create-only SAS URL for one new blob, valid for 10 minutes; PUT the file's bytes to it with the headers listed, "
+                + "then attach it by blob_id. The services never carry the bytes. Kinds here: donation_image (donors and admins; JPEG, PNG or WebP, at most 5 MiB). "
+                + "Uploads never attached are deleted after 24 hours.")
+            .Body<UploadBody>()
+            .Returns<UploadSlotView>(201)
+            .Error(403, "Not allowed to upload this kind (e.g. not a donor), or blocked.")
+            .Error(503, "File storage is unavailable; retry after Retry-After."))
+        .Operation("AttachDonationImage", op => op.Tag("files").User()
+            .Summary("Attach an uploaded photo to own donation (appended last; at most 5)")
+            .Describe("The blob must have been uploaded by the caller with a donation_image slot, be at most 5 MiB, and start like a JPEG, PNG or WebP file "
+                + "(its name and declared type do not count). A file that fails the size or type check is deleted. While pending or available, like editing.")
+            .Body<AttachImageBody>()
+            .Returns<DonationView>()
+            .Error(403, "Not the donor, or blocked.")
+            .Error(409, "The donation already has 5 images, the file is already attached, or the donation cannot be edited in its status.")
+            .Error(503, "File storage is unavailable; retry after Retry-After."))
+        .Operation("ArrangeDonationImages", op => op.Tag("files").User()
+            .Summary("Reorder or detach own donation's photos")
+            .Describe("image_ids lists the attached images to keep, in the order to show them; those left out are detached and deleted.")
+            .Body<ArrangeImagesBody>()
+            .Returns<DonationView>()
+            .Error(403, "Not the donor, or blocked.")
+            .Error(409, "The donation cannot be edited in its status."))
         .Operation("ReviewDonation", op => op.Tag("admin").Admin()
             .Summary("Approve (available) or reject a pending donation")
             .Body<ReviewBody>()

@@ -82,6 +82,15 @@ public static class JsonSchemaConverter
             case "items":
                 schema.Items = Convert(value, document);
                 break;
+            case "minItems":
+                schema.MinItems = value.GetValue<int>();
+                break;
+            case "maxItems":
+                schema.MaxItems = value.GetValue<int>();
+                break;
+            case "uniqueItems":
+                schema.UniqueItems = value.GetValue<bool>();
+                break;
             case "additionalProperties":
                 schema.AdditionalProperties = Convert(value, document);
                 break;

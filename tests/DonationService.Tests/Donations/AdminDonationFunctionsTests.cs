@@ -1,7 +1,9 @@
 using DonationService.Donations;
+using DonationService.Files;
 using DonationService.OpenApi;
 using Microsoft.AspNetCore.Http;
 using Moq;
+using Platform.Blobs;
 using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
 using static DonationService.Tests.Profiles.FunctionHarness;
@@ -87,5 +89,7 @@ public sealed class AdminDonationFunctionsTests
         Assert.Equal(StatusCodes.Status415UnsupportedMediaType, status);
     }
 
-    private AdminDonationFunctions Functions(Mock<IAuthenticator> auth) => new(new HttpCalls(auth.Object, DonationApi.Description), UnreachableDatabase(), _donations.Object);
+    private AdminDonationFunctions Functions(Mock<IAuthenticator> auth) =>
+        new(new HttpCalls(auth.Object, DonationApi.Description), UnreachableDatabase(), _donations.Object,
+            new DonationViews(Mock.Of<IDonationImageStore>(MockBehavior.Strict), new BlobStorage(new BlobStorageOptions(), [DonationFiles.DonationImage], TimeProvider.System)));
 }

@@ -1,8 +1,10 @@
 using DonationService.Donations;
+using DonationService.Files;
 using DonationService.OpenApi;
 using DonationService.Profiles;
 using Microsoft.AspNetCore.Http;
 using Moq;
+using Platform.Blobs;
 using Platform.Data;
 using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
@@ -183,7 +185,10 @@ public sealed class DonationFunctionsTests
     private DonationFunctions Functions(Mock<IAuthenticator> auth)
     {
         var database = UnreachableDatabase();
-        return new DonationFunctions(new HttpCalls(auth.Object, DonationApi.Description), database, new IdempotentWrites(database), _donations.Object, _profiles.Object);
+        var images = new Mock<IDonationImageStore>();
+        images.Setup(i => i.ForDonationsAsync(It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        var views = new DonationViews(images.Object, new BlobStorage(new BlobStorageOptions(), [DonationFiles.DonationImage], TimeProvider.System));
+        return new DonationFunctions(new HttpCalls(auth.Object, DonationApi.Description), database, new IdempotentWrites(database), _donations.Object, _profiles.Object, views);
     }
 
     private static Donation Stored(string status) => new()

@@ -74,6 +74,7 @@ public sealed class DonationServiceFixture : IAsyncLifetime
             ["RabbitMQConnection"] = TestEnvironment.RabbitMq,
             ["SUPABASE_URL"] = supabaseUrl,
             ["SUPABASE_JWT_SECRET"] = TestEnvironment.JwtSecret,
+            ["BlobStorageConnection"] = TestEnvironment.Require("BlobStorageConnection"),
         });
 
     public string AdminToken() => Tokens.Admin(AdminId);

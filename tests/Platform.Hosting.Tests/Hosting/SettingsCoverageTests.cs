@@ -34,6 +34,7 @@ public sealed class SettingsCoverageTests
         ["Eventing__RelayBatchSize"] = "tuning knob: has a default",
         ["Eventing__RetryDelaysMs"] = "tuning knob: has a default",
         ["Eventing__RelaySweepIntervalMs"] = "tuning knob: has a default",
+        ["BlobStorageUrl"] = "Azure only: the media account's blob endpoint (managed identity); locally BlobStorageConnection points at Azurite",
     };
 
     /// <summary>Read by the code (or in the sample) but deliberately not an app setting in the Bicep.</summary>
@@ -48,6 +49,7 @@ public sealed class SettingsCoverageTests
         ["KEY_VAULT_URI"] = "outside App Service only; in Azure Key Vault references resolve the secrets",
         ["WEBSITE_INSTANCE_ID"] = "set by App Service itself",
         ["AzureWebJobsStorage"] = "Azurite locally; in Azure identity-based AzureWebJobsStorage__accountName/__credential/__clientId",
+        ["BlobStorageConnection"] = "Azurite's account key locally; Azure has no shared keys and sets BlobStorageUrl (managed identity, user delegation SAS)",
         ["Eventing__Queue"] = "default (service name) used in Azure",
         ["Eventing__QueueType"] = "default used in Azure",
         ["Eventing__Prefetch"] = "default used in Azure",

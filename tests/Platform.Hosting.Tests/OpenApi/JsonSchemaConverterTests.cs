@@ -31,6 +31,7 @@ public sealed class JsonSchemaConverterTests
                 "limit": { "type": "integer", "minimum": 1, "maximum": 100, "default": 20 },
                 "url": { "type": ["null", "string"], "format": "uri", "maxLength": 2048 },
                 "tags": { "type": "array", "items": { "type": "string" } },
+                "ids": { "type": "array", "minItems": 1, "maxItems": 5, "uniqueItems": true, "items": { "type": "string", "format": "uuid" } },
                 "by_key": { "type": "object", "additionalProperties": { "$ref": "#/components/schemas/Other" } },
                 "either": { "anyOf": [{ "$ref": "#/components/schemas/Other" }, { "type": "boolean" }] }
               }
@@ -67,7 +68,7 @@ public sealed class JsonSchemaConverterTests
     }
 
     [Theory]
-    [InlineData("""{ "type": "array", "uniqueItems": true }""", "'uniqueItems'")]
+    [InlineData("""{ "type": "object", "minProperties": 1 }""", "'minProperties'")]
     [InlineData("""{ "$ref": "#/$defs/Thing" }""", "#/$defs/Thing")]
     [InlineData("""{ "properties": { "x": 3 } }""", "Not a JSON schema")]
     public void What_it_cannot_convert_fails_rather_than_being_dropped(string schema, string message)
