@@ -1,10 +1,12 @@
 using DonationService.Claims;
 using DonationService.Donations;
+using DonationService.Import;
 using DonationService.Moderation;
 using DonationService.Profiles;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Contracts.Events;
 using Platform.Data;
+using Platform.Data.Import;
 using Platform.Eventing;
 using Platform.Hosting.Hosting;
 
@@ -25,6 +27,7 @@ public static class DonationServiceSetup
             .Handle<RequestCompleted, RequestCompletedHandler>()
             .Handle<RatingSubmitted, RatingSubmittedHandler>()
             .Handle<ReportResolved, ReportResolvedHandler>());
+        app.AddLegacyImport(tables => tables.Add<ProfileImport>().Add<DonationImport>());
         app.Services.AddSingleton(OpenApi.DonationApi.Description);
         app.Services.AddSingleton<ClaimStore>();
         app.Services.AddSingleton<IProfileStore, ProfileStore>();
