@@ -2,10 +2,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Platform.Contracts.Events;
 using Platform.Data;
+using Platform.Data.Import;
 using Platform.Eventing;
 using Platform.Hosting.Hosting;
 using RequestService.Copies;
 using RequestService.Donations;
+using RequestService.Import;
 using RequestService.Ratings;
 using RequestService.Requests;
 using RequestService.Saga;
@@ -34,6 +36,7 @@ public static class RequestServiceSetup
             .Handle<ProfileVerificationDecided, ProfileCopyHandler>()
             .Handle<ProfileUnblocked, ProfileCopyHandler>()
             .Handle<ProfileBlocked, ProfileBlockedHandler>());
+        app.AddLegacyImport(tables => tables.Add<RequestImport>().Add<RatingImport>());
         app.Services.AddSingleton(OpenApi.RequestApi.Description);
         app.Services.AddSingleton<IRequestStore, RequestStore>();
         app.Services.AddSingleton<RequestWorkflow>();
