@@ -1,9 +1,11 @@
+using MessagingService.Import;
 using MessagingService.Messages;
 using MessagingService.Notifications;
 using MessagingService.Reports;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Contracts.Events;
 using Platform.Data;
+using Platform.Data.Import;
 using Platform.Eventing;
 using Platform.Hosting.Hosting;
 
@@ -34,6 +36,7 @@ public static class MessagingServiceSetup
             .Notify<CampaignStatusChanged>()
             .Notify<CampaignContributed>()
             .Notify<CampaignCompleted>());
+        app.AddLegacyImport(tables => tables.Add<MessageImport>().Add<ReportImport>());
         app.Services.AddSingleton(OpenApi.MessagingApi.Description);
         app.Services.AddSingleton<IMessageStore, MessageStore>();
         app.Services.AddSingleton<IReportStore, ReportStore>();

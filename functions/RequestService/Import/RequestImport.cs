@@ -115,7 +115,7 @@ public sealed class RequestImport : LegacyTableImport<LegacyRequest>
         var taken = (await uow.Connection.QueryAsync<(Guid Id, Guid DonationId, Guid RecipientId)>(new CommandDefinition(
             """
             select r.id, r.donation_id, r.recipient_id from request.requests r
-              join unnest(@donations, @recipients) as k(donation_id, recipient_id) using (donation_id, recipient_id)
+              join (select distinct * from unnest(@donations, @recipients)) as k(donation_id, recipient_id) using (donation_id, recipient_id)
             """,
             new { donations = candidates.Select(c => c.DonationId!.Value).ToArray(), recipients = candidates.Select(c => c.RecipientId!.Value).ToArray() },
             uow.Transaction,

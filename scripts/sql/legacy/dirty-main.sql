@@ -44,4 +44,26 @@ begin
         (legacy_id(seed, 'dirty', 34), legacy_id(seed, 'gone', 4), legacy_id(seed, 'profile', 1), 5, null, now()),
         (legacy_id(seed, 'dirty', 35), (select donor_id from public.requests where id = legacy_id(seed, 'request', 4)),
             (select recipient_id from public.requests where id = legacy_id(seed, 'request', 4)), 2, 'Again', now());
+
+    -- Messages: from and to users who do not exist, to oneself, empty, naming both a donation and a
+    -- campaign, and too long.
+    insert into public.messages (id, sender_id, receiver_id, donation_id, campaign_id, content, read, created_at) values
+        (legacy_id(seed, 'dirty', 41), legacy_id(seed, 'gone', 5), legacy_id(seed, 'profile', 1), null, null, 'Hello?', false, now()),
+        (legacy_id(seed, 'dirty', 42), legacy_id(seed, 'profile', 1), legacy_id(seed, 'gone', 6), null, null, 'Anyone there?', false, now()),
+        (legacy_id(seed, 'dirty', 43), legacy_id(seed, 'profile', 1), legacy_id(seed, 'profile', 1), null, null, 'Note to self', true, now()),
+        (legacy_id(seed, 'dirty', 44), legacy_id(seed, 'profile', 1), legacy_id(seed, 'profile', 2), null, null, '   ', false, now()),
+        (legacy_id(seed, 'dirty', 45), legacy_id(seed, 'profile', 1), legacy_id(seed, 'profile', 2), legacy_id(seed, 'donation', 0),
+            legacy_id(seed, 'campaign', 1), 'About both', true, now()),
+        (legacy_id(seed, 'dirty', 46), legacy_id(seed, 'profile', 2), legacy_id(seed, 'profile', 1), null, null, repeat('long ', 1000), false, now());
+
+    -- Reports: a reporter who does not exist, a donation that does not, one naming nothing, the same
+    -- open report twice (the original had no unique key), and one with an unknown status, admin notes
+    -- and no reason.
+    insert into public.reports (id, reporter_id, reported_user_id, donation_id, campaign_id, reason, status, admin_notes, created_at, updated_at) values
+        (legacy_id(seed, 'dirty', 51), legacy_id(seed, 'gone', 7), legacy_id(seed, 'profile', 1), null, null, 'Spam', 'pending', null, now(), now()),
+        (legacy_id(seed, 'dirty', 52), legacy_id(seed, 'profile', 1), null, legacy_id(seed, 'gone', 8), null, 'Scam', 'pending', null, now(), now()),
+        (legacy_id(seed, 'dirty', 53), legacy_id(seed, 'profile', 1), null, null, null, 'Spam', 'pending', null, now(), now()),
+        (legacy_id(seed, 'dirty', 54), legacy_id(seed, 'profile', 4), legacy_id(seed, 'profile', 5), null, null, 'Rude', 'pending', null, now(), now()),
+        (legacy_id(seed, 'dirty', 55), legacy_id(seed, 'profile', 4), legacy_id(seed, 'profile', 5), null, null, 'Rude again', 'pending', null, now(), now()),
+        (legacy_id(seed, 'dirty', 56), legacy_id(seed, 'profile', 5), legacy_id(seed, 'profile', 4), null, null, '', 'escalated', 'called them', now(), now());
 end $$;

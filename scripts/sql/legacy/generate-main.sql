@@ -2,11 +2,14 @@
 -- shape. Ids are md5(seed:kind:n) as uuid, so a run with the same seed makes the same rows and another
 -- seed makes rows no earlier run has made. A third of the users (n divisible by 3) are donors and
 -- donations belong to them; request n asks for donation n, by recipient 3 * ((n / donors) % donors) + 1,
--- so no two requests share a donor and recipient; rating n rates request 6n + 4 (a completed one).
+-- so no two requests share a donor and recipient; rating n rates request 6n + 4 (a completed one);
+-- message n goes from user n to user n + 1 + n % 5 (a third unread, a quarter about a donation); report
+-- n by user n names a donation, a user or a campaign in turn.
 create or replace function public.legacy_id(seed text, kind text, n bigint) returns uuid
     language sql immutable as $$ select md5(seed || ':' || kind || ':' || n)::uuid $$;
 
-create or replace function public.legacy_generate(seed text, users int, donations int, requests int default 0, ratings int default 0) returns void
+create or replace function public.legacy_generate(
+    seed text, users int, donations int, requests int default 0, ratings int default 0, messages int default 0, reports int default 0) returns void
 language plpgsql as $$
 declare
     categories text[] := array['Clothing', 'Furniture', 'Electronics', 'Books', 'Toys', 'Kitchen', 'Food', 'Baby', 'Sports', 'Household', 'Other'];
@@ -62,4 +65,27 @@ begin
            case when n % 3 = 0 then 'Friendly and on time.' end,
            timestamptz '2024-04-01' + n * interval '5 minutes'
       from generate_series(0, least(ratings, (least(requests, donations) - 5) / 6 + 1) - 1) as n;
+
+    insert into public.messages (id, sender_id, receiver_id, donation_id, content, read, created_at)
+    select legacy_id(seed, 'message', n),
+           legacy_id(seed, 'profile', n % users),
+           legacy_id(seed, 'profile', (n + 1 + n % 5) % users),
+           case when n % 4 = 0 and donations > 0 then legacy_id(seed, 'donation', n % donations) end,
+           (array['Hi, is this still available?', 'Yes, come by after six.', 'Thank you so much!', 'Could you hold it until Friday?'])[1 + n % 4],
+           n % 3 <> 0,
+           timestamptz '2024-05-01' + n * interval '10 seconds'
+      from generate_series(0, messages - 1) as n;
+
+    insert into public.reports (id, reporter_id, reported_user_id, donation_id, campaign_id, reason, description, status, created_at, updated_at)
+    select legacy_id(seed, 'report', n),
+           legacy_id(seed, 'profile', n % users),
+           case when n % 3 = 1 then legacy_id(seed, 'profile', (n + 2) % users) end,
+           case when n % 3 = 0 and donations > 0 then legacy_id(seed, 'donation', n % donations) end,
+           case when n % 3 = 2 then legacy_id(seed, 'campaign', n) end,
+           (array['Spam', 'Inappropriate content', 'Scam', 'Harassment'])[1 + n % 4],
+           case when n % 2 = 0 then 'Please have a look.' end,
+           (array['pending', 'reviewed', 'resolved', 'dismissed'])[1 + n % 4],
+           timestamptz '2024-06-01' + n * interval '1 hour',
+           timestamptz '2024-06-01' + n * interval '1 hour' + interval '1 day'
+      from generate_series(0, least(reports, users) - 1) as n;
 end $$;

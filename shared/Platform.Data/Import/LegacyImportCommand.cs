@@ -57,7 +57,7 @@ public sealed class LegacyImportCommand(
                 {
                     await ImportTableAsync(legacy, ledger, table, options, cancellationToken);
                 }
-                catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or OperationCanceledException or TimeoutException)
+                catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
                     logger.LogError(ex, "{Service}: importing {Source} failed; run import-legacy again to resume after its last committed page", service.Name, table.Source);
                     failed = true;
