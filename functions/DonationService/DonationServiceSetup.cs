@@ -20,6 +20,7 @@ public static class DonationServiceSetup
     public static PlatformApplication AddDonationService(this PlatformApplication app)
     {
         app.AddServiceDatabase("DonationDbConnection", schema: "donation");
+        app.AddLegacyImport(tables => tables.Add<ProfileImport>().Add<DonationImport>());
         app.AddEventing(handlers => handlers
             .Handle<RequestApproved, RequestApprovedHandler>()
             .Handle<RequestRejected, RequestRejectedHandler>()
@@ -27,7 +28,6 @@ public static class DonationServiceSetup
             .Handle<RequestCompleted, RequestCompletedHandler>()
             .Handle<RatingSubmitted, RatingSubmittedHandler>()
             .Handle<ReportResolved, ReportResolvedHandler>());
-        app.AddLegacyImport(tables => tables.Add<ProfileImport>().Add<DonationImport>());
         app.Services.AddSingleton(OpenApi.DonationApi.Description);
         app.Services.AddSingleton<ClaimStore>();
         app.Services.AddSingleton<IProfileStore, ProfileStore>();

@@ -19,6 +19,7 @@ public static class MessagingServiceSetup
     public static PlatformApplication AddMessagingService(this PlatformApplication app)
     {
         app.AddServiceDatabase("MessagingDbConnection", schema: "messaging");
+        app.AddLegacyImport(tables => tables.Add<MessageImport>().Add<ReportImport>());
         app.AddEventing(handlers => handlers
             .Handle<ProfileBlocked, ProfileBlockedHandler>()
             .Handle<ProfileUnblocked, ProfileUnblockedHandler>()
@@ -36,7 +37,6 @@ public static class MessagingServiceSetup
             .Notify<CampaignStatusChanged>()
             .Notify<CampaignContributed>()
             .Notify<CampaignCompleted>());
-        app.AddLegacyImport(tables => tables.Add<MessageImport>().Add<ReportImport>());
         app.Services.AddSingleton(OpenApi.MessagingApi.Description);
         app.Services.AddSingleton<IMessageStore, MessageStore>();
         app.Services.AddSingleton<IReportStore, ReportStore>();

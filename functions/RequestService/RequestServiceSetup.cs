@@ -22,6 +22,7 @@ public static class RequestServiceSetup
     public static PlatformApplication AddRequestService(this PlatformApplication app)
     {
         app.AddServiceDatabase("RequestDbConnection", schema: "request");
+        app.AddLegacyImport(tables => tables.Add<RequestImport>().Add<RatingImport>());
         app.AddEventing(handlers => handlers
             .Handle<DonationClaimed, DonationClaimedHandler>()
             .Handle<DonationClaimRejected, DonationClaimRejectedHandler>()
@@ -36,7 +37,6 @@ public static class RequestServiceSetup
             .Handle<ProfileVerificationDecided, ProfileCopyHandler>()
             .Handle<ProfileUnblocked, ProfileCopyHandler>()
             .Handle<ProfileBlocked, ProfileBlockedHandler>());
-        app.AddLegacyImport(tables => tables.Add<RequestImport>().Add<RatingImport>());
         app.Services.AddSingleton(OpenApi.RequestApi.Description);
         app.Services.AddSingleton<IRequestStore, RequestStore>();
         app.Services.AddSingleton<RequestWorkflow>();
