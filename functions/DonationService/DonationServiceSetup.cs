@@ -1,12 +1,14 @@
 using DonationService.Claims;
 using DonationService.Donations;
 using DonationService.Files;
+using DonationService.Import;
 using DonationService.Moderation;
 using DonationService.Profiles;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Blobs;
 using Platform.Contracts.Events;
 using Platform.Data;
+using Platform.Data.Import;
 using Platform.Eventing;
 using Platform.Hosting.Hosting;
 
@@ -20,6 +22,7 @@ public static class DonationServiceSetup
     public static PlatformApplication AddDonationService(this PlatformApplication app)
     {
         app.AddServiceDatabase("DonationDbConnection", schema: "donation");
+        app.AddLegacyImport(tables => tables.Add<ProfileImport>().Add<DonationImport>());
         app.AddEventing(handlers => handlers
             .Handle<RequestApproved, RequestApprovedHandler>()
             .Handle<RequestRejected, RequestRejectedHandler>()

@@ -1,9 +1,11 @@
+using MessagingService.Import;
 using MessagingService.Messages;
 using MessagingService.Notifications;
 using MessagingService.Reports;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Contracts.Events;
 using Platform.Data;
+using Platform.Data.Import;
 using Platform.Eventing;
 using Platform.Hosting.Hosting;
 
@@ -17,6 +19,7 @@ public static class MessagingServiceSetup
     public static PlatformApplication AddMessagingService(this PlatformApplication app)
     {
         app.AddServiceDatabase("MessagingDbConnection", schema: "messaging");
+        app.AddLegacyImport(tables => tables.Add<MessageImport>().Add<ReportImport>());
         app.AddEventing(handlers => handlers
             .Handle<ProfileBlocked, ProfileBlockedHandler>()
             .Handle<ProfileUnblocked, ProfileUnblockedHandler>()

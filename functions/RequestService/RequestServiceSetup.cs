@@ -2,10 +2,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Platform.Contracts.Events;
 using Platform.Data;
+using Platform.Data.Import;
 using Platform.Eventing;
 using Platform.Hosting.Hosting;
 using RequestService.Copies;
 using RequestService.Donations;
+using RequestService.Import;
 using RequestService.Ratings;
 using RequestService.Requests;
 using RequestService.Saga;
@@ -20,6 +22,7 @@ public static class RequestServiceSetup
     public static PlatformApplication AddRequestService(this PlatformApplication app)
     {
         app.AddServiceDatabase("RequestDbConnection", schema: "request");
+        app.AddLegacyImport(tables => tables.Add<RequestImport>().Add<RatingImport>());
         app.AddEventing(handlers => handlers
             .Handle<DonationClaimed, DonationClaimedHandler>()
             .Handle<DonationClaimRejected, DonationClaimRejectedHandler>()

@@ -38,7 +38,7 @@ public static partial class DatabaseSetup
         });
         app.Services.AddSingleton<OutboxSignal>();
         app.Services.AddSingleton(new RetentionOptions());
-        if (app.Mode != HostingMode.Migrate)
+        if (!app.Mode.IsCommand())
         {
             app.Services.AddHostedService<RetentionSweeper>();
         }

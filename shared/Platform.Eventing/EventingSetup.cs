@@ -22,9 +22,9 @@ public static class EventingSetup
         services.AddSingleton<IHealthProbe, BrokerHealthProbe>();
         services.AddSingleton<IHealthProbe, OutboxBacklogProbe>();
         TransientFailure.Register(ex => ex is RabbitMQ.Client.Exceptions.BrokerUnreachableException or RabbitMQ.Client.Exceptions.AlreadyClosedException);
-        if (app.Mode == HostingMode.Migrate)
+        if (app.Mode.IsCommand())
         {
-            if (registry.EventTypes.Count > 0)
+            if (app.Mode == HostingMode.Migrate && registry.EventTypes.Count > 0)
             {
                 services.AddSingleton<IDeploymentStep, ConsumerTopologyStep>();
             }

@@ -14,6 +14,12 @@ public enum HostingMode
 
     /// <summary>Write the app's OpenAPI document and exit (<c>openapi [FILE]</c>); needs no database, broker or setting.</summary>
     OpenApi,
+
+    /// <summary>
+    /// Import the original app's rows from its database (<c>import-legacy</c>) and exit; needs the
+    /// service's database and <c>LegacyDbConnection</c>, runs no consumer or relay.
+    /// </summary>
+    ImportLegacy,
 }
 
 public static class HostingModes
@@ -21,6 +27,10 @@ public static class HostingModes
     public const string StandaloneSwitch = "--standalone";
     public const string MigrateCommand = "migrate";
     public const string OpenApiCommand = "openapi";
+    public const string ImportLegacyCommand = "import-legacy";
+
+    /// <summary>A one-shot command (migrate, import-legacy): no hosted service (consumer, relay, sweeper, telemetry) runs.</summary>
+    public static bool IsCommand(this HostingMode mode) => mode is HostingMode.Migrate or HostingMode.ImportLegacy;
 
     public static HostingMode FromArgs(IReadOnlyList<string> args)
     {
@@ -32,6 +42,11 @@ public static class HostingModes
         if (args.Count > 0 && string.Equals(args[0], OpenApiCommand, StringComparison.OrdinalIgnoreCase))
         {
             return HostingMode.OpenApi;
+        }
+
+        if (args.Count > 0 && string.Equals(args[0], ImportLegacyCommand, StringComparison.OrdinalIgnoreCase))
+        {
+            return HostingMode.ImportLegacy;
         }
 
         return args.Any(a => string.Equals(a, StandaloneSwitch, StringComparison.OrdinalIgnoreCase))

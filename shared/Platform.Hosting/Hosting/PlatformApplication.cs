@@ -30,7 +30,7 @@ public sealed class PlatformApplication
         _builder = Mode switch
         {
             HostingMode.Standalone => WebApplication.CreateBuilder(args.Where(a => a != HostingModes.StandaloneSwitch).ToArray()),
-            HostingMode.Migrate => Host.CreateApplicationBuilder(args.Skip(1).ToArray()),
+            HostingMode.Migrate or HostingMode.ImportLegacy => Host.CreateApplicationBuilder(args.Skip(1).ToArray()),
             HostingMode.OpenApi => Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings()), // never built: no setting read
             _ => CreateFunctionsBuilder(args),
         };
@@ -74,6 +74,21 @@ public sealed class PlatformApplication
                         ?? throw new InvalidOperationException($"{ServiceName} has no database to migrate.");
                     var exitCode = await migrator.RunAsync(_args.Skip(1).ToArray(), CancellationToken.None);
                     return exitCode != 0 ? exitCode : await RunDeploymentStepsAsync(host.Services);
+                }
+
+            case HostingMode.ImportLegacy:
+                {
+                    var host = ((HostApplicationBuilder)_builder).Build();
+                    await using var disposeHost = (IAsyncDisposable)host;
+                    var importer = host.Services.GetService<ILegacyImportCommand>()
+                        ?? throw new InvalidOperationException($"{ServiceName} has nothing to import from the original app.");
+                    using var stop = new CancellationTokenSource();
+                    Console.CancelKeyPress += (_, e) =>
+                    {
+                        e.Cancel = true;
+                        stop.Cancel();
+                    };
+                    return await importer.RunAsync(_args.Skip(1).ToArray(), stop.Token);
                 }
 
             case HostingMode.OpenApi:
@@ -154,6 +169,15 @@ public sealed record ServiceIdentity(string Name, HostingMode Mode);
 
 /// <summary>Implemented by the data layer: applies the service's migrations.</summary>
 public interface IMigrationCommand
+{
+    Task<int> RunAsync(string[] args, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Implemented by the data layer for services that take over the original app's rows: the
+/// <c>import-legacy</c> command (resumable, idempotent, with a report of every row it skipped or repaired).
+/// </summary>
+public interface ILegacyImportCommand
 {
     Task<int> RunAsync(string[] args, CancellationToken cancellationToken);
 }

@@ -26,7 +26,7 @@ public static class PlatformDefaults
         // Failures, retries and breaker changes are warnings, so they still show.
         app.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         app.Logging.AddFilter("Polly", LogLevel.Warning);
-        if (app.Mode != HostingMode.Migrate)
+        if (!app.Mode.IsCommand())
         {
             Telemetry.Add(services, app.Logging, app.Configuration, app.ServiceName, app.Mode);
         }

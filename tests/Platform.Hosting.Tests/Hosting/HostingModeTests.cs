@@ -16,8 +16,22 @@ public sealed class HostingModeTests
     [InlineData(new[] { "openapi" }, HostingMode.OpenApi)]
     [InlineData(new[] { "OpenAPI", "out.json" }, HostingMode.OpenApi)]
     [InlineData(new[] { "--standalone", "openapi" }, HostingMode.Standalone)]
+    [InlineData(new[] { "import-legacy" }, HostingMode.ImportLegacy)]
+    [InlineData(new[] { "Import-Legacy", "--restart" }, HostingMode.ImportLegacy)]
+    [InlineData(new[] { "--standalone", "import-legacy" }, HostingMode.Standalone)]
     public void FromArgs_picks_the_mode_from_the_command_line(string[] args, HostingMode expected)
     {
         Assert.Equal(expected, HostingModes.FromArgs(args));
+    }
+
+    [Theory]
+    [InlineData(HostingMode.Migrate, true)]
+    [InlineData(HostingMode.ImportLegacy, true)]
+    [InlineData(HostingMode.Functions, false)]
+    [InlineData(HostingMode.Standalone, false)]
+    [InlineData(HostingMode.OpenApi, false)]
+    public void Only_the_commands_run_without_hosted_services(HostingMode mode, bool isCommand)
+    {
+        Assert.Equal(isCommand, mode.IsCommand());
     }
 }
