@@ -41,8 +41,11 @@ public interface IContributionStore
     /// <summary>Queues every confirmed contribution of the campaign for a refund; answers how many.</summary>
     Task<int> QueueRefundsAsync(UnitOfWork uow, Guid campaignId, string reason, CancellationToken cancellationToken);
 
-    /// <summary>Takes the next contribution due for a refund, locked and skipped by other instances; null when none is due.</summary>
-    Task<Contribution?> NextRefundAsync(UnitOfWork uow, CancellationToken cancellationToken);
+    /// <summary>
+    /// Takes the next contribution of <paramref name="provider"/> (or of none: made before payments
+    /// were real) due for a refund, locked and skipped by other instances; null when none is due.
+    /// </summary>
+    Task<Contribution?> NextRefundAsync(UnitOfWork uow, string provider, CancellationToken cancellationToken);
 
     Task MarkRefundedAsync(UnitOfWork uow, Guid id, string refundReference, CancellationToken cancellationToken);
 
@@ -164,16 +167,17 @@ public sealed class ContributionStore(ServiceDatabase database) : IContributionS
             uow.Transaction,
             cancellationToken: cancellationToken));
 
-    public Task<Contribution?> NextRefundAsync(UnitOfWork uow, CancellationToken cancellationToken) =>
+    public Task<Contribution?> NextRefundAsync(UnitOfWork uow, string provider, CancellationToken cancellationToken) =>
         uow.Connection.QuerySingleOrDefaultAsync<Contribution>(new CommandDefinition(
             $"""
             select {Columns} from campaign.contributions
-             where status = 'refund_pending' and next_attempt_at <= now()
+             where status = 'refund_pending' and next_attempt_at <= now() and provider in (@provider, 'none')
              order by next_attempt_at
              limit 1
                for update skip locked
             """,
-            transaction: uow.Transaction,
+            new { provider },
+            uow.Transaction,
             cancellationToken: cancellationToken));
 
     public Task MarkRefundedAsync(UnitOfWork uow, Guid id, string refundReference, CancellationToken cancellationToken) =>

@@ -14,7 +14,8 @@ namespace CampaignService.Payments;
 /// <c>refunded</c> in the same transaction. A crash between the provider's refund and the commit
 /// leaves it queued; the retry sends the same key, and the provider answers the refund it already
 /// made: nothing is refunded twice. An unreachable provider or database is retried with growing
-/// delays (up to five minutes), forever: the queue survives any outage.
+/// delays (up to five minutes), forever: the queue survives any outage. An instance takes only the
+/// contributions of its own provider (a contribution records the provider that took its money).
 /// </summary>
 public sealed class RefundSaga(
     ServiceDatabase database, IContributionStore contributions, IPaymentProvider provider, IOptions<PaymentOptions> options, ILogger<RefundSaga> logger)
@@ -56,7 +57,7 @@ public sealed class RefundSaga(
     public async Task<bool> RefundNextAsync(CancellationToken cancellationToken)
     {
         await using var uow = await database.BeginAsync(cancellationToken);
-        var due = await contributions.NextRefundAsync(uow, cancellationToken);
+        var due = await contributions.NextRefundAsync(uow, provider.Name, cancellationToken);
         if (due is null)
         {
             return false;
@@ -69,11 +70,9 @@ public sealed class RefundSaga(
             return true;
         }
 
-        if (due.Provider != provider.Name || due.PaymentReference is null)
+        if (due.PaymentReference is null)
         {
-            logger.LogError(
-                "Contribution {ContributionId} cannot be refunded here (provider {Provider}, configured {Configured}, payment {Payment}); retried later",
-                due.Id, due.Provider, provider.Name, due.PaymentReference ?? "none");
+            logger.LogError("Contribution {ContributionId} has no payment reference to refund; retried later", due.Id);
             await contributions.PostponeRefundAsync(uow, due.Id, MaxDelay, cancellationToken);
             await uow.CommitAsync(cancellationToken);
             return true;
