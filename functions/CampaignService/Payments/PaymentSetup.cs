@@ -12,8 +12,9 @@ public static class PaymentSetup
     {
         var development = app.Environment.IsDevelopment()
             || string.Equals(app.Configuration["AZURE_FUNCTIONS_ENVIRONMENT"], Environments.Development, StringComparison.OrdinalIgnoreCase);
-        var chosen = ChooseProvider(app.Configuration["Payments:Provider"], development);
-        app.Services.AddOptions<PaymentOptions>().Bind(app.Configuration.GetSection(PaymentOptions.Section));
+        var payments = app.Configuration.GetSection("Payments");
+        var chosen = ChooseProvider(payments["Provider"], development);
+        app.Services.AddOptions<PaymentOptions>().Bind(payments);
         app.Services.AddHttpClient(StripePaymentProvider.ProviderName, client => client.Timeout = TimeSpan.FromSeconds(20));
         if (chosen == DevelopmentPaymentProvider.ProviderName)
         {
