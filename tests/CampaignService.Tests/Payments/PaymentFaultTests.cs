@@ -3,6 +3,7 @@ using CampaignService.Tests.Support;
 using Dapper;
 using Npgsql;
 using Platform.Testing;
+using Xunit.Abstractions;
 using static CampaignService.Tests.Http.CampaignServiceFixture;
 using static CampaignService.Tests.Payments.StripeFixture;
 
@@ -14,8 +15,35 @@ namespace CampaignService.Tests.Payments;
 /// a crash. Each ends with the collected amount exact, nothing counted twice, nothing refunded twice.
 /// </summary>
 [Collection(StripeCollection.Name)]
-public sealed class PaymentFaultTests(StripeFixture api)
+public sealed class PaymentFaultTests(StripeFixture api, ITestOutputHelper output)
 {
+    [Fact]
+    public async Task A_hundred_contributions_whose_webhooks_each_arrive_twice_in_random_order_count_exactly_once()
+    {
+        const int Count = 100;
+        var (_, id) = await api.ActiveCampaignAsync(goal: 10_000_000m);
+        var random = new Random(19);
+        var amounts = Enumerable.Range(0, Count).Select(_ => random.Next(100, 50_001) / 100m).ToArray();
+        var receipts = new List<System.Text.Json.JsonElement>();
+        foreach (var amount in amounts)
+        {
+            receipts.Add((await api.PendingAsync(id, amount)).Receipt);
+        }
+
+        var deliveries = receipts.SelectMany(r => Enumerable.Repeat(api.Stripe.Event((string)api.Stripe.SessionOf(IdOf(r))["id"]!), 2))
+            .OrderBy(_ => random.Next()).ToList();
+        var answers = await Task.WhenAll(deliveries.Select(async body => (await api.DeliverAsync(body)).StatusCode));
+
+        var collected = await CollectedAsync(id);
+        var contributed = await CountOutboxAsync("campaign.contributed", id);
+        output.WriteLine(
+            $"{Count} contributions, {deliveries.Count} webhook deliveries at once: {answers.Count(a => a == HttpStatusCode.OK)} × 200, "
+            + $"{answers.Count(a => a == HttpStatusCode.Conflict)} × 409; collected {collected} of {amounts.Sum()} sent; {contributed} campaign.contributed events");
+        Assert.Equal((Count, Count), (answers.Count(a => a == HttpStatusCode.OK), answers.Count(a => a == HttpStatusCode.Conflict)));
+        Assert.Equal(amounts.Sum(), collected);
+        Assert.Equal(Count, contributed);
+    }
+
     [Fact]
     public async Task The_same_webhook_delivered_ten_times_at_once_counts_once()
     {
