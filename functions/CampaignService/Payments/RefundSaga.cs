@@ -2,6 +2,7 @@ using CampaignService.Contributions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Platform.Contracts.Events;
 using Platform.Data;
 
 namespace CampaignService.Payments;
@@ -83,6 +84,8 @@ public sealed class RefundSaga(
             var refund = await provider.RefundAsync(
                 new RefundRequest(due.Id, due.PaymentReference, due.AmountMinor, due.Currency, "refund-" + due.Id), cancellationToken);
             await contributions.MarkRefundedAsync(uow, due.Id, refund.RefundId, cancellationToken);
+            uow.Publish(new CampaignContributionRefunded(
+                due.Id, due.CampaignId, due.ContributorId, due.Amount, due.Currency, due.StatusReason ?? "refunded", refund.RefundId));
             await uow.CommitAsync(cancellationToken);
             logger.LogInformation("Contribution {ContributionId} refunded ({RefundId}, {Status})", due.Id, refund.RefundId, refund.Status);
         }

@@ -175,6 +175,9 @@ public sealed class PaymentFaultTests(StripeFixture api, ITestOutputHelper outpu
         Assert.Equal(5000L, (long)refund["amount"]!);
         Assert.Equal("pending", await StatusOfAsync(IdOf(unpaid)));
         Assert.Equal(1L, await ScalarAsync<long>("select refund_attempts from campaign.contributions where id = @id", new { id = IdOf(paid) }));
+        Assert.Equal(1L, await ScalarAsync<long>(
+            "select count(*) from campaign.outbox where event_type = 'campaign.contribution_refunded' and envelope::jsonb #>> '{data,contribution_id}' = @id",
+            new { id = IdOf(paid).ToString() }));
     }
 
     private static HttpRequestMessage Signed(string body)
