@@ -58,6 +58,18 @@ param campaignDbConnection string
 param messagingDbConnection string
 
 @secure()
+@description('Stripe secret API key (sk_live_… or sk_test_…) of campaign-service\'s payments; kept in Key Vault.')
+param stripeSecretKey string
+
+@secure()
+@description('Signing secret (whsec_…) of the Stripe webhook endpoint https://<campaign app>/api/payments/stripe/webhook; kept in Key Vault.')
+param stripeWebhookSecret string
+
+@description('Where Stripe Checkout sends a contributor after paying / after giving up; {CONTRIBUTION_ID} is replaced.')
+param checkoutSuccessUrl string = 'http://localhost:3000/contributions/{CONTRIBUTION_ID}?paid=1'
+param checkoutCancelUrl string = 'http://localhost:3000/contributions/{CONTRIBUTION_ID}?cancelled=1'
+
+@secure()
 @description('RabbitMQ URI shared by the four services, e.g. amqps://user:password@host/vhost.')
 param rabbitMqConnection string
 
@@ -99,6 +111,10 @@ module resources 'resources.bicep' = {
     requestDbConnection: requestDbConnection
     campaignDbConnection: campaignDbConnection
     messagingDbConnection: messagingDbConnection
+    stripeSecretKey: stripeSecretKey
+    stripeWebhookSecret: stripeWebhookSecret
+    checkoutSuccessUrl: checkoutSuccessUrl
+    checkoutCancelUrl: checkoutCancelUrl
     rabbitMqConnection: rabbitMqConnection
     principalId: principalId
     principalType: principalType

@@ -41,6 +41,15 @@ param campaignDbConnection string
 param messagingDbConnection string
 
 @secure()
+param stripeSecretKey string
+
+@secure()
+param stripeWebhookSecret string
+
+param checkoutSuccessUrl string
+param checkoutCancelUrl string
+
+@secure()
 param rabbitMqConnection string
 
 param principalId string
@@ -110,6 +119,8 @@ module vault 'modules/keyvault.bicep' = {
     campaignDbConnection: campaignDbConnection
     messagingDbConnection: messagingDbConnection
     rabbitMqConnection: rabbitMqConnection
+    stripeSecretKey: stripeSecretKey
+    stripeWebhookSecret: stripeWebhookSecret
   }
 }
 
@@ -204,6 +215,12 @@ module campaignService 'modules/function-app.bicep' = {
     shared: shared
     appSettings: union(commonSettings, {
       CampaignDbConnection: vault.outputs.references.campaignDbConnection
+      // Real payments: Stripe Checkout (the development provider is refused outside development).
+      Payments__Provider: 'stripe'
+      Payments__Stripe__SecretKey: vault.outputs.references.stripeSecretKey
+      Payments__Stripe__WebhookSecret: vault.outputs.references.stripeWebhookSecret
+      Payments__SuccessUrl: checkoutSuccessUrl
+      Payments__CancelUrl: checkoutCancelUrl
     })
   }
   dependsOn: [roles]

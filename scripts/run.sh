@@ -57,7 +57,10 @@ finish_stack_up || die "the stack did not start"
 eval "$("$STACK" env)" # PG_PORT, RabbitMQConnection, the connection strings, ...
 migrate_services
 
-# Start every service.
+# Start every service, in the Development environment: campaign-service then takes contributions
+# through its development payment provider, which confirms every contribution at once and moves no
+# money (the app refuses it outside Development; Azure runs Stripe, see docs/DEPLOYMENT.md).
+export DOTNET_ENVIRONMENT=Development Payments__Provider="${Payments__Provider:-development}"
 declare -A pids=()
 while read -r name port _ _; do
   port_open "$port" && die "port $port ($name) was taken while building"

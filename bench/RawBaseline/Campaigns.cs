@@ -100,7 +100,9 @@ internal static class Campaigns
             Guid contributionId;
             DateTime createdAt;
             await using (var insert = new NpgsqlCommand(
-                "insert into campaign.contributions (id, campaign_id, contributor_id, amount) values ($1, $2, $3, $4)"
+                // A contribution confirmed at once, as campaign-service's development payment provider does.
+                "insert into campaign.contributions (id, campaign_id, contributor_id, amount, amount_minor, status, provider, confirmed_at)"
+                + " values ($1, $2, $3, $4, ($4 * 100)::bigint, 'confirmed', 'development', now())"
                 + " returning id, campaign_id, contributor_id, amount, created_at", conn, tx))
             {
                 insert.Parameters.Add(P(Guid.CreateVersion7()));

@@ -1,6 +1,7 @@
 using CampaignService.Campaigns;
 using CampaignService.Contributions;
 using CampaignService.Moderation;
+using CampaignService.Payments;
 using CampaignService.Profiles;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Contracts.Events;
@@ -31,6 +32,7 @@ public static class CampaignServiceSetup
         app.Services.AddSingleton<IContributionStore, ContributionStore>();
         app.Services.AddSingleton<CampaignWorkflow>();
         app.Services.AddSingleton(new ContributionGate());
+        app.AddPayments();
         return app;
     }
 }

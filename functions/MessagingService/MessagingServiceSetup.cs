@@ -36,7 +36,8 @@ public static class MessagingServiceSetup
             .Notify<CampaignReviewed>()
             .Notify<CampaignStatusChanged>()
             .Notify<CampaignContributed>()
-            .Notify<CampaignCompleted>());
+            .Notify<CampaignCompleted>()
+            .Notify<CampaignContributionRefunded>());
         app.AddHttpApi(OpenApi.MessagingApi.Description);
         app.Services.AddSingleton<IMessageStore, MessageStore>();
         app.Services.AddSingleton<IReportStore, ReportStore>();

@@ -36,6 +36,14 @@ param messagingDbConnection string
 @secure()
 param rabbitMqConnection string
 
+@secure()
+@description('campaign-service\'s Stripe secret API key.')
+param stripeSecretKey string
+
+@secure()
+@description('campaign-service\'s Stripe webhook signing secret.')
+param stripeWebhookSecret string
+
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
   location: location
@@ -122,6 +130,22 @@ resource supabaseJwt 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (storeS
   }
 }
 
+resource stripeKey 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'stripe-secret-key'
+  properties: {
+    value: stripeSecretKey
+  }
+}
+
+resource stripeWebhook 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'stripe-webhook-secret'
+  properties: {
+    value: stripeWebhookSecret
+  }
+}
+
 func keyVaultReference(secretUri string) string => '@Microsoft.KeyVault(SecretUri=${secretUri})'
 
 output name string = vault.name
@@ -136,4 +160,6 @@ output references object = {
   rabbitMqConnection: keyVaultReference(rabbitMq.properties.secretUri)
   supabaseUrl: keyVaultReference(supabaseUrlSecret.properties.secretUri)
   supabaseJwtSecret: storeSupabaseJwtSecret ? keyVaultReference(supabaseJwt!.properties.secretUri) : ''
+  stripeSecretKey: keyVaultReference(stripeKey.properties.secretUri)
+  stripeWebhookSecret: keyVaultReference(stripeWebhook.properties.secretUri)
 }

@@ -304,7 +304,13 @@ internal sealed class Reconciler(Settings settings, PlatformState state, Ledger 
         var campaigns = (await connection.QueryAsync<(Guid Id, decimal Collected, int Contributors, decimal Goal, string Status)>(
             "select id, collected_amount, contributor_count, goal_amount, status from campaign.campaigns where id = any(@campaignIds)", new { campaignIds })).ToList();
         var rows = (await connection.QueryAsync<(Guid Id, Guid CampaignId, Guid ContributorId, decimal Amount)>(
-            "select id, campaign_id, contributor_id, amount from campaign.contributions where campaign_id = any(@campaignIds)", new { campaignIds })).ToList();
+            // The contributions whose money counted: confirmed (or refunded since), not a payment that came after the campaign stopped taking money.
+            """
+            select id, campaign_id, contributor_id, amount from campaign.contributions
+             where campaign_id = any(@campaignIds)
+               and status in ('confirmed', 'refund_pending', 'refunded') and status_reason is distinct from 'campaign_not_active'
+            """,
+            new { campaignIds })).ToList();
         var creates = await CreatesAsync("contributions", "contribution", ServiceCatalog.Campaign, "con-",
             ledger.Contributions.Select(c => (c.ContributorId, c.Key, c.Id)).ToList(), rows.Select(r => r.Id).ToList(), "contribution");
 

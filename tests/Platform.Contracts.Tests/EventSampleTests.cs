@@ -12,7 +12,7 @@ namespace Platform.Contracts.Tests;
 /// </summary>
 public sealed partial class EventSampleTests
 {
-    /// <summary>ARCHITECTURE.md "Catalogue" (publisher → consumers), plus campaign.deleted.</summary>
+    /// <summary>ARCHITECTURE.md "Catalogue" (publisher → consumers), plus campaign.deleted and campaign.contribution_refunded (issue 19).</summary>
     private static readonly string[] ArchitectureCatalogue =
     [
         "profile.created", "profile.updated", "profile.verification_decided", "profile.blocked", "profile.unblocked",
@@ -25,6 +25,7 @@ public sealed partial class EventSampleTests
         "message.sent", "message.read",
         "report.created", "report.resolved",
         "campaign.deleted",
+        "campaign.contribution_refunded",
     ];
 
     /// <summary>Past participles of the catalogue that do not end in -ed.</summary>
@@ -101,7 +102,7 @@ public sealed partial class EventSampleTests
     }
 
     [Fact]
-    public void Catalogue_is_the_one_in_the_architecture_plus_campaign_deleted()
+    public void Catalogue_is_the_one_in_the_architecture_plus_campaign_deleted_and_contribution_refunded()
     {
         var expected = ArchitectureCatalogue.Order(StringComparer.Ordinal).ToList();
         Assert.Equal(expected.Count, expected.Distinct(StringComparer.Ordinal).Count());

@@ -28,6 +28,7 @@ public enum IdKind
     Message,
     Report,
     Notification,
+    Contribution,
 }
 
 /// <summary>Who may call a route at all: anyone, a signed-in user, or an admin.</summary>
@@ -156,6 +157,11 @@ public static class ApiCatalogue
         Post(Service.Campaign, "admin/campaigns/{id}/review", Access.Admin, IdKind.Campaign, Review),
         Post(Service.Campaign, "campaigns/{id}/contributions", Access.User, IdKind.Campaign, new Field("amount", FieldKind.Money, Required: true)),
         Get(Service.Campaign, "campaigns/{id}/contributions", Access.User, IdKind.Campaign),
+        Get(Service.Campaign, "me/contributions", Access.User, IdKind.None,
+            new Field("status", FieldKind.Enum, Values: ["pending", "confirmed", "cancelled", "refund_pending", "refunded"])) with { InApiMd = false },
+        Get(Service.Campaign, "contributions/{id}", Access.User, IdKind.Contribution) with { InApiMd = false },
+        Post(Service.Campaign, "payments/stripe/webhook", Access.Anyone, IdKind.None,
+            new Field("id", FieldKind.Text, Required: true, Max: 255), new Field("type", FieldKind.Text, Required: true, Max: 100)) with { InApiMd = false },
 
         // messaging-service
         Get(Service.Messaging, "health", Access.Anyone),

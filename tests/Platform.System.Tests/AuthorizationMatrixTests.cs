@@ -225,14 +225,20 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
                 new Target($"api/campaigns/{(c == Caller.Blocked ? w.BVActive : await p.ActiveCampaignAsync(w.V))}")),
             new(Service.Campaign, "POST", "admin/campaigns/{id}/review", "pending", owners, Protected(403, 403, 403, 200, 403), async c =>
                 new Target($"api/admin/campaigns/{(c == Caller.Blocked ? w.BVPending : await p.PendingCampaignAsync(w.V))}/review", new { decision = "approve" })),
-            new(Service.Campaign, "POST", "campaigns/{id}/contributions", "active", owners, Protected(201, 201, 403, 201, 201),
+            new(Service.Campaign, "POST", "campaigns/{id}/contributions", "active (not to one's own)", owners, Protected(403, 201, 403, 201, 201),
                 Fixed($"api/campaigns/{w.VActive}/contributions", new { amount = 1 })),
-            new(Service.Campaign, "POST", "campaigns/{id}/contributions", "pending (hidden from others)", owners, Protected(409, 404, 403, 409, 404),
+            new(Service.Campaign, "POST", "campaigns/{id}/contributions", "pending (hidden from others)", owners, Protected(403, 404, 403, 409, 404),
                 Each(c => $"api/campaigns/{(c == Caller.Blocked ? w.BVPending : w.VPending)}/contributions", new { amount = 1 })),
             new(Service.Campaign, "GET", "campaigns/{id}/contributions", "active", owners, Protected(200, 200, 200, 200, 200),
                 Fixed($"api/campaigns/{w.VActive}/contributions?limit=100"), (c, me, r) => ContributionPrivacy(c, me, r, w)),
             new(Service.Campaign, "GET", "campaigns/{id}/contributions", "pending", owners, Protected(200, 404, 200, 200, 404),
                 Each(c => $"api/campaigns/{(c == Caller.Blocked ? w.BVPending : w.VPending)}/contributions")),
+            new(Service.Campaign, "GET", "me/contributions", "", owners, Protected(200, 200, 200, 200, 200),
+                Fixed("api/me/contributions?limit=100"), (_, me, r) => OwnContributions(me, r)),
+            new(Service.Campaign, "GET", "contributions/{id}", "another user's, to the owner's campaign", owners, Protected(200, 404, 404, 200, 404),
+                Fixed($"api/contributions/{w.R2Contribution}")),
+            new(Service.Campaign, "POST", "payments/stripe/webhook", "unsigned (development provider: no webhooks)", owners, Open(400),
+                Fixed("api/payments/stripe/webhook", new { id = "evt_matrix", type = "checkout.session.completed" })),
 
             // ---- messaging-service ----
             new(Service.Messaging, "POST", "messages", "to a partner", recipients, Protected(201, 201, 403, 201, 201),
@@ -296,6 +302,12 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
     {
         var leaked = reply.Items.Where(i => caller != Caller.Admin && i.GetProperty("recipient_id").GetGuid() != me.Id && i.GetProperty("donor_id").GetGuid() != me.Id).ToList();
         return leaked.Count == 0 ? null : $"{leaked.Count} requests of others listed, e.g. {leaked[0]}";
+    }
+
+    private static string? OwnContributions(TestUser me, Reply reply)
+    {
+        var others = reply.Items.Where(i => i.GetProperty("contributor_id").GetGuid() != me.Id).ToList();
+        return others.Count == 0 ? null : $"{others.Count} contributions of others in /me/contributions";
     }
 
     private static string? ContributionPrivacy(Caller caller, TestUser me, Reply reply, World w)

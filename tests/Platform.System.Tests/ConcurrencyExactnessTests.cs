@@ -33,7 +33,7 @@ public sealed class ConcurrencyExactnessTests(PlatformFixture platform, ITestOut
         var campaign = await p.ActiveCampaignAsync(owner, 10_000_000m);
         var seed = Environment.GetEnvironmentVariable("CONCURRENCY_SEED") is { Length: > 0 } s ? int.Parse(s, CultureInfo.InvariantCulture) : Random.Shared.Next();
         var random = new Random(seed);
-        var amounts = Enumerable.Range(0, Contributions).Select(_ => random.Next(1, 100_000) / 100m).ToArray();
+        var amounts = Enumerable.Range(0, Contributions).Select(_ => random.Next(100, 100_000) / 100m).ToArray();
         // Contributors need no profile of their own in campaign-service: a token for a fresh id is a signed-in user.
         var contributors = Enumerable.Range(0, Contributors).Select(_ => p.Tokens.User(Guid.NewGuid())).ToArray();
 

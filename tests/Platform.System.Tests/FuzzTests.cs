@@ -146,6 +146,7 @@ public sealed class FuzzTests(PlatformFixture platform, ITestOutputHelper output
         var messages = await Task.WhenAll(p.MessageAsync(donor, recipient.Id), p.MessageAsync(donor, recipient.Id), p.MessageAsync(recipient, donor.Id));
         var reports = await Task.WhenAll(p.ReportAsync(recipient, "user", Guid.NewGuid()), p.ReportAsync(recipients[1], "donation", donations[3]));
         var notification = await p.NotificationOfMessageAsync(recipient, messages[0]);
+        var contribution = await p.ContributionAsync(donor, campaigns[0]);
         var users = new[] { donor, donors[1], recipient, recipients[1], verified, admin };
         return new FuzzTargets
         {
@@ -160,6 +161,7 @@ public sealed class FuzzTests(PlatformFixture platform, ITestOutputHelper output
                 [IdKind.Message] = messages,
                 [IdKind.Report] = reports,
                 [IdKind.Notification] = [notification],
+                [IdKind.Contribution] = [contribution],
             },
         };
     }

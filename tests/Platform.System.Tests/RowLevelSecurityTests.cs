@@ -380,7 +380,9 @@ public sealed class RowLevelSecurityTests(PlatformFixture platform, ITestOutputH
         p.Expect(await p.SendAsync(Service.Request, HttpMethod.Post, "api/ratings", verified.Token, new { request_id = approved, rating = 4 }), 201);
         var campaign = await p.ActiveCampaignAsync(verified);
         await p.ContributionAsync(donor, campaign);
-        await p.ContributionAsync(verified, campaign);
+        // Nobody contributes to their own campaign: the verified recipient gives to someone else's.
+        var otherCampaign = await p.ActiveCampaignAsync(await p.NewVerifiedRecipientAsync());
+        await p.ContributionAsync(verified, otherCampaign);
         await p.MessageAsync(donor, verified.Id);
         await p.NotificationAsync(verified, donor);
         await p.ReportAsync(donor, "user", verified.Id);

@@ -55,7 +55,7 @@ public sealed class CampaignChangeFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "campaigns/{id}")] HttpRequest req, string id, CancellationToken ct) =>
         ChangeAsync(
             req, id, nameof(DeleteCampaign), CampaignRules.CanDelete,
-            (uow, campaign, caller) => workflow.DeleteAsync(uow, campaign, caller.UserId, ct), StatusCodes.Status204NoContent, ct);
+            (uow, campaign, caller) => workflow.DeleteAsync(uow, campaign, caller.UserId, CampaignWorkflow.CampaignDeleted, ct), StatusCodes.Status204NoContent, ct);
 
     private async Task<IActionResult> ChangeAsync(HttpRequest req, string id, string function, Rule rule, Change change, int successStatus, CancellationToken ct)
     {

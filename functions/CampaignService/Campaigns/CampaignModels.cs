@@ -54,6 +54,8 @@ public sealed class Campaign
 
     public int ContributorCount { get; init; }
 
+    public string Currency { get; init; } = "usd";
+
     public string Status { get; init; } = "pending";
 
     public string? PauseReason { get; init; }
@@ -86,6 +88,7 @@ public sealed record CampaignView(
     decimal GoalAmount,
     decimal CollectedAmount,
     int ContributorCount,
+    [property: Description("ISO 4217 code, lower case: the currency of goal_amount, collected_amount and every contribution.")] string Currency,
     [property: OneOf<CampaignStatus>] string Status,
     string? PauseReason,
     string? ReviewReason,
@@ -95,7 +98,7 @@ public sealed record CampaignView(
 {
     public static CampaignView From(Campaign c) => new(
         c.Id, c.RecipientId, c.Title, c.Description, c.Category, c.Location, c.ImageUrl, c.GoalAmount, c.CollectedAmount,
-        c.ContributorCount, c.Status, c.PauseReason, c.ReviewReason, c.CompletedAt, c.CreatedAt, c.UpdatedAt);
+        c.ContributorCount, c.Currency, c.Status, c.PauseReason, c.ReviewReason, c.CompletedAt, c.CreatedAt, c.UpdatedAt);
 }
 
 /// <summary>The body of POST and PUT /api/campaigns, with its rules: goal_amount is a JSON number.</summary>

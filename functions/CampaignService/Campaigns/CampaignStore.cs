@@ -10,7 +10,7 @@ namespace CampaignService.Campaigns;
 public sealed class CampaignStore(ServiceDatabase database) : ICampaignStore
 {
     private const string Columns =
-        "id, recipient_id, title, description, category, location, image_url, goal_amount, collected_amount, contributor_count, "
+        "id, recipient_id, title, description, category, location, image_url, goal_amount, collected_amount, contributor_count, currency, "
         + "status, pause_reason, review_reason, completed_at, version, created_at, updated_at, deleted_at";
 
     private static readonly string[] PublicStates = CampaignRules.PublicStates.Select(s => s.ToText()).ToArray();

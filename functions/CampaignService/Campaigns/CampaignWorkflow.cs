@@ -12,6 +12,8 @@ namespace CampaignService.Campaigns;
 public sealed class CampaignWorkflow(ICampaignStore campaigns, IContributionStore contributions, ILogger<CampaignWorkflow> logger)
 {
     public const string OwnerBlockedReason = "owner_blocked";
+    public const string CampaignDeleted = "campaign_deleted";
+    public const string CampaignRemoved = "campaign_removed_by_moderation";
 
     public async Task<Campaign> CreateAsync(UnitOfWork uow, Guid recipientId, CampaignFields fields, CancellationToken ct)
     {
@@ -47,25 +49,35 @@ public sealed class CampaignWorkflow(ICampaignStore campaigns, IContributionStor
         return updated;
     }
 
-    public async Task<Campaign> DeleteAsync(UnitOfWork uow, Campaign campaign, Guid deletedBy, CancellationToken ct)
+    /// <summary>
+    /// Deletes a (locked) campaign; its confirmed contributions are queued for a refund in the same
+    /// transaction (the refund saga, <see cref="Payments.RefundSaga"/>, pays them back).
+    /// </summary>
+    public async Task<Campaign> DeleteAsync(UnitOfWork uow, Campaign campaign, Guid deletedBy, string refundReason, CancellationToken ct)
     {
         var deleted = await campaigns.SoftDeleteAsync(uow, campaign.Id, deletedBy, ct);
+        var refunds = await contributions.QueueRefundsAsync(uow, campaign.Id, refundReason, ct);
+        if (refunds > 0)
+        {
+            logger.LogInformation("Campaign {CampaignId} deleted: {Count} contributions queued for refund", campaign.Id, refunds);
+        }
+
         uow.Publish(new CampaignDeleted(deleted.Id, deleted.RecipientId, deletedBy, deleted.Version));
         return deleted;
     }
 
     /// <summary>
-    /// A contribution to a campaign the caller has locked and found active: the row, the totals and
-    /// <c>campaign.contributed</c>; the contribution that reaches the goal also completes the campaign
-    /// and publishes <c>campaign.completed</c> — once, because later ones find it no longer active.
+    /// The provider confirmed a pending contribution to a campaign the caller has locked and found
+    /// active: the contribution is confirmed, the totals change and <c>campaign.contributed</c> is
+    /// published; the confirmation that reaches the goal also completes the campaign and publishes
+    /// <c>campaign.completed</c> — once, because later ones find it no longer active.
     /// </summary>
-    public async Task<(Contribution Contribution, Campaign Campaign)> ContributeAsync(
-        UnitOfWork uow, Campaign campaign, Guid contributorId, decimal amount, CancellationToken ct)
+    public async Task<(Contribution Contribution, Campaign Campaign)> ConfirmAsync(UnitOfWork uow, Campaign campaign, Contribution contribution, string? paymentReference, CancellationToken ct)
     {
-        var contribution = await contributions.InsertAsync(uow, campaign.Id, contributorId, amount, ct);
-        var first = await contributions.IsFirstOfContributorAsync(uow, campaign.Id, contributorId, ct);
-        var updated = await campaigns.AddContributionAsync(uow, campaign.Id, amount, first, ct);
-        uow.Publish(new CampaignContributed(updated.Snapshot, contribution.Id, contributorId, amount));
+        var confirmed = await contributions.SetStatusAsync(uow, contribution.Id, ContributionStatus.Confirmed, null, paymentReference, ct);
+        var first = await contributions.IsFirstOfContributorAsync(uow, campaign.Id, contribution.ContributorId, ct);
+        var updated = await campaigns.AddContributionAsync(uow, campaign.Id, confirmed.Amount, first, ct);
+        uow.Publish(new CampaignContributed(updated.Snapshot, confirmed.Id, confirmed.ContributorId, confirmed.Amount));
         if (updated.State == CampaignStatus.Completed)
         {
             var contributors = await contributions.ContributorIdsAsync(uow, campaign.Id, ct);
@@ -75,7 +87,7 @@ public sealed class CampaignWorkflow(ICampaignStore campaigns, IContributionStor
                 updated.Id, updated.CollectedAmount, updated.GoalAmount, contributors.Count);
         }
 
-        return (contribution, updated);
+        return (confirmed, updated);
     }
 
     /// <summary>The owner was blocked: their active campaigns are paused with reason <c>owner_blocked</c>.</summary>
@@ -105,7 +117,7 @@ public sealed class CampaignWorkflow(ICampaignStore campaigns, IContributionStor
             return;
         }
 
-        await DeleteAsync(uow, campaign, resolvedBy, ct);
+        await DeleteAsync(uow, campaign, resolvedBy, CampaignRemoved, ct);
         logger.LogInformation("Report {ReportId}: campaign {CampaignId} removed", reportId, campaignId);
     }
 }

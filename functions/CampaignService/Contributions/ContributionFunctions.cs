@@ -1,5 +1,5 @@
 using CampaignService.Campaigns;
-using CampaignService.Profiles;
+using CampaignService.Payments;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -8,16 +8,19 @@ using Platform.Hosting.Http;
 
 namespace CampaignService.Contributions;
 
-/// <summary>People give money to active campaigns; owners and admins read every contribution, others their own.</summary>
+/// <summary>
+/// People give money to active campaigns through the payment provider; owners and admins read every
+/// contribution of a campaign, others their own; contributors list their contributions and read receipts.
+/// </summary>
 public sealed class ContributionFunctions(
     HttpCalls http,
-    IdempotentWrites writes,
     ICampaignStore campaigns,
     IContributionStore contributions,
-    IProfileCopyStore profiles,
-    CampaignWorkflow workflow,
+    ContributionPayments payments,
     ContributionGate gate)
 {
+    private const int MaxIdempotencyKeyLength = 200;
+
     [Function(nameof(Contribute))]
     public async Task<IActionResult> Contribute(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{id}/contributions")] HttpRequest req, string id, CancellationToken ct)
@@ -28,33 +31,20 @@ public sealed class ContributionFunctions(
             return call.Problem;
         }
 
+        var keys = req.Headers[IdempotentWrites.HeaderName];
+        var key = keys.Count == 1 ? keys[0] : null;
+        if (keys.Count > 0 && (string.IsNullOrEmpty(key) || key.Length > MaxIdempotencyKeyLength || key.Any(c => c < 0x21 || c > 0x7E)))
+        {
+            return Problems.Validation(IdempotentWrites.HeaderName, $"must be one value of 1 to {MaxIdempotencyKeyLength} visible ASCII characters");
+        }
+
         await using var turn = await gate.EnterAsync(call.Id, ct);
         if (turn is null)
         {
             return Problems.Unavailable("Too many contributions to this campaign at once; nothing was recorded. Retry shortly.", retryAfterSeconds: 2);
         }
 
-        return await writes.ExecuteAsync(req, call.User.UserId, call.RawBody, async uow =>
-        {
-            // The row lock serialises the contributions of one campaign: no lost update, and only
-            // the one that reaches the goal sees the campaign still active.
-            var campaign = await campaigns.LockAsync(uow, call.Id, ct);
-            if (campaign is null)
-            {
-                return Problems.NotFound("No such campaign.");
-            }
-
-            if (ContributionRules.CanContribute(campaign, call.User, await profiles.GetAsync(uow, call.User.UserId, ct)) is { } refused)
-            {
-                return refused.ToResponse();
-            }
-
-            var (contribution, updated) = await workflow.ContributeAsync(uow, campaign, call.User.UserId, call.Input.Amount!.Value, ct);
-            var receipt = new ContributionReceipt(
-                contribution.Id, campaign.Id, call.User.UserId, contribution.Amount, contribution.CreatedAt,
-                updated.CollectedAmount, updated.GoalAmount, updated.ContributorCount, updated.Status);
-            return Result.Created(receipt).ToResponse(r => $"/api/campaigns/{r.CampaignId}/contributions");
-        }, ct);
+        return await payments.StartAsync(call.User, call.Id, call.Input.Amount!.Value, key, ct);
     }
 
     [Function(nameof(ListContributions))]
@@ -82,5 +72,42 @@ public sealed class ContributionFunctions(
         var rows = await contributions.ListAsync(call.Id, readable.Value, call.Page, ct);
         var result = rows.ToPage(call.Page.Limit, c => new Cursor(c.CreatedAt, c.Id));
         return new ApiResponse(StatusCodes.Status200OK, new Page<ContributionView>(result.Items.Select(ContributionView.From).ToList(), result.NextCursor));
+    }
+
+    [Function(nameof(ListOwnContributions))]
+    public async Task<IActionResult> ListOwnContributions(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/contributions")] HttpRequest req, CancellationToken ct)
+    {
+        var call = await http.BeginAsync<OwnContributionFilter>(req, ct);
+        if (call.Problem is not null)
+        {
+            return call.Problem;
+        }
+
+        var rows = await contributions.ListOwnAsync(call.User.UserId, call.Input.Status, call.Page, ct);
+        var result = rows.ToPage(call.Page.Limit, c => new Cursor(c.CreatedAt, c.Id));
+        return new ApiResponse(StatusCodes.Status200OK, new Page<ContributionView>(result.Items.Select(ContributionView.From).ToList(), result.NextCursor));
+    }
+
+    [Function(nameof(GetContribution))]
+    public async Task<IActionResult> GetContribution(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "contributions/{id}")] HttpRequest req, string id, CancellationToken ct)
+    {
+        var call = await http.BeginAsync(req, ct, id);
+        if (call.Problem is not null)
+        {
+            return call.Problem;
+        }
+
+        var contribution = await contributions.FindAsync(call.Id, ct);
+        if (contribution is null)
+        {
+            return Problems.NotFound("No such contribution.");
+        }
+
+        var campaign = await campaigns.FindAsync(contribution.CampaignId, ct);
+        return ContributionRules.CanRead(contribution, campaign, call.User)
+            ? new ApiResponse(StatusCodes.Status200OK, ContributionView.From(contribution))
+            : Problems.NotFound("No such contribution.");
     }
 }

@@ -1,5 +1,6 @@
 using CampaignService.Campaigns;
 using CampaignService.Contributions;
+using CampaignService.Payments;
 using Platform.Hosting.OpenApi;
 
 namespace CampaignService.OpenApi;
@@ -13,7 +14,8 @@ public static class CampaignApi
             CampaignServiceSetup.Name,
             "Money campaigns of verified recipients, their review by admins, and contributions until the goal is reached.")
         .Tag("campaigns", "Money campaigns of verified recipients: listing, reading, starting, editing, pausing, resuming and deleting them.")
-        .Tag("contributions", "Contributions to active campaigns, until the goal is reached.")
+        .Tag("contributions", "Contributions to active campaigns, paid through the payment provider, until the goal is reached; receipts.")
+        .Tag("payments", "The payment provider's webhooks.")
         .Operation("ListCampaigns", op => op.Tag("campaigns").OptionalUser()
             .Summary("List campaigns, newest first")
             .Describe("Anonymous callers see active, paused and completed campaigns; owners also their own; admins everything.")
@@ -54,15 +56,39 @@ public static class CampaignApi
             .Returns<CampaignView>()
             .Error(409, "The campaign is not pending; detail has the status."))
         .Operation("Contribute", op => op.Tag("contributions").User()
-            .Summary("Contribute to an active campaign")
-            .Describe("The contribution that reaches the goal completes the campaign. Answers the new totals.")
+            .Summary("Contribute to an active campaign: a pending contribution and the provider's checkout")
+            .Describe("Creates a pending contribution and a checkout session at the payment provider, and answers its checkout_url. "
+                + "The contribution counts in collected_amount only once the provider confirms the payment (its webhook); the confirmation "
+                + "that reaches the goal completes the campaign. Idempotency-Key also keys the provider's session: a retry answers the same "
+                + "contribution and checkout. With the development provider (local runs) the contribution is confirmed at once.")
             .Body<ContributionBody>().Idempotent()
             .Returns<ContributionReceipt>(201, location: true)
-            .Error(403, "The account is blocked.")
+            .Error(403, "The account is blocked, or the campaign is the caller's own.")
             .Error(409, "The campaign is not active; detail has the status.")
-            .Error(503, "Too many contributions to this campaign at once, or the database or broker is unavailable; nothing was recorded. Retry after Retry-After seconds."))
+            .Error(503, "The payment provider, the database or the broker is unavailable, or too many contributions to this campaign at once; "
+                + "nothing was recorded. Retry after Retry-After seconds."))
         .Operation("ListContributions", op => op.Tag("contributions").User()
-            .Summary("List a campaign's contributions, newest first")
+            .Summary("List a campaign's contributions, newest first, with their payment status")
             .Describe("The owner and admins see all of them; anyone else only their own.")
-            .Paged().Returns<ContributionView>());
+            .Paged().Returns<ContributionView>())
+        .Operation("ListOwnContributions", op => op.Tag("contributions").User()
+            .Summary("The caller's own contributions, newest first, with status and provider reference")
+            .Query<OwnContributionFilter>()
+            .Paged().Returns<ContributionView>())
+        .Operation("GetContribution", op => op.Tag("contributions").User()
+            .Summary("A contribution's receipt: amount, currency, status, provider reference")
+            .Describe("Its contributor, the campaign's owner and admins read it; for anyone else it does not exist.")
+            .Returns<ContributionView>())
+        .Operation("StripeWebhook", op => op.Tag("payments").Anonymous()
+            .Summary("Stripe's webhook: checkout sessions completed, expired or failed")
+            .Describe("Called by Stripe, not by frontends. The Stripe-Signature header is verified by Stripe.net (HMAC-SHA256 with the endpoint's "
+                + "secret, at most 300 s old); the amount and currency are Stripe's and must equal the pending contribution's. "
+                + "checkout.session.completed (paid) and async_payment_succeeded confirm it; expired and async_payment_failed cancel it; "
+                + "other events are acknowledged and change nothing.")
+            .Body<StripeWebhookBody>()
+            .Returns<WebhookReceipt>()
+            .Error(400, "Unsigned, wrongly signed or replayed (timestamp older than the tolerance), or not a Stripe event.")
+            .Error(404, "The event names no contribution made through Stripe.")
+            .Error(409, "The contribution is already final (a duplicate delivery, or a late one): nothing changed; detail has the status.")
+            .Error(422, "The amount, currency or session differs from the pending contribution's: nothing changed."));
 }

@@ -2,7 +2,7 @@ using Platform.Contracts.Events;
 
 namespace MessagingService.Notifications;
 
-/// <summary>Notices about campaigns (campaign-service events): the owner, and on completion every contributor.</summary>
+/// <summary>Notices about campaigns (campaign-service events): the owner, on completion every contributor, on a refund its contributor.</summary>
 public static partial class Notices
 {
     private static Notice Of(CampaignCreated e) =>
@@ -54,6 +54,14 @@ public static partial class Notices
                 Ids(e.Campaign)));
         return [owner, .. contributors];
     }
+
+    /// <summary>The contributor whose money went back (their campaign was removed, or it came after the goal was reached).</summary>
+    private static Notice Of(CampaignContributionRefunded e) => Create(
+        e.ContributorId,
+        Name<CampaignContributionRefunded>(),
+        "Your contribution was refunded",
+        $"{Money(e.Amount)} {e.Currency.ToUpperInvariant()} went back to you (reason: {e.Reason}; refund {e.RefundReference}).",
+        ("campaign_id", e.CampaignId), ("contribution_id", e.ContributionId), ("amount", e.Amount), ("refund_reference", e.RefundReference));
 
     private static (string, object?)[] Ids(CampaignSnapshot c, params (string, object?)[] more) => [("campaign_id", c.CampaignId), .. more];
 }

@@ -35,6 +35,7 @@ public static partial class Notices
         CampaignStatusChanged e => [Of(e)],
         CampaignContributed e => [Of(e)],
         CampaignCompleted e => Of(e),
+        CampaignContributionRefunded e => [Of(e)],
         _ => throw new ArgumentException($"messaging does not notify about {message.GetType().Name}.", nameof(message)),
     };
 

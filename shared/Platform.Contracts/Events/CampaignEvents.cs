@@ -31,5 +31,13 @@ public sealed record CampaignContributed(CampaignSnapshot Campaign, Guid Contrib
 [EventType("campaign.completed")]
 public sealed record CampaignCompleted(CampaignSnapshot Campaign, IReadOnlyList<Guid> ContributorIds) : IIntegrationEvent;
 
+/// <summary>
+/// The payment provider refunded a contribution in full (its campaign was deleted or removed, or the
+/// money arrived after the campaign stopped taking it); published once, with the refund's record.
+/// </summary>
+[EventType("campaign.contribution_refunded")]
+public sealed record CampaignContributionRefunded(
+    Guid ContributionId, Guid CampaignId, Guid ContributorId, decimal Amount, string Currency, string Reason, string RefundReference) : IIntegrationEvent;
+
 [EventType("campaign.deleted")]
 public sealed record CampaignDeleted(Guid CampaignId, Guid RecipientId, Guid DeletedBy, long Version) : IIntegrationEvent;

@@ -80,6 +80,8 @@ public class KeyVaultSecretNames
             ["rabbitmq-connection"] = "RabbitMQConnection",
             ["supabase-url"] = "SUPABASE_URL",
             ["supabase-jwt-secret"] = "SUPABASE_JWT_SECRET",
+            ["stripe-secret-key"] = "Payments__Stripe__SecretKey",
+            ["stripe-webhook-secret"] = "Payments__Stripe__WebhookSecret",
         };
 
     /// <summary>Whether the secret is loaded at all (enabled, not expired or not yet valid).</summary>
@@ -97,7 +99,8 @@ public class KeyVaultSecretNames
         ArgumentException.ThrowIfNullOrWhiteSpace(secretName);
         if (BicepSecrets.TryGetValue(secretName, out var setting))
         {
-            return setting;
+            // App settings name sections with "__" (Payments__Stripe__SecretKey); configuration with ":".
+            return setting.Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal);
         }
 
         return string.Join(

@@ -19,36 +19,37 @@ public sealed class CampaignWorkflowTests
     private CampaignWorkflow Workflow => new(_campaigns.Object, _contributions.Object, NullLogger<CampaignWorkflow>.Instance);
 
     [Fact]
-    public async Task ContributeAsync_publishes_contributed_only_while_the_goal_is_not_reached()
+    public async Task ConfirmAsync_publishes_contributed_only_while_the_goal_is_not_reached()
     {
-        SetUpContribution(first: true, after: Campaign("active", goal: 100m, collected: 40m, contributors: 1));
+        SetUpContribution(first: true, after: Campaign("active", goal: 100m, collected: 40m, contributors: 1), amount: 40m);
 
-        var (_, updated) = await Workflow.ContributeAsync(_uow, Campaign("active"), OtherId, 40m, CancellationToken.None);
+        var (confirmed, updated) = await Workflow.ConfirmAsync(_uow, Campaign("active"), Pending(40m), "pi_1", CancellationToken.None);
 
         var contributed = Assert.IsType<CampaignContributed>(Assert.Single(_uow.PendingEvents));
         Assert.Equal((ContributionId, OtherId, 40m, 40m), (contributed.ContributionId, contributed.ContributorId, contributed.Amount, contributed.Campaign.CollectedAmount));
-        Assert.Equal("active", updated.Status);
+        Assert.Equal(("confirmed", "active"), (confirmed.Status, updated.Status));
+        _contributions.Verify(c => c.SetStatusAsync(_uow, ContributionId, ContributionStatus.Confirmed, null, "pi_1", It.IsAny<CancellationToken>()));
         _campaigns.Verify(c => c.AddContributionAsync(_uow, CampaignId, 40m, true, It.IsAny<CancellationToken>()));
     }
 
     [Fact]
-    public async Task ContributeAsync_counts_a_returning_contributor_once()
+    public async Task ConfirmAsync_counts_a_returning_contributor_once()
     {
-        SetUpContribution(first: false, after: Campaign("active", goal: 100m, collected: 50m, contributors: 1));
+        SetUpContribution(first: false, after: Campaign("active", goal: 100m, collected: 50m, contributors: 1), amount: 10m);
 
-        await Workflow.ContributeAsync(_uow, Campaign("active", collected: 40m, contributors: 1), OtherId, 10m, CancellationToken.None);
+        await Workflow.ConfirmAsync(_uow, Campaign("active", collected: 40m, contributors: 1), Pending(10m), "pi_1", CancellationToken.None);
 
         _campaigns.Verify(c => c.AddContributionAsync(_uow, CampaignId, 10m, false, It.IsAny<CancellationToken>()));
     }
 
     [Fact]
-    public async Task ContributeAsync_that_reaches_the_goal_publishes_completed_with_every_contributor()
+    public async Task ConfirmAsync_that_reaches_the_goal_publishes_completed_with_every_contributor()
     {
         var contributors = new[] { OwnerId, OtherId };
-        SetUpContribution(first: true, after: Campaign("completed", goal: 100m, collected: 120m, contributors: 2));
+        SetUpContribution(first: true, after: Campaign("completed", goal: 100m, collected: 120m, contributors: 2), amount: 60m);
         _contributions.Setup(c => c.ContributorIdsAsync(_uow, CampaignId, It.IsAny<CancellationToken>())).ReturnsAsync(contributors);
 
-        await Workflow.ContributeAsync(_uow, Campaign("active", collected: 60m, contributors: 1), OtherId, 60m, CancellationToken.None);
+        await Workflow.ConfirmAsync(_uow, Campaign("active", collected: 60m, contributors: 1), Pending(60m), "pi_1", CancellationToken.None);
 
         Assert.Collection(
             _uow.PendingEvents,
@@ -96,11 +97,12 @@ public sealed class CampaignWorkflowTests
         _campaigns.Setup(c => c.UpdateAsync(_uow, CampaignId, fields, It.IsAny<CancellationToken>())).ReturnsAsync(Campaign("pending"));
         _campaigns.Setup(c => c.ReviewAsync(_uow, CampaignId, CampaignStatus.Rejected, "spam", AdminId, It.IsAny<CancellationToken>())).ReturnsAsync(Campaign("rejected"));
         _campaigns.Setup(c => c.SoftDeleteAsync(_uow, CampaignId, AdminId, It.IsAny<CancellationToken>())).ReturnsAsync(Campaign("rejected", deleted: true));
+        _contributions.Setup(c => c.QueueRefundsAsync(_uow, CampaignId, CampaignWorkflow.CampaignDeleted, It.IsAny<CancellationToken>())).ReturnsAsync(0);
 
         await Workflow.CreateAsync(_uow, OwnerId, fields, CancellationToken.None);
         await Workflow.UpdateAsync(_uow, Campaign("pending"), fields, CancellationToken.None);
         await Workflow.ReviewAsync(_uow, Campaign("pending"), ReviewDecision.Reject, CampaignStatus.Rejected, "spam", AdminId, CancellationToken.None);
-        await Workflow.DeleteAsync(_uow, Campaign("rejected"), AdminId, CancellationToken.None);
+        await Workflow.DeleteAsync(_uow, Campaign("rejected"), AdminId, CampaignWorkflow.CampaignDeleted, CancellationToken.None);
 
         Assert.Collection(
             _uow.PendingEvents,
@@ -120,11 +122,14 @@ public sealed class CampaignWorkflowTests
         Assert.Empty(_uow.PendingEvents);
     }
 
-    private void SetUpContribution(bool first, Campaign after)
+    private static Contribution Pending(decimal amount) =>
+        new() { Id = ContributionId, CampaignId = CampaignId, ContributorId = OtherId, Amount = amount, AmountMinor = (long)(amount * 100), CreatedAt = DateTime.UtcNow };
+
+    private void SetUpContribution(bool first, Campaign after, decimal amount)
     {
-        _contributions.Setup(c => c.InsertAsync(_uow, CampaignId, OtherId, It.IsAny<decimal>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((UnitOfWork _, Guid campaignId, Guid contributorId, decimal amount, CancellationToken _) =>
-                new Contribution { Id = ContributionId, CampaignId = campaignId, ContributorId = contributorId, Amount = amount, CreatedAt = DateTime.UtcNow });
+        _contributions.Setup(c => c.SetStatusAsync(_uow, ContributionId, ContributionStatus.Confirmed, null, It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((UnitOfWork _, Guid id, ContributionStatus _, string? _, string? _, CancellationToken _) =>
+                new Contribution { Id = id, CampaignId = CampaignId, ContributorId = OtherId, Amount = amount, AmountMinor = (long)(amount * 100), Status = "confirmed", CreatedAt = DateTime.UtcNow });
         _contributions.Setup(c => c.IsFirstOfContributorAsync(_uow, CampaignId, OtherId, It.IsAny<CancellationToken>())).ReturnsAsync(first);
         _campaigns.Setup(c => c.AddContributionAsync(_uow, CampaignId, It.IsAny<decimal>(), first, It.IsAny<CancellationToken>())).ReturnsAsync(after);
     }

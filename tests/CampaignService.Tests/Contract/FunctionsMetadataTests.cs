@@ -17,6 +17,9 @@ public sealed class FunctionsMetadataTests() : FunctionsMetadataContract(
             ("ReviewCampaign", "admin/campaigns/{id}/review", "POST"),
             ("Contribute", "campaigns/{id}/contributions", "POST"),
             ("ListContributions", "campaigns/{id}/contributions", "GET"),
+            ("ListOwnContributions", "me/contributions", "GET"),
+            ("GetContribution", "contributions/{id}", "GET"),
+            ("StripeWebhook", "payments/stripe/webhook", "POST"),
             ("Health", "health", "GET"),
             ("HealthLive", "health/live", "GET"),
             ("OpenApiDocument", "openapi.json", "GET"),
@@ -28,7 +31,8 @@ public sealed class FunctionsMetadataTests() : FunctionsMetadataContract(
         var names = typeof(CampaignServiceSetup).Assembly.GetManifestResourceNames().Where(n => n.EndsWith(".sql", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
 
         Assert.Equal(
-            ["CampaignService.Migrations.0001_profile_copy.sql", "CampaignService.Migrations.0002_campaigns.sql", "CampaignService.Migrations.0003_contributions.sql", "CampaignService.Migrations.0004_public_columns.sql"],
+            ["CampaignService.Migrations.0001_profile_copy.sql", "CampaignService.Migrations.0002_campaigns.sql", "CampaignService.Migrations.0003_contributions.sql", "CampaignService.Migrations.0004_public_columns.sql",
+             "CampaignService.Migrations.0005_payments.sql"],
             names);
     }
 }

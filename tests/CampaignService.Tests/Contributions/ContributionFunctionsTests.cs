@@ -1,6 +1,7 @@
 using CampaignService.Campaigns;
 using CampaignService.Contributions;
 using CampaignService.OpenApi;
+using CampaignService.Payments;
 using CampaignService.Profiles;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -29,7 +30,8 @@ public sealed class ContributionFunctionsTests
     [Theory]
     [InlineData("""{"amount":1.001}""")]
     [InlineData("""{"amount":0}""")]
-    [InlineData("""{"amount":1000000.01}""")]
+    [InlineData("""{"amount":0.99}""")]
+    [InlineData("""{"amount":100000.01}""")]
     [InlineData("""{"amount":"5"}""")]
     [InlineData("""{"amount":null}""")]
     [InlineData("""{"amount":1e400}""")]
@@ -89,12 +91,58 @@ public sealed class ContributionFunctionsTests
         Assert.Equal("5.50", json.GetProperty("items")[0].GetProperty("amount").GetRawText());
     }
 
-    private ContributionFunctions Functions(Mock<IAuthenticator> auth) => new(
-        new HttpCalls(auth.Object, CampaignApi.Description),
-        new IdempotentWrites(UnreachableDatabase()),
-        _campaigns.Object,
-        _contributions.Object,
-        _profiles.Object,
-        new CampaignWorkflow(_campaigns.Object, _contributions.Object, NullLogger<CampaignWorkflow>.Instance),
-        new ContributionGate());
+    [Fact]
+    public async Task Contribute_is_400_for_an_idempotency_key_of_invisible_characters_before_any_store_call()
+    {
+        var request = Send("POST", """{"amount":5}""");
+        request.Headers["Idempotency-Key"] = "has space";
+
+        var (status, json) = await (await Functions(Auth(Other)).Contribute(request, CampaignId.ToString(), CancellationToken.None)).RunAsync();
+
+        Assert.Equal(StatusCodes.Status400BadRequest, status);
+        Assert.Equal(["Idempotency-Key"], json.ErrorFields());
+        _campaigns.VerifyNoOtherCalls();
+        _contributions.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task GetContribution_is_404_for_someone_elses_contribution()
+    {
+        var theirs = new Contribution { Id = Guid.NewGuid(), CampaignId = CampaignId, ContributorId = Guid.NewGuid(), Amount = 5m, AmountMinor = 500, CreatedAt = DateTime.UtcNow };
+        _contributions.Setup(c => c.FindAsync(theirs.Id, It.IsAny<CancellationToken>())).ReturnsAsync(theirs);
+        _campaigns.Setup(c => c.FindAsync(CampaignId, It.IsAny<CancellationToken>())).ReturnsAsync(Campaign("active"));
+
+        var (status, _) = await (await Functions(Auth(Other)).GetContribution(Get(), theirs.Id.ToString(), CancellationToken.None)).RunAsync();
+
+        Assert.Equal(StatusCodes.Status404NotFound, status);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task GetContribution_shows_the_receipt_to_the_campaign_owner_and_admins(bool admin)
+    {
+        var theirs = new Contribution
+        {
+            Id = Guid.NewGuid(), CampaignId = CampaignId, ContributorId = OtherId, Amount = 5m, AmountMinor = 500, Status = "confirmed",
+            Provider = "stripe", CheckoutSessionId = "cs_1", PaymentReference = "pi_1", CreatedAt = DateTime.UtcNow,
+        };
+        _contributions.Setup(c => c.FindAsync(theirs.Id, It.IsAny<CancellationToken>())).ReturnsAsync(theirs);
+        _campaigns.Setup(c => c.FindAsync(CampaignId, It.IsAny<CancellationToken>())).ReturnsAsync(Campaign("active"));
+
+        var (status, json) = await (await Functions(Auth(admin ? Admin : Owner)).GetContribution(Get(), theirs.Id.ToString(), CancellationToken.None)).RunAsync();
+
+        Assert.Equal(StatusCodes.Status200OK, status);
+        Assert.Equal(("pi_1", 500), (json.GetProperty("provider_reference").GetString(), json.GetProperty("amount_minor").GetInt32()));
+    }
+
+    private ContributionFunctions Functions(Mock<IAuthenticator> auth)
+    {
+        var campaigns = _campaigns.Object;
+        var contributions = _contributions.Object;
+        var workflow = new CampaignWorkflow(campaigns, contributions, NullLogger<CampaignWorkflow>.Instance);
+        var payments = new ContributionPayments(
+            UnreachableDatabase(), campaigns, contributions, _profiles.Object, workflow, new DevelopmentPaymentProvider(), NullLogger<ContributionPayments>.Instance);
+        return new(new HttpCalls(auth.Object, CampaignApi.Description), campaigns, contributions, payments, new ContributionGate());
+    }
 }

@@ -9,13 +9,12 @@ namespace CampaignService.Tests.Contributions;
 public sealed class ContributionRulesTests
 {
     [Theory]
-    [InlineData("0.01")]
     [InlineData("1")]
     [InlineData("12.5")]
     [InlineData("12.50")]
-    [InlineData("999999.99")]
-    [InlineData("1000000")]
-    public void ValidateAmount_accepts_one_cent_to_a_million_with_two_decimals(string amount)
+    [InlineData("99999.99")]
+    [InlineData("100000")]
+    public void ValidateAmount_accepts_one_to_a_hundred_thousand_with_two_decimals(string amount)
     {
         var result = ValidateAmount(new ContributionBody(decimal.Parse(amount, CultureInfo.InvariantCulture)));
 
@@ -28,9 +27,10 @@ public sealed class ContributionRulesTests
     [InlineData("0")]
     [InlineData("0.001")]
     [InlineData("0.009")]
+    [InlineData("0.99")]
     [InlineData("-1")]
     [InlineData("1.005")]
-    [InlineData("1000000.01")]
+    [InlineData("100000.01")]
     [InlineData("79228162514264337593543950335")]
     public void ValidateAmount_refuses_missing_out_of_range_and_sub_cent_amounts(string? amount)
     {
@@ -71,7 +71,32 @@ public sealed class ContributionRulesTests
     [Fact]
     public void CanContribute_names_the_current_state_on_409()
     {
-        Assert.Contains("(status: paused)", ContributionRules.CanContribute(Campaign("paused"), Owner, null)!.Value.Detail, StringComparison.Ordinal);
+        Assert.Contains("(status: paused)", ContributionRules.CanContribute(Campaign("paused"), Admin, null)!.Value.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CanContribute_is_403_for_the_campaigns_owner()
+    {
+        Assert.Equal(ResultKind.Forbidden, ContributionRules.CanContribute(Campaign("active"), Owner, null)!.Value.Kind);
+    }
+
+    [Theory]
+    [InlineData("1", 100)]
+    [InlineData("12.5", 1250)]
+    [InlineData("99999.99", 9999999)]
+    [InlineData("0.07", 7)]
+    public void Minor_units_are_exact_both_ways(string amount, long minor)
+    {
+        var value = decimal.Parse(amount, CultureInfo.InvariantCulture);
+
+        Assert.Equal(minor, ContributionRules.ToMinorUnits(value));
+        Assert.Equal(value, ContributionRules.FromMinorUnits(minor));
+    }
+
+    [Fact]
+    public void Minor_units_refuse_a_fraction_of_a_cent()
+    {
+        Assert.Throws<ArgumentException>(() => ContributionRules.ToMinorUnits(1.005m));
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public sealed record TestUser(Guid Id, string Token);
 /// RabbitMQ, trusting HS256 tokens signed with the local secret; plus a publisher for the events
 /// other services would send, and direct SQL for seeding profile copies and reading the outbox.
 /// </summary>
-public sealed class CampaignServiceFixture : IAsyncLifetime
+public class CampaignServiceFixture : IAsyncLifetime
 {
     public const string SupabaseUrl = "http://127.0.0.1:54321";
 
@@ -38,19 +38,30 @@ public sealed class CampaignServiceFixture : IAsyncLifetime
 
     public string AdminToken => Tokens.Admin(AdminId);
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
-        Service = await ServiceProcess.StartAsync("CampaignService", new Dictionary<string, string?>
-        {
-            ["CampaignDbConnection"] = TestEnvironment.Require("CampaignDbConnection"),
-            ["RabbitMQConnection"] = TestEnvironment.RabbitMq,
-            ["SUPABASE_URL"] = SupabaseUrl,
-            ["SUPABASE_JWT_SECRET"] = TestEnvironment.JwtSecret,
-        });
+        Service = await ServiceProcess.StartAsync("CampaignService", Settings());
         Events = await EventPublisher.ConnectAsync();
     }
 
-    public async Task DisposeAsync()
+    /// <summary>Kills the service (no graceful stop: whatever it had not committed is lost) and starts it again.</summary>
+    public async Task RestartAsync()
+    {
+        Service.Kill();
+        await Service.DisposeAsync();
+        Service = await ServiceProcess.StartAsync("CampaignService", Settings());
+    }
+
+    /// <summary>The app settings of the service under test.</summary>
+    public virtual Dictionary<string, string?> Settings() => new()
+    {
+        ["CampaignDbConnection"] = TestEnvironment.Require("CampaignDbConnection"),
+        ["RabbitMQConnection"] = TestEnvironment.RabbitMq,
+        ["SUPABASE_URL"] = SupabaseUrl,
+        ["SUPABASE_JWT_SECRET"] = TestEnvironment.JwtSecret,
+    };
+
+    public virtual async Task DisposeAsync()
     {
         if (Events is not null)
         {

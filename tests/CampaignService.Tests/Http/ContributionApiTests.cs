@@ -14,16 +14,18 @@ public sealed class ContributionApiTests(CampaignServiceFixture api)
         var donor = api.NewUser();
 
         await api.ExpectAsync(await api.ContributeAsync(id, donor.Token, 12.5m), 201);
-        var second = await api.ExpectAsync(await api.ContributeAsync(id, donor.Token, 0.01m), 201);
+        var second = await api.ExpectAsync(await api.ContributeAsync(id, donor.Token, 1.01m), 201);
 
-        Assert.Equal(("0.01", "12.51", 1, "active"), (second.GetProperty("amount").GetRawText(), second.GetProperty("collected_amount").GetRawText(),
+        Assert.Equal(("1.01", "13.51", 1, "active"), (second.GetProperty("amount").GetRawText(), second.GetProperty("collected_amount").GetRawText(),
             second.GetProperty("contributor_count").GetInt32(), Text(second, "campaign_status")));
+        Assert.Equal(("confirmed", "development", 101L), (Text(second, "status"), Text(second, "provider"), second.GetProperty("amount_minor").GetInt64()));
         Assert.Equal(2, await CountOutboxAsync("campaign.contributed", id));
     }
 
     [Theory]
     [InlineData("""{"amount":0.001}""")]
-    [InlineData("""{"amount":1000000.01}""")]
+    [InlineData("""{"amount":0.99}""")]
+    [InlineData("""{"amount":100000.01}""")]
     [InlineData("""{"amount":"5.00"}""")]
     [InlineData("""{"amount":-1}""")]
     public async Task Contribute_is_400_for_a_bad_amount(string body)
@@ -36,12 +38,13 @@ public sealed class ContributionApiTests(CampaignServiceFixture api)
     }
 
     [Fact]
-    public async Task Contribute_is_409_for_a_pending_campaign_the_owner_sees_and_404_for_others()
+    public async Task Contribute_is_409_for_a_pending_campaign_an_admin_sees_403_for_its_owner_and_404_for_others()
     {
         var owner = await api.VerifiedRecipientAsync();
         var id = IdOf(await api.CreateCampaignAsync(owner.Token));
 
-        Assert.Contains("(status: pending)", Text(await api.ExpectAsync(await api.ContributeAsync(id, owner.Token, 5), 409), "detail"), StringComparison.Ordinal);
+        Assert.Contains("(status: pending)", Text(await api.ExpectAsync(await api.ContributeAsync(id, api.AdminToken, 5), 409), "detail"), StringComparison.Ordinal);
+        Assert.Contains("own campaign", Text(await api.ExpectAsync(await api.ContributeAsync(id, owner.Token, 5), 403), "detail"), StringComparison.Ordinal);
         await api.ExpectAsync(await api.ContributeAsync(id, api.NewUser().Token, 5), 404);
         await api.ExpectAsync(await api.ContributeAsync(Guid.NewGuid(), api.NewUser().Token, 5), 404);
     }

@@ -18,8 +18,10 @@ public sealed class ProfileEventHandlersTests
     private readonly Mock<ICampaignStore> _campaigns = new(MockBehavior.Strict);
     private readonly EventContext _context = new(CloudEvent.Wrap(new ProfileCreated(Snapshot()), "/test", DateTimeOffset.UtcNow), DetachedWork(), 1);
 
+    private readonly Mock<IContributionStore> _contributions = new(MockBehavior.Strict);
+
     private CampaignWorkflow Workflow =>
-        new(_campaigns.Object, new Mock<IContributionStore>(MockBehavior.Strict).Object, NullLogger<CampaignWorkflow>.Instance);
+        new(_campaigns.Object, _contributions.Object, NullLogger<CampaignWorkflow>.Instance);
 
     [Fact]
     public async Task Profile_events_apply_their_snapshot_to_the_copy()
@@ -70,10 +72,12 @@ public sealed class ProfileEventHandlersTests
     {
         _campaigns.Setup(c => c.LockAsync(_context.Work, CampaignId, It.IsAny<CancellationToken>())).ReturnsAsync(Campaign("active"));
         _campaigns.Setup(c => c.SoftDeleteAsync(_context.Work, CampaignId, AdminId, It.IsAny<CancellationToken>())).ReturnsAsync(Campaign("active", deleted: true));
+        _contributions.Setup(c => c.QueueRefundsAsync(_context.Work, CampaignId, CampaignWorkflow.CampaignRemoved, It.IsAny<CancellationToken>())).ReturnsAsync(2);
 
         await new ReportResolvedHandler(Workflow).HandleAsync(Report("campaign", "remove_campaign"), _context, CancellationToken.None);
 
         Assert.Equal(AdminId, Assert.IsType<CampaignDeleted>(Assert.Single(_context.Work.PendingEvents)).DeletedBy);
+        _contributions.Verify(c => c.QueueRefundsAsync(_context.Work, CampaignId, CampaignWorkflow.CampaignRemoved, It.IsAny<CancellationToken>()));
     }
 
     [Theory]

@@ -71,7 +71,7 @@ public sealed class KeyVaultConfigurationTests
             KeyVaultSecretNames.BicepSecrets.OrderBy(p => p.Key, StringComparer.Ordinal));
         foreach (var (secret, setting) in expected)
         {
-            Assert.Equal(setting, _names.GetKey(secret));
+            Assert.Equal(setting.Replace("__", ":", StringComparison.Ordinal), _names.GetKey(secret));
         }
     }
 

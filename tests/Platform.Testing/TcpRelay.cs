@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Platform.FunctionsMode.Tests.Support;
+namespace Platform.Testing;
 
 /// <summary>
 /// A TCP relay on 127.0.0.1 in front of the run's PostgreSQL or RabbitMQ, so that one test can cut
