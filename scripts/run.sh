@@ -57,8 +57,8 @@ finish_stack_up || die "the stack did not start"
 eval "$("$STACK" env)" # PG_PORT, RabbitMQConnection, the connection strings, ...
 migrate_services
 
-# Start every service with the development payment provider (lib.sh; Azure runs Stripe, see docs/DEPLOYMENT.md).
-use_development_payments
+# Start every service in the Development environment (lib.sh: local endpoints, the development payment provider).
+use_development_environment
 declare -A pids=()
 while read -r name port _ _; do
   port_open "$port" && die "port $port ($name) was taken while building"

@@ -23,7 +23,7 @@ internal static class Bench
     /// </summary>
     public static PlatformApplication CreateService(Recorder recorder)
     {
-        var app = PlatformApplication.Create("event-bench", ["--standalone", "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"]);
+        var app = PlatformApplication.Create("event-bench", ["--standalone", "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", "--environment", "Development"]);
         app.AddPlatformDefaults().AddServiceDatabase("BenchDbConnection", Schema);
         app.AddEventing(h => h.Handle<DonationCreated, BenchHandler>());
         app.Services.AddSingleton(recorder);

@@ -51,13 +51,20 @@ public sealed class EventingOptions
     /// <summary>The delay before attempt <paramref name="nextAttempt"/> (2 = the first retry).</summary>
     public TimeSpan DelayBefore(int nextAttempt) => RetryDelays[Math.Clamp(nextAttempt - 2, 0, RetryDelays.Count - 1)];
 
-    public static EventingOptions FromConfiguration(IConfiguration configuration, string defaultQueue)
+    /// <summary>The settings; <paramref name="requireTls"/> (a running app outside Development) refuses a broker URI that is not amqps://.</summary>
+    public static EventingOptions FromConfiguration(IConfiguration configuration, string defaultQueue, bool requireTls = false)
     {
         var section = configuration.GetSection("Eventing");
         var connection = configuration["RabbitMQConnection"];
         if (string.IsNullOrWhiteSpace(connection))
         {
             throw new InvalidOperationException("Set RabbitMQConnection to the broker's amqp:// or amqps:// URI.");
+        }
+
+        if (requireTls && !connection.TrimStart().StartsWith("amqps://", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException(
+                "RabbitMQConnection must be an amqps:// URI outside the Development environment: over amqp:// the broker's password and every event travel in clear.");
         }
 
         var defaults = new EventingOptions { ConnectionString = connection, Queue = defaultQueue };

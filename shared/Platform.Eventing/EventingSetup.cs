@@ -16,7 +16,7 @@ public static class EventingSetup
         var registry = new EventHandlerRegistry();
         handle?.Invoke(registry);
         var services = app.Services;
-        services.AddSingleton(_ => EventingOptions.FromConfiguration(app.Configuration, app.ServiceName));
+        services.AddSingleton(_ => EventingOptions.FromConfiguration(app.Configuration, app.ServiceName, app.RequiresSecureTransport));
         services.AddSingleton(registry);
         services.AddSingleton<RabbitMqConnector>();
         services.AddSingleton<IHealthProbe, BrokerHealthProbe>();

@@ -15,6 +15,10 @@ public sealed class TestTokens(string supabaseUrl, string secret)
 
     public string Admin(Guid userId) => Mint(userId, $"{userId:N}@admin.local", appRole: "admin");
 
+    /// <summary>A Supabase anonymous sign-in: no email, <c>is_anonymous: true</c>, role authenticated.</summary>
+    public string AnonymousSignIn(Guid userId) =>
+        Mint(userId, null, extraClaims: new Dictionary<string, object> { ["is_anonymous"] = true });
+
     public string Mint(
         Guid userId,
         string? email,

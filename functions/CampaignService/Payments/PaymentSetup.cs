@@ -10,8 +10,7 @@ public static class PaymentSetup
 {
     public static PlatformApplication AddPayments(this PlatformApplication app)
     {
-        var development = app.Environment.IsDevelopment()
-            || string.Equals(app.Configuration["AZURE_FUNCTIONS_ENVIRONMENT"], Environments.Development, StringComparison.OrdinalIgnoreCase);
+        var development = app.IsDevelopment;
         var payments = app.Configuration.GetSection("Payments");
         var chosen = ChooseProvider(payments["Provider"], development);
         app.Services.AddOptions<PaymentOptions>().Bind(payments);

@@ -15,7 +15,7 @@ public interface IAuthenticator
     Task<AuthResult> RequireUserAsync(HttpRequest request, CancellationToken cancellationToken = default);
 }
 
-internal sealed class Authenticator(SupabaseTokenValidator validator, ILogger<Authenticator> logger) : IAuthenticator
+internal sealed class Authenticator(SupabaseTokenValidator validator, SupabaseAuthOptions options, ILogger<Authenticator> logger) : IAuthenticator
 {
     private const int MaxTokenLength = 16 * 1024;
 
@@ -46,8 +46,16 @@ internal sealed class Authenticator(SupabaseTokenValidator validator, ILogger<Au
             return Fail(failure!);
         }
 
+        if (caller.IsAnonymousSignIn && !options.AllowAnonymousWrites && !IsRead(request.Method))
+        {
+            return new AuthResult(null, Problems.Forbidden(
+                "Anonymous sign-ins can read but not change anything: sign in with an email, phone or provider account (Supabase can link one to this session)."));
+        }
+
         return new AuthResult(caller, null);
     }
+
+    private static bool IsRead(string method) => HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method);
 
     public async Task<AuthResult> RequireUserAsync(HttpRequest request, CancellationToken cancellationToken = default)
     {

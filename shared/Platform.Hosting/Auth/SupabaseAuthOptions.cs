@@ -12,6 +12,12 @@ public sealed class SupabaseAuthOptions
 
     public string? JwtSecret { get; init; }
 
+    /// <summary>
+    /// Whether Supabase's anonymous sign-ins (<c>is_anonymous</c> in the token) may write; by default
+    /// they only read (<c>Auth__AllowAnonymousWrites</c>).
+    /// </summary>
+    public bool AllowAnonymousWrites { get; init; }
+
     public TimeSpan ClockSkew { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long fetched signing keys are trusted before they are fetched again.</summary>

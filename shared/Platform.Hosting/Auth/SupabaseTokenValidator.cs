@@ -113,7 +113,8 @@ public sealed class SupabaseTokenValidator
         }
 
         parsed.TryGetPayloadValue<string>("email", out var email);
-        var caller = new Caller(userId, string.IsNullOrEmpty(email) ? null : email, IsAdmin(parsed), SignupRole(parsed));
+        var anonymous = parsed.TryGetPayloadValue<bool>("is_anonymous", out var isAnonymous) && isAnonymous;
+        var caller = new Caller(userId, string.IsNullOrEmpty(email) ? null : email, IsAdmin(parsed), SignupRole(parsed), anonymous);
         Remember(token, caller, new DateTimeOffset(parsed.ValidTo, TimeSpan.Zero) + _options.ClockSkew, now);
         return (caller, null);
     }

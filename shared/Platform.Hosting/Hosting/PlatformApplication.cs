@@ -55,6 +55,21 @@ public sealed class PlatformApplication
 
     public IHostEnvironment Environment => _builder.Environment;
 
+    /// <summary>
+    /// The Development environment: <c>DOTNET_ENVIRONMENT</c>/<c>ASPNETCORE_ENVIRONMENT</c>, or
+    /// <c>AZURE_FUNCTIONS_ENVIRONMENT</c>, which the Functions host sets (Development under Core Tools).
+    /// Local runs, tests and benchmarks run in it; Azure never does.
+    /// </summary>
+    public bool IsDevelopment => _builder.Environment.IsDevelopment()
+        || string.Equals(_builder.Configuration["AZURE_FUNCTIONS_ENVIRONMENT"], Environments.Development, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// A running app outside Development (Azure): it talks to Supabase over https and to the broker
+    /// over amqps only, and refuses the Supabase CLI's published demo secret. The one-shot commands
+    /// (migrate, import-legacy, openapi) are run by an operator and are not held to it.
+    /// </summary>
+    public bool RequiresSecureTransport => !IsDevelopment && !Mode.IsCommand() && Mode != HostingMode.OpenApi;
+
     public Microsoft.Extensions.Logging.ILoggingBuilder Logging => _builder.Logging;
 
     /// <summary>Creates the builder for the service whose functions live in the calling assembly.</summary>

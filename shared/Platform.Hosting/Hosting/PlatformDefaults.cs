@@ -13,7 +13,7 @@ public static class PlatformDefaults
     {
         var services = app.Services;
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => ReadAuthOptions(app.Configuration));
+        services.AddSingleton(_ => ReadAuthOptions(app.Configuration, app.RequiresSecureTransport));
         services.AddHttpClient<JwksKeyCache>();
         services.AddSingleton<JwksKeyCache>(sp => ActivatorUtilities.CreateInstance<JwksKeyCache>(
             sp, sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(JwksKeyCache))));
@@ -45,12 +45,21 @@ public static class PlatformDefaults
         return app;
     }
 
-    internal static SupabaseAuthOptions ReadAuthOptions(IConfiguration configuration)
+    /// <summary>The Supabase CLI's published JWT secret (every local Supabase has it): anyone can sign tokens with it.</summary>
+    public const string SupabaseCliDemoSecret = "super-secret-jwt-token-with-at-least-32-characters-long";
+
+    internal static SupabaseAuthOptions ReadAuthOptions(IConfiguration configuration, bool secure)
     {
         var url = configuration["SUPABASE_URL"];
-        if (string.IsNullOrWhiteSpace(url) || !Uri.TryCreate(url, UriKind.Absolute, out _))
+        if (string.IsNullOrWhiteSpace(url) || !Uri.TryCreate(url, UriKind.Absolute, out var uri))
         {
             throw new InvalidOperationException("Set SUPABASE_URL to the Supabase project URL (e.g. https://<ref>.supabase.co).");
+        }
+
+        if (secure && uri.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new InvalidOperationException(
+                $"SUPABASE_URL must be https outside the Development environment (it is '{uri.Scheme}'): signing keys fetched over http could be replaced on the way.");
         }
 
         var secret = configuration["SUPABASE_JWT_SECRET"];
@@ -59,6 +68,21 @@ public static class PlatformDefaults
             throw new InvalidOperationException("SUPABASE_JWT_SECRET must be at least 32 characters.");
         }
 
-        return new SupabaseAuthOptions { Url = url, JwtSecret = secret };
+        if (secure && secret == SupabaseCliDemoSecret)
+        {
+            throw new InvalidOperationException(
+                "SUPABASE_JWT_SECRET is the Supabase CLI's published demo secret, with which anyone can sign tokens: it is accepted only in the "
+                + "Development environment. Set the project's own JWT secret, or leave it empty to accept only JWKS-signed tokens.");
+        }
+
+        var allowAnonymousWrites = configuration["Auth:AllowAnonymousWrites"];
+        return new SupabaseAuthOptions
+        {
+            Url = url,
+            JwtSecret = secret,
+            AllowAnonymousWrites = allowAnonymousWrites is not null && bool.TryParse(allowAnonymousWrites, out var allow)
+                ? allow
+                : allowAnonymousWrites is null ? false : throw new InvalidOperationException($"Auth__AllowAnonymousWrites: '{allowAnonymousWrites}' is not true or false."),
+        };
     }
 }

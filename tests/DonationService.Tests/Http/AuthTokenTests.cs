@@ -211,4 +211,19 @@ public sealed class AuthTokenTests(DonationServiceFixture api)
         Assert.Contains(response.Headers.WwwAuthenticate, h => h.Scheme == "Bearer");
         Assert.False(string.IsNullOrEmpty(problem.RootElement.GetProperty("detail").GetString()));
     }
+
+    [Fact]
+    public async Task An_anonymous_sign_in_reads_but_every_write_is_403_and_changes_nothing()
+    {
+        var token = api.Tokens.AnonymousSignIn(Guid.NewGuid());
+        var body = new { title = "Winter coat", category = "clothing", location = "Berlin" };
+
+        var list = await api.SendAsync(HttpMethod.Get, "api/donations", token);
+        var create = await api.ExpectAsync(await api.SendAsync(HttpMethod.Post, "api/donations", token, body), 403);
+        var profile = await api.ExpectAsync(await api.SendAsync(HttpMethod.Put, "api/profiles/me", token, new { full_name = "Anon" }), 403);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, list.StatusCode);
+        Assert.Contains("Anonymous sign-ins can read", create.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(create.GetProperty("detail").GetString(), profile.GetProperty("detail").GetString());
+    }
 }

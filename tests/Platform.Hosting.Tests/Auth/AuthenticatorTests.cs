@@ -17,10 +17,44 @@ public sealed class AuthenticatorTests
 
     public AuthenticatorTests()
     {
+        _auth = Create(allowAnonymousWrites: false);
+    }
+
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("HEAD")]
+    public async Task An_anonymous_sign_in_reads_as_the_user_it_is(string method)
+    {
+        var result = await _auth.RequireUserAsync(RequestAs(method, "Bearer " + _tokens.AnonymousSignIn(UserId)));
+
+        Assert.Equal((UserId, true), (result.Caller!.UserId, result.Caller.IsAnonymousSignIn));
+        Assert.False((await _auth.AuthenticateAsync(RequestWith("Bearer " + _tokens.User(UserId)))).Caller!.IsAnonymousSignIn);
+    }
+
+    [Theory]
+    [InlineData("POST")]
+    [InlineData("PUT")]
+    [InlineData("PATCH")]
+    [InlineData("DELETE")]
+    public async Task An_anonymous_sign_in_is_403_on_a_write_unless_the_setting_allows_it(string method)
+    {
+        var token = "Bearer " + _tokens.AnonymousSignIn(UserId);
+
+        var refused = await _auth.AuthenticateAsync(RequestAs(method, token));
+        var allowed = await Create(allowAnonymousWrites: true).RequireUserAsync(RequestAs(method, token));
+
+        Assert.Null(refused.Caller);
+        Assert.Equal(StatusCodes.Status403Forbidden, refused.Problem!.StatusCode);
+        Assert.Contains("Anonymous sign-ins can read", System.Text.Json.JsonSerializer.Serialize(refused.Problem.Body), StringComparison.Ordinal);
+        Assert.Equal(UserId, allowed.Caller!.UserId);
+    }
+
+    private Authenticator Create(bool allowAnonymousWrites)
+    {
         var clock = TimeProvider.System;
-        var options = new SupabaseAuthOptions { Url = Url, JwtSecret = TestEnvironment.LocalJwtSecret };
+        var options = new SupabaseAuthOptions { Url = Url, JwtSecret = TestEnvironment.LocalJwtSecret, AllowAnonymousWrites = allowAnonymousWrites };
         var jwks = new JwksKeyCache(new HttpClient(), options, clock, NullLogger<JwksKeyCache>.Instance);
-        _auth = new Authenticator(new SupabaseTokenValidator(options, jwks, clock), NullLogger<Authenticator>.Instance);
+        return new Authenticator(new SupabaseTokenValidator(options, jwks, clock), options, NullLogger<Authenticator>.Instance);
     }
 
     [Fact]
@@ -127,9 +161,12 @@ public sealed class AuthenticatorTests
         return problem;
     }
 
-    private static HttpRequest RequestWith(params string[] authorization)
+    private static HttpRequest RequestWith(params string[] authorization) => RequestAs("GET", authorization);
+
+    private static HttpRequest RequestAs(string method, params string[] authorization)
     {
         var context = new DefaultHttpContext();
+        context.Request.Method = method;
         if (authorization.Length > 0)
         {
             context.Request.Headers.Authorization = authorization;

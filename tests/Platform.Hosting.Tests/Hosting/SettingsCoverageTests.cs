@@ -37,6 +37,9 @@ public sealed class SettingsCoverageTests
         ["Eventing__RelaySweepIntervalMs"] = "tuning knob: has a default",
         ["BlobStorageUrl"] = "Azure only: the media account's blob endpoint (managed identity); locally BlobStorageConnection points at Azurite",
         ["LegacyDbConnection"] = "read only by the import-legacy command, set by the operator for the move from the original app (docs/MOVING-IN.md)",
+        ["Payments__Stripe__SecretKey"] = "secret, not in the sample: local runs use the development provider (tests point Stripe.net at a fake)",
+        ["Payments__Stripe__WebhookSecret"] = "secret, not in the sample: local runs use the development provider",
+        ["Auth__AllowAnonymousWrites"] = "off by default (anonymous sign-ins read only); an operator sets it to let them write",
     };
 
     /// <summary>Read by the code (or in the sample) but deliberately not an app setting in the Bicep.</summary>
@@ -53,6 +56,7 @@ public sealed class SettingsCoverageTests
         ["AZURE_FUNCTIONS_ENVIRONMENT"] = "set by the Functions host itself (Production in Azure)",
         ["AzureWebJobsStorage"] = "Azurite locally; in Azure identity-based AzureWebJobsStorage__accountName/__credential/__clientId",
         ["BlobStorageConnection"] = "Azurite's account key locally; Azure has no shared keys and sets BlobStorageUrl (managed identity, user delegation SAS)",
+        ["Auth__AllowAnonymousWrites"] = "default (false: anonymous sign-ins read only) used in Azure",
         ["Eventing__Queue"] = "default (service name) used in Azure",
         ["Eventing__QueueType"] = "default used in Azure",
         ["Eventing__Prefetch"] = "default used in Azure",
@@ -154,6 +158,7 @@ public sealed class SettingsCoverageTests
         var found = new List<string>();
         void Add(string name)
         {
+            name = name.Replace(":", "__", StringComparison.Ordinal); // the environment-variable form
             if (!found.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
                 found.Add(name);
