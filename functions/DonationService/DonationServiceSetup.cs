@@ -1,4 +1,5 @@
 using DonationService.Claims;
+using DonationService.Contacts;
 using DonationService.Donations;
 using DonationService.Files;
 using DonationService.Import;
@@ -36,6 +37,7 @@ public static class DonationServiceSetup
         app.Services.AddSingleton<IDonationImageStore>(sp => (DonationImageStore)sp.GetRequiredService<IBlobAttachments>());
         app.Services.AddSingleton<DonationViews>();
         app.Services.AddSingleton<ClaimStore>();
+        app.Services.AddSingleton<ContactStore>();
         app.Services.AddSingleton<IProfileStore, ProfileStore>();
         app.Services.AddSingleton<IDonationStore, DonationStore>();
         return app;

@@ -11,7 +11,7 @@ namespace DonationService.Donations;
 public sealed class DonationStore(ServiceDatabase database) : IDonationStore
 {
     private const string Columns =
-        "id, donor_id, title, description, category, location, image_url, status, review_reason, version, created_at, updated_at, deleted_at";
+        "id, donor_id, title, description, category, location, image_url, status, review_reason, pickup_instructions, version, created_at, updated_at, deleted_at";
 
     private static readonly string[] PublicStates = DonationRules.PublicStates.Select(s => s.ToText()).ToArray();
 
@@ -34,11 +34,11 @@ public sealed class DonationStore(ServiceDatabase database) : IDonationStore
     {
         var donation = await uow.Connection.QuerySingleAsync<Donation>(new CommandDefinition(
             $"""
-            insert into donation.donations (id, donor_id, title, description, category, location, image_url, status)
-            values (@id, @donorId, @Title, @Description, @category, @Location, @ImageUrl, 'pending')
+            insert into donation.donations (id, donor_id, title, description, category, location, image_url, pickup_instructions, status)
+            values (@id, @donorId, @Title, @Description, @category, @Location, @ImageUrl, @PickupInstructions, 'pending')
             returning {Columns}
             """,
-            new { id = Guid.CreateVersion7(), donorId, fields.Title, fields.Description, category = fields.Category.ToText(), fields.Location, fields.ImageUrl },
+            new { id = Guid.CreateVersion7(), donorId, fields.Title, fields.Description, category = fields.Category.ToText(), fields.Location, fields.ImageUrl, fields.PickupInstructions },
             uow.Transaction,
             cancellationToken: cancellationToken));
         uow.Publish(new DonationCreated(Snapshot(donation)));
@@ -51,11 +51,11 @@ public sealed class DonationStore(ServiceDatabase database) : IDonationStore
             $"""
             update donation.donations
                set title = @Title, description = @Description, category = @category, location = @Location, image_url = @ImageUrl,
-                   version = version + 1, updated_at = now()
+                   pickup_instructions = @PickupInstructions, version = version + 1, updated_at = now()
              where id = @id
             returning {Columns}
             """,
-            new { id, fields.Title, fields.Description, category = fields.Category.ToText(), fields.Location, fields.ImageUrl },
+            new { id, fields.Title, fields.Description, category = fields.Category.ToText(), fields.Location, fields.ImageUrl, fields.PickupInstructions },
             uow.Transaction,
             cancellationToken: cancellationToken));
         uow.Publish(new DonationUpdated(Snapshot(donation)));
