@@ -30,6 +30,7 @@ public static class DonationServiceSetup
             .Handle<RequestCancelled, RequestCancelledHandler>()
             .Handle<RequestCompleted, RequestCompletedHandler>()
             .Handle<RatingSubmitted, RatingSubmittedHandler>()
+            .Handle<RatingChanged, RatingChangedHandler>()
             .Handle<ReportResolved, ReportResolvedHandler>()
             .Handle<DonationDeleted, DonationDeletedHandler>());
         app.AddHttpApi(OpenApi.DonationApi.Description);

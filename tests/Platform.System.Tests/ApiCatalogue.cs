@@ -29,6 +29,7 @@ public enum IdKind
     Report,
     Notification,
     Contribution,
+    Rating,
 }
 
 /// <summary>Who may call a route at all: anyone, a signed-in user, or an admin.</summary>
@@ -121,6 +122,7 @@ public static class ApiCatalogue
         Post(Service.Donation, "uploads", Access.User, IdKind.None, new Field("kind", FieldKind.Enum, Required: true, Values: ["donation_image"])) with { InApiMd = false },
         Post(Service.Donation, "donations/{id}/images", Access.User, IdKind.Donation, new Field("blob_id", FieldKind.Uuid, Required: true)) with { InApiMd = false },
         new ApiRoute(Service.Donation, "PUT", "donations/{id}/images", Access.User, IdKind.Donation, [new("image_ids", FieldKind.UuidList, Required: true)], []) with { InApiMd = false },
+        Get(Service.Donation, "donations/{id}/contact", Access.User, IdKind.Donation) with { InApiMd = false },
 
         // request-service
         Get(Service.Request, "health", Access.Anyone),
@@ -139,7 +141,9 @@ public static class ApiCatalogue
         Post(Service.Request, "ratings", Access.User, IdKind.None,
             new Field("request_id", FieldKind.Uuid, Required: true, Refers: IdKind.Request), new Field("rating", FieldKind.Int, Required: true),
             new Field("comment", FieldKind.Text, Max: 1000)),
-        Get(Service.Request, "ratings", Access.Anyone, IdKind.None, new Field("donor_id", FieldKind.Uuid, Refers: IdKind.Profile)),
+        Get(Service.Request, "ratings", Access.Anyone, IdKind.None, new Field("donor_id", FieldKind.Uuid, Refers: IdKind.Profile), new Field("donation_id", FieldKind.Uuid, Refers: IdKind.Donation)),
+        new ApiRoute(Service.Request, "PUT", "ratings/{id}", Access.User, IdKind.Rating,
+            [new("rating", FieldKind.Int, Required: true), new("comment", FieldKind.Text, Max: 1000)], []) with { InApiMd = false },
 
         // campaign-service
         Get(Service.Campaign, "health", Access.Anyone),
