@@ -41,6 +41,14 @@ public static class DonationServiceSetup
         app.Services.AddSingleton<ContactStore>();
         app.Services.AddSingleton<IProfileStore, ProfileStore>();
         app.Services.AddSingleton<IDonationStore, DonationStore>();
+        var expiry = app.Configuration.GetSection("DonationExpiry");
+        var expirySeconds = expiry["IntervalSeconds"];
+        app.Services.AddSingleton(new DonationExpiryOptions(TimeSpan.FromSeconds(
+            int.TryParse(expirySeconds, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? seconds : 30)));
+        if (!app.Mode.IsCommand())
+        {
+            app.Services.AddHostedService<DonationExpirySweeper>();
+        }
         return app;
     }
 }

@@ -15,6 +15,7 @@ public enum FieldKind
     Url,
     Flag,
     UuidList,
+    FutureTime,
 }
 
 /// <summary>What an id in a route (or a uuid field) refers to, so the fuzzer can use real ones.</summary>
@@ -75,6 +76,10 @@ public static class ApiCatalogue
         new("category", FieldKind.Enum, Required: true, Values: DonationCategories),
         new("location", FieldKind.Text, Max: 200),
         new("image_url", FieldKind.Url),
+        new("pickup_instructions", FieldKind.Text, Max: 500),
+        new("quantity", FieldKind.Int),
+        new("condition", FieldKind.Enum, Values: ["new", "like_new", "good", "fair"]),
+        new("expires_at", FieldKind.FutureTime),
     ];
 
     private static readonly Field[] CampaignFields =
@@ -112,7 +117,7 @@ public static class ApiCatalogue
         Post(Service.Donation, "admin/profiles/{id}/block", Access.Admin, IdKind.Profile),
         Post(Service.Donation, "admin/profiles/{id}/unblock", Access.Admin, IdKind.Profile),
         Get(Service.Donation, "donations", Access.Anyone, IdKind.None,
-            new Field("status", FieldKind.Enum, Values: ["pending", "available", "rejected", "claimed", "completed"]), new Field("category", FieldKind.Enum, Values: DonationCategories),
+            new Field("status", FieldKind.Enum, Values: ["pending", "available", "rejected", "claimed", "completed", "expired"]), new Field("category", FieldKind.Enum, Values: DonationCategories),
             new Field("donor_id", FieldKind.Uuid, Refers: IdKind.Profile), new Field("q", FieldKind.Text, Max: 100)),
         Get(Service.Donation, "donations/{id}", Access.Anyone, IdKind.Donation),
         Post(Service.Donation, "donations", Access.User, IdKind.None, DonationFields),
