@@ -1,4 +1,5 @@
 using DonationService.Claims;
+using DonationService.Contacts;
 using DonationService.Donations;
 using DonationService.Files;
 using DonationService.Import;
@@ -29,6 +30,7 @@ public static class DonationServiceSetup
             .Handle<RequestCancelled, RequestCancelledHandler>()
             .Handle<RequestCompleted, RequestCompletedHandler>()
             .Handle<RatingSubmitted, RatingSubmittedHandler>()
+            .Handle<RatingChanged, RatingChangedHandler>()
             .Handle<ReportResolved, ReportResolvedHandler>()
             .Handle<DonationDeleted, DonationDeletedHandler>());
         app.AddHttpApi(OpenApi.DonationApi.Description);
@@ -36,8 +38,17 @@ public static class DonationServiceSetup
         app.Services.AddSingleton<IDonationImageStore>(sp => (DonationImageStore)sp.GetRequiredService<IBlobAttachments>());
         app.Services.AddSingleton<DonationViews>();
         app.Services.AddSingleton<ClaimStore>();
+        app.Services.AddSingleton<ContactStore>();
         app.Services.AddSingleton<IProfileStore, ProfileStore>();
         app.Services.AddSingleton<IDonationStore, DonationStore>();
+        var expiry = app.Configuration.GetSection("DonationExpiry");
+        var expirySeconds = expiry["IntervalSeconds"];
+        app.Services.AddSingleton(new DonationExpiryOptions(TimeSpan.FromSeconds(
+            int.TryParse(expirySeconds, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? seconds : 30)));
+        if (!app.Mode.IsCommand())
+        {
+            app.Services.AddHostedService<DonationExpirySweeper>();
+        }
         return app;
     }
 }

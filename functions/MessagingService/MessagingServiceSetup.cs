@@ -27,6 +27,7 @@ public static class MessagingServiceSetup
             .Notify<DonationReviewed>()
             .Notify<DonationReleased>()
             .Notify<DonationCompleted>()
+            .Notify<DonationExpired>()
             .Notify<RequestCreated>()
             .Notify<RequestRejected>()
             .Notify<RequestCancelled>()

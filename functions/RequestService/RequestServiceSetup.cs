@@ -27,6 +27,7 @@ public static class RequestServiceSetup
             .Handle<DonationClaimed, DonationClaimedHandler>()
             .Handle<DonationClaimRejected, DonationClaimRejectedHandler>()
             .Handle<DonationDeleted, DonationDeletedHandler>()
+            .Handle<DonationExpired, DonationExpiredHandler>()
             .Handle<DonationCreated, DonationCopyHandler>()
             .Handle<DonationUpdated, DonationCopyHandler>()
             .Handle<DonationReviewed, DonationCopyHandler>()

@@ -12,7 +12,7 @@ namespace Platform.Contracts.Tests;
 /// </summary>
 public sealed partial class EventSampleTests
 {
-    /// <summary>ARCHITECTURE.md "Catalogue" (publisher → consumers), plus campaign.deleted and campaign.contribution_refunded (issue 19).</summary>
+    /// <summary>ARCHITECTURE.md "Catalogue" (publisher → consumers), plus campaign.deleted, campaign.contribution_refunded (issue 19) and rating.changed and donation.expired (issue 17).</summary>
     private static readonly string[] ArchitectureCatalogue =
     [
         "profile.created", "profile.updated", "profile.verification_decided", "profile.blocked", "profile.unblocked",
@@ -26,6 +26,8 @@ public sealed partial class EventSampleTests
         "report.created", "report.resolved",
         "campaign.deleted",
         "campaign.contribution_refunded",
+        "rating.changed",
+        "donation.expired",
     ];
 
     /// <summary>Past participles of the catalogue that do not end in -ed.</summary>

@@ -15,6 +15,7 @@ public enum FieldKind
     Url,
     Flag,
     UuidList,
+    FutureTime,
 }
 
 /// <summary>What an id in a route (or a uuid field) refers to, so the fuzzer can use real ones.</summary>
@@ -29,6 +30,7 @@ public enum IdKind
     Report,
     Notification,
     Contribution,
+    Rating,
 }
 
 /// <summary>Who may call a route at all: anyone, a signed-in user, or an admin.</summary>
@@ -74,6 +76,10 @@ public static class ApiCatalogue
         new("category", FieldKind.Enum, Required: true, Values: DonationCategories),
         new("location", FieldKind.Text, Max: 200),
         new("image_url", FieldKind.Url),
+        new("pickup_instructions", FieldKind.Text, Max: 500),
+        new("quantity", FieldKind.Int),
+        new("condition", FieldKind.Enum, Values: ["new", "like_new", "good", "fair"]),
+        new("expires_at", FieldKind.FutureTime),
     ];
 
     private static readonly Field[] CampaignFields =
@@ -111,7 +117,7 @@ public static class ApiCatalogue
         Post(Service.Donation, "admin/profiles/{id}/block", Access.Admin, IdKind.Profile),
         Post(Service.Donation, "admin/profiles/{id}/unblock", Access.Admin, IdKind.Profile),
         Get(Service.Donation, "donations", Access.Anyone, IdKind.None,
-            new Field("status", FieldKind.Enum, Values: ["pending", "available", "rejected", "claimed", "completed"]), new Field("category", FieldKind.Enum, Values: DonationCategories),
+            new Field("status", FieldKind.Enum, Values: ["pending", "available", "rejected", "claimed", "completed", "expired"]), new Field("category", FieldKind.Enum, Values: DonationCategories),
             new Field("donor_id", FieldKind.Uuid, Refers: IdKind.Profile), new Field("q", FieldKind.Text, Max: 100)),
         Get(Service.Donation, "donations/{id}", Access.Anyone, IdKind.Donation),
         Post(Service.Donation, "donations", Access.User, IdKind.None, DonationFields),
@@ -121,6 +127,7 @@ public static class ApiCatalogue
         Post(Service.Donation, "uploads", Access.User, IdKind.None, new Field("kind", FieldKind.Enum, Required: true, Values: ["donation_image"])) with { InApiMd = false },
         Post(Service.Donation, "donations/{id}/images", Access.User, IdKind.Donation, new Field("blob_id", FieldKind.Uuid, Required: true)) with { InApiMd = false },
         new ApiRoute(Service.Donation, "PUT", "donations/{id}/images", Access.User, IdKind.Donation, [new("image_ids", FieldKind.UuidList, Required: true)], []) with { InApiMd = false },
+        Get(Service.Donation, "donations/{id}/contact", Access.User, IdKind.Donation) with { InApiMd = false },
 
         // request-service
         Get(Service.Request, "health", Access.Anyone),
@@ -139,7 +146,9 @@ public static class ApiCatalogue
         Post(Service.Request, "ratings", Access.User, IdKind.None,
             new Field("request_id", FieldKind.Uuid, Required: true, Refers: IdKind.Request), new Field("rating", FieldKind.Int, Required: true),
             new Field("comment", FieldKind.Text, Max: 1000)),
-        Get(Service.Request, "ratings", Access.Anyone, IdKind.None, new Field("donor_id", FieldKind.Uuid, Refers: IdKind.Profile)),
+        Get(Service.Request, "ratings", Access.Anyone, IdKind.None, new Field("donor_id", FieldKind.Uuid, Refers: IdKind.Profile), new Field("donation_id", FieldKind.Uuid, Refers: IdKind.Donation)),
+        new ApiRoute(Service.Request, "PUT", "ratings/{id}", Access.User, IdKind.Rating,
+            [new("rating", FieldKind.Int, Required: true), new("comment", FieldKind.Text, Max: 1000)], []) with { InApiMd = false },
 
         // campaign-service
         Get(Service.Campaign, "health", Access.Anyone),

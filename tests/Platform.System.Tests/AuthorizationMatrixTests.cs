@@ -186,6 +186,11 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
             new(Service.Donation, "PUT", "donations/{id}/images", "beyond API.md (issue 16): available", donors, Protected(200, 403, 403, 403, 403), async c =>
                 new Target($"api/donations/{(c == Caller.Blocked ? w.BDAvailable : await p.AvailableDonationAsync(w.D))}/images", new { image_ids = Array.Empty<Guid>() })),
 
+            new(Service.Donation, "GET", "donations/{id}/contact", "beyond API.md (issue 17): approved, the donor ↔ the recipient (wrong role)", donors, Protected(200, 404, 404, 200, 200),
+                Fixed($"api/donations/{w.DApproved}/contact")),
+            new(Service.Donation, "GET", "donations/{id}/contact", "beyond API.md (issue 17): pending request", donors, Protected(404, 404, 404, 404, 404),
+                Fixed($"api/donations/{w.DRequested}/contact")),
+
             // ---- request-service ----
             new(Service.Request, "POST", "requests", "an available donation", requesters, Protected(201, 201, 403, 403, 403), async _ =>
                 new Target("api/requests", new { donation_id = await p.AvailableDonationAsync(w.D), message = "May I have it?" })),
@@ -202,9 +207,14 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
                 new Target($"api/requests/{(c == Caller.Blocked ? w.BRRequest : await p.PendingRequestAsync(w.D, w.R))}/cancel")),
             new(Service.Request, "POST", "requests/{id}/complete", "approved", donors, Protected(200, 404, 403, 403, 403), async c =>
                 new Target($"api/requests/{(c == Caller.Blocked ? w.BDRequest : await p.ApprovedRequestAsync(w.D, w.R))}/complete")),
-            new(Service.Request, "POST", "ratings", "an approved request", recipients, Protected(201, 404, 403, 403, 403), async c =>
-                new Target("api/ratings", new { request_id = c == Caller.Blocked ? w.BRApproved : await p.ApprovedRequestAsync(w.D, w.R), rating = 5, comment = "Lovely" })),
-            new(Service.Request, "GET", "ratings", "?donor_id=the donor", donors, Public(200, 200, 200, 200, 200, 200), Fixed($"api/ratings?donor_id={w.D.Id}")),
+            new(Service.Request, "POST", "ratings", "a completed request", recipients, Protected(201, 404, 403, 403, 403), async c =>
+                new Target("api/ratings", new { request_id = c == Caller.Blocked ? w.BRCompleted : await p.CompletedRequestAsync(w.D, w.R), rating = 5, comment = "Lovely" })),
+            new(Service.Request, "POST", "ratings", "issue 17: an approved request (not yet handed over)", recipients, Protected(409, 404, 403, 403, 403), async c =>
+                new Target("api/ratings", new { request_id = c == Caller.Blocked ? w.BRApproved : await p.ApprovedRequestAsync(w.D, w.R), rating = 5 })),
+            new(Service.Request, "GET", "ratings", "?donor_id=the donor", donors, Public(200, 200, 200, 200, 200, 200), Fixed($"api/ratings?donor_id={w.D.Id}"),
+                RatingPrivacy),
+            new(Service.Request, "PUT", "ratings/{id}", "beyond API.md (issue 17): the owner's rating, within 30 days", recipients, Protected(200, 403, 403, 403, 403), async c =>
+                new Target($"api/ratings/{(c == Caller.Blocked ? w.BRRating : await p.RatingAsync(w.R, await p.CompletedRequestAsync(w.D, w.R)))}", new { rating = 3, comment = "Changed my mind" })),
 
             // ---- campaign-service ----
             new(Service.Campaign, "GET", "campaigns", "?recipient_id=the owner", owners, Public(200, 200, 200, 200, 200, 200),
@@ -302,6 +312,22 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
     {
         var leaked = reply.Items.Where(i => caller != Caller.Admin && i.GetProperty("recipient_id").GetGuid() != me.Id && i.GetProperty("donor_id").GetGuid() != me.Id).ToList();
         return leaked.Count == 0 ? null : $"{leaked.Count} requests of others listed, e.g. {leaked[0]}";
+    }
+
+    /// <summary>Issue 17 (and 18): a public rating names its recipient and request only to that recipient, the donor and admins.</summary>
+    private static string? RatingPrivacy(Caller caller, TestUser me, Reply reply)
+    {
+        var items = reply.Items.ToList();
+        if (items.Count == 0)
+        {
+            return "the donor's ratings are missing";
+        }
+
+        var leaked = items.Where(i => i.GetProperty("recipient_id").ValueKind != JsonValueKind.Null
+            && caller != Caller.Admin && i.GetProperty("donor_id").GetGuid() != me.Id && i.GetProperty("recipient_id").GetGuid() != me.Id).ToList();
+        var hidden = caller is Caller.Owner or Caller.Admin && items.Any(i => i.GetProperty("recipient_id").ValueKind == JsonValueKind.Null);
+        return leaked.Count > 0 ? $"{leaked.Count} ratings name their recipient to someone else, e.g. {leaked[0]}"
+            : hidden ? "the donor or an admin should see who rated" : null;
     }
 
     private static string? OwnContributions(TestUser me, Reply reply)
@@ -513,6 +539,10 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
 
         public Guid RRequest { get; private set; }
 
+        public Guid DApproved { get; private set; }
+
+        public Guid DRequested { get; private set; }
+
         public Guid VActive { get; private set; }
 
         public Guid VPending { get; private set; }
@@ -528,6 +558,10 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         public Guid BRRequest { get; private set; }
 
         public Guid BRApproved { get; private set; }
+
+        public Guid BRCompleted { get; private set; }
+
+        public Guid BRRating { get; private set; }
 
         public Guid BVActive { get; private set; }
 
@@ -557,6 +591,12 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
                 Task.Run(async () => w.DAvailable = await p.AvailableDonationAsync(w.D)),
                 Task.Run(async () => w.DPending = await p.PendingDonationAsync(w.D)),
                 Task.Run(async () => w.RRequest = await p.PendingRequestAsync(w.D, w.R)),
+                Task.Run(async () => (w.DApproved, _) = await p.ApprovedDonationAsync(w.D, w.R)),
+                Task.Run(async () =>
+                {
+                    w.DRequested = await p.AvailableDonationAsync(w.D);
+                    await p.RequestAsync(w.R, w.DRequested);
+                }),
                 Task.Run(async () =>
                 {
                     w.VActive = await p.ActiveCampaignAsync(w.V, 10_000_000m);
@@ -572,6 +612,8 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
                 {
                     w.BRRequest = await p.PendingRequestAsync(w.D, w.BR);
                     w.BRApproved = await p.ApprovedRequestAsync(w.D, w.BR);
+                    w.BRCompleted = await p.CompletedRequestAsync(w.D, w.BR);
+                    w.BRRating = await p.RatingAsync(w.BR, await p.CompletedRequestAsync(w.D, w.BR));
                 }), w.BR),
                 Blocked(Task.Run(async () => w.BVActive = await p.ActiveCampaignAsync(w.BV)), w.BV));
             return w;

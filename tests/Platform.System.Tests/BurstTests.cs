@@ -28,7 +28,7 @@ public sealed class BurstTests(PlatformFixture platform, ITestOutputHelper outpu
         var available = await Task.WhenAll(p.AvailableDonationAsync(donor), p.AvailableDonationAsync(donor));
         var pending = await Task.WhenAll(p.PendingDonationAsync(donor), p.PendingDonationAsync(donor));
         var request = await p.PendingRequestAsync(donor, recipient);
-        var approved = await p.ApprovedRequestAsync(donor, recipient);
+        var approved = await p.CompletedRequestAsync(donor, recipient);
         var campaign = await p.ActiveCampaignAsync(verified, 10_000_000m);
         var active = await p.ActiveCampaignAsync(verified);
         var message = await p.MessageAsync(donor, recipient.Id);

@@ -148,7 +148,7 @@ public sealed class ConcurrencyExactnessTests(PlatformFixture platform, ITestOut
         var p = platform;
         var donor = await p.NewDonorAsync();
         var recipient = await p.NewRecipientAsync();
-        var approved = await Task.WhenAll(p.ApprovedRequestAsync(donor, recipient), p.ApprovedRequestAsync(donor, recipient));
+        var approved = await Task.WhenAll(p.CompletedRequestAsync(donor, recipient), p.CompletedRequestAsync(donor, recipient));
 
         var rating = p.Expect(await p.SendAsync(Service.Request, HttpMethod.Post, "api/ratings", recipient.Token, new { request_id = approved[0], rating = 4 }), 201).Id;
         (Guid EventId, string Envelope, DateTime? SentAt) outboxRow = default;

@@ -147,6 +147,7 @@ public sealed class FuzzTests(PlatformFixture platform, ITestOutputHelper output
         var reports = await Task.WhenAll(p.ReportAsync(recipient, "user", Guid.NewGuid()), p.ReportAsync(recipients[1], "donation", donations[3]));
         var notification = await p.NotificationOfMessageAsync(recipient, messages[0]);
         var contribution = await p.ContributionAsync(donor, campaigns[0]);
+        var rating = await p.RatingAsync(recipients[1], await p.CompletedRequestAsync(donors[1], recipients[1]));
         var users = new[] { donor, donors[1], recipient, recipients[1], verified, admin };
         return new FuzzTargets
         {
@@ -162,6 +163,7 @@ public sealed class FuzzTests(PlatformFixture platform, ITestOutputHelper output
                 [IdKind.Report] = reports,
                 [IdKind.Notification] = [notification],
                 [IdKind.Contribution] = [contribution],
+                [IdKind.Rating] = [rating],
             },
         };
     }

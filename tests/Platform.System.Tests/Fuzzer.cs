@@ -315,6 +315,7 @@ public sealed class Fuzzer(PlatformFixture platform, FuzzTargets targets, int se
         FieldKind.Url => "\"https://example.org/img.png\"",
         FieldKind.Flag => rng.Next(2) == 0 ? "true" : "false",
         FieldKind.UuidList => rng.Next(2) == 0 ? "[]" : "[" + Quote(Guid.NewGuid().ToString()) + "]",
+        FieldKind.FutureTime => Quote(DateTime.UtcNow.AddHours(rng.Next(1, 24 * 300)).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)),
         _ => Quote(IdOf(rng, field.Refers).ToString()),
     };
 

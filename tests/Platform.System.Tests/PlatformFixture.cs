@@ -409,6 +409,28 @@ public sealed class PlatformFixture : IAsyncLifetime
         return id;
     }
 
+    /// <summary>A fresh donation of <paramref name="donor"/> whose request by <paramref name="recipient"/> the claim saga ended <c>approved</c> (issue 17).</summary>
+    public async Task<(Guid Donation, Guid Request)> ApprovedDonationAsync(TestUser donor, TestUser recipient)
+    {
+        var donation = await AvailableDonationAsync(donor);
+        var id = await RequestAsync(recipient, donation);
+        await ExpectAsync(await SendAsync(Service.Request, HttpMethod.Post, $"api/requests/{id}/approve", donor.Token), 202);
+        await WaitForAsync(Service.Request, $"api/requests/{id}", donor.Token, r => r.Status == 200 && r.Json.GetProperty("status").GetString() == "approved", "request approved by the saga");
+        return (donation, id);
+    }
+
+    /// <summary>A request the donor approved and then marked handed over (issue 17: only these can be rated).</summary>
+    public async Task<Guid> CompletedRequestAsync(TestUser donor, TestUser recipient)
+    {
+        var id = await ApprovedRequestAsync(donor, recipient);
+        await ExpectAsync(await SendAsync(Service.Request, HttpMethod.Post, $"api/requests/{id}/complete", donor.Token), 200);
+        return id;
+    }
+
+    /// <summary>The recipient's rating of a completed request; its id.</summary>
+    public async Task<Guid> RatingAsync(TestUser recipient, Guid completedRequest, int stars = 5) =>
+        (await ExpectAsync(await SendAsync(Service.Request, HttpMethod.Post, "api/ratings", recipient.Token, new { request_id = completedRequest, rating = stars }), 201)).Id;
+
     public async Task<Guid> PendingCampaignAsync(TestUser owner, decimal goal = 1000m) =>
         (await ExpectAsync(await SendAsync(Service.Campaign, HttpMethod.Post, "api/campaigns", owner.Token, CampaignBody(goal)), 201)).Id;
 

@@ -376,7 +376,7 @@ public sealed class RowLevelSecurityTests(PlatformFixture platform, ITestOutputH
         await p.PendingDonationAsync(donor);
         var donation = await p.AvailableDonationAsync(donor);
         await p.RequestAsync(verified, donation);
-        var approved = await p.ApprovedRequestAsync(donor, verified);
+        var approved = await p.CompletedRequestAsync(donor, verified);
         p.Expect(await p.SendAsync(Service.Request, HttpMethod.Post, "api/ratings", verified.Token, new { request_id = approved, rating = 4 }), 201);
         var campaign = await p.ActiveCampaignAsync(verified);
         await p.ContributionAsync(donor, campaign);

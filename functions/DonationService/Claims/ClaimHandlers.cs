@@ -49,3 +49,38 @@ public sealed class RatingSubmittedHandler : IEventHandler<RatingSubmitted>
             context.Work.Transaction,
             cancellationToken: cancellationToken));
 }
+
+/// <summary>
+/// A changed rating moves the donor's exact sum by <c>rating - previous_rating</c> (the count stays).
+/// Each event is applied once (the inbox); the differences of a rating's successive changes add up
+/// to its latest value whatever order they arrive in. A change that overtook its rating.submitted
+/// (the donor has no ratings counted yet) fails and is retried until the submission has been applied.
+/// </summary>
+public sealed class RatingChangedHandler : IEventHandler<RatingChanged>
+{
+    public async Task HandleAsync(RatingChanged message, EventContext context, CancellationToken cancellationToken)
+    {
+        var delta = message.Rating - message.PreviousRating;
+        var outcome = await context.Work.Connection.QuerySingleOrDefaultAsync<int?>(new CommandDefinition(
+            """
+            with donor as (select id, rating_count from donation.profiles where id = @DonorId for update),
+            changed as (
+                update donation.profiles p
+                   set rating_sum = p.rating_sum + @delta,
+                       rating_avg = round((p.rating_sum + @delta)::numeric / p.rating_count, 2),
+                       version = p.version + 1, updated_at = now()
+                  from donor
+                 where p.id = donor.id and donor.rating_count > 0 and p.rating_sum + @delta between p.rating_count and 5 * p.rating_count
+                returning 1)
+            select case when not exists (select 1 from donor) then 0 when exists (select 1 from changed) then 1 else -1 end
+            """,
+            new { message.DonorId, delta },
+            context.Work.Transaction,
+            cancellationToken: cancellationToken));
+        if (outcome == -1)
+        {
+            throw new InvalidOperationException(
+                $"rating.changed of rating {message.RatingId} (v{message.Version}) does not fit donor {message.DonorId}'s counted ratings yet; retried until its rating.submitted is applied.");
+        }
+    }
+}

@@ -35,6 +35,6 @@ public sealed class AdminDonationFunctions(HttpCalls http, ServiceDatabase datab
 
         var updated = await donations.ReviewAsync(uow, call.Id, call.Input.ToDecision(), next.Value, call.Input.Reason, call.User.UserId, ct);
         await uow.CommitAsync(ct);
-        return new ApiResponse(StatusCodes.Status200OK, await views.OneAsync(updated, ct));
+        return new ApiResponse(StatusCodes.Status200OK, await views.OneAsync(updated, ct, call.User));
     }
 }

@@ -24,7 +24,7 @@ public sealed class DonationFunctions(
 
         var rows = await donations.ListAsync(call.Input, call.Caller, call.Page, ct);
         var result = rows.ToPage(call.Page.Limit, d => new Cursor(d.CreatedAt, d.Id));
-        return new ApiResponse(StatusCodes.Status200OK, new Page<DonationView>([.. await views.ManyAsync(result.Items, ct)], result.NextCursor));
+        return new ApiResponse(StatusCodes.Status200OK, new Page<DonationView>([.. await views.ManyAsync(result.Items, ct, call.Caller)], result.NextCursor));
     }
 
     [Function(nameof(GetDonation))]
@@ -39,7 +39,7 @@ public sealed class DonationFunctions(
 
         var donation = await donations.FindAsync(call.Id, ct);
         return donation is not null && DonationRules.IsVisibleTo(donation, call.Caller)
-            ? new ApiResponse(StatusCodes.Status200OK, await views.OneAsync(donation, ct))
+            ? new ApiResponse(StatusCodes.Status200OK, await views.OneAsync(donation, ct, call.Caller))
             : Problems.NotFound("No such donation.");
     }
 
@@ -62,7 +62,7 @@ public sealed class DonationFunctions(
             }
 
             var donation = await donations.InsertAsync(uow, call.User.UserId, call.Input.ToFields(), ct);
-            return Result.Created(DonationView.From(donation, [])).ToResponse(d => $"/api/donations/{d.Id}");
+            return Result.Created(DonationView.From(donation, [], call.User)).ToResponse(d => $"/api/donations/{d.Id}");
         }, ct);
     }
 
@@ -91,7 +91,7 @@ public sealed class DonationFunctions(
 
         var updated = await donations.UpdateAsync(uow, call.Id, call.Input.ToFields(), ct);
         await uow.CommitAsync(ct);
-        return new ApiResponse(StatusCodes.Status200OK, await views.OneAsync(updated, ct));
+        return new ApiResponse(StatusCodes.Status200OK, await views.OneAsync(updated, ct, call.User));
     }
 
     [Function(nameof(DeleteDonation))]

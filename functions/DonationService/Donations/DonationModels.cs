@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
 using Platform.Blobs;
+using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
 
 namespace DonationService.Donations;
@@ -12,6 +13,16 @@ public enum DonationStatus
     Rejected,
     Claimed,
     Completed,
+    Expired,
+}
+
+/// <summary>The state of a donated item (issue 17).</summary>
+public enum DonationCondition
+{
+    New,
+    LikeNew,
+    Good,
+    Fair,
 }
 
 public enum DonationCategory
@@ -56,6 +67,14 @@ public sealed class Donation
 
     public string? ReviewReason { get; init; }
 
+    public string? PickupInstructions { get; init; }
+
+    public int Quantity { get; init; } = 1;
+
+    public string? Condition { get; init; }
+
+    public DateTime? ExpiresAt { get; init; }
+
     public long Version { get; init; }
 
     public DateTime CreatedAt { get; init; }
@@ -77,10 +96,17 @@ public sealed record DonationView(
     string? ReviewReason,
     DateTime CreatedAt,
     DateTime UpdatedAt,
-    [property: Description("Uploaded photos in order (at most 5), each with its public URL. image_url is the older free-form URL, still kept.")] IReadOnlyList<FileView> Images)
+    [property: Description("Uploaded photos in order (at most 5), each with its public URL. image_url is the older free-form URL, still kept.")] IReadOnlyList<FileView> Images,
+    [property: Description("Private: shown to the donor and admins only (null for everyone else); the recipient of an approved request reads it through GET /api/donations/{id}/contact.")] string? PickupInstructions,
+    int Quantity,
+    [property: OneOf<DonationCondition>] string? Condition,
+    [property: Description("When the item stops being offered; a pending or available donation then becomes expired and leaves the listings.")] DateTime? ExpiresAt)
 {
-    public static DonationView From(Donation d, IReadOnlyList<FileView> images) => new(
-        d.Id, d.DonorId, d.Title, d.Description, d.Category, d.Location, d.ImageUrl, d.Status, d.ReviewReason, d.CreatedAt, d.UpdatedAt, images);
+    /// <summary>The view for <paramref name="caller"/>: pickup instructions only for the donor and admins.</summary>
+    public static DonationView From(Donation d, IReadOnlyList<FileView> images, Caller? caller = null) => new(
+        d.Id, d.DonorId, d.Title, d.Description, d.Category, d.Location, d.ImageUrl, d.Status, d.ReviewReason, d.CreatedAt, d.UpdatedAt, images,
+        caller is not null && (caller.IsAdmin || caller.UserId == d.DonorId) ? d.PickupInstructions : null,
+        d.Quantity, d.Condition, d.ExpiresAt);
 }
 
 /// <summary>The body of a create or an update, with its rules.</summary>
@@ -89,11 +115,18 @@ public sealed record DonationBody(
     [property: Text(0, 2000)] string? Description,
     [property: Required, OneOf<DonationCategory>] string? Category,
     [property: Text(1, 200)] string? Location,
-    [property: Url] string? ImageUrl)
+    [property: Url] string? ImageUrl,
+    [property: Text(1, 500), Description("Private to the donor, admins and the recipient of the approved request (e.g. \"ring at flat 3 after 6 pm\").")] string? PickupInstructions,
+    [property: Range(1, 1000), Description("How many (absent: 1).")] int? Quantity,
+    [property: OneOf<DonationCondition>] string? Condition,
+    [property: FutureTime(DonationBody.MaxExpiryDays), Description("Optional: when the offer ends (food!). In the future, at most 365 days ahead; absent: never.")] string? ExpiresAt)
 {
+    public const int MaxExpiryDays = 365;
+
     /// <summary>The checked fields (an empty description is none).</summary>
     public DonationFields ToFields() =>
-        new(Title!, string.IsNullOrEmpty(Description) ? null : Description, EnumText.Parse<DonationCategory>(Category!), Location, ImageUrl);
+        new(Title!, string.IsNullOrEmpty(Description) ? null : Description, EnumText.Parse<DonationCategory>(Category!), Location, ImageUrl, PickupInstructions,
+            Quantity ?? 1, Condition, FutureTimeAttribute.Parse(ExpiresAt));
 }
 
 public sealed record ReviewBody([property: Required, OneOf<ReviewDecision>] string? Decision, [property: Text(1, 500)] string? Reason)
@@ -102,7 +135,9 @@ public sealed record ReviewBody([property: Required, OneOf<ReviewDecision>] stri
 }
 
 /// <summary>The checked fields of a create or update.</summary>
-public sealed record DonationFields(string Title, string? Description, DonationCategory Category, string? Location, string? ImageUrl);
+public sealed record DonationFields(
+    string Title, string? Description, DonationCategory Category, string? Location, string? ImageUrl, string? PickupInstructions = null,
+    int Quantity = 1, string? Condition = null, DateTime? ExpiresAt = null);
 
 /// <summary>The list query; the visibility rule is applied in SQL from the caller.</summary>
 public sealed record DonationFilter(

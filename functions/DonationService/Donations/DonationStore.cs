@@ -11,7 +11,7 @@ namespace DonationService.Donations;
 public sealed class DonationStore(ServiceDatabase database) : IDonationStore
 {
     private const string Columns =
-        "id, donor_id, title, description, category, location, image_url, status, review_reason, version, created_at, updated_at, deleted_at";
+        "id, donor_id, title, description, category, location, image_url, status, review_reason, pickup_instructions, quantity, condition, expires_at, version, created_at, updated_at, deleted_at";
 
     private static readonly string[] PublicStates = DonationRules.PublicStates.Select(s => s.ToText()).ToArray();
 
@@ -34,11 +34,11 @@ public sealed class DonationStore(ServiceDatabase database) : IDonationStore
     {
         var donation = await uow.Connection.QuerySingleAsync<Donation>(new CommandDefinition(
             $"""
-            insert into donation.donations (id, donor_id, title, description, category, location, image_url, status)
-            values (@id, @donorId, @Title, @Description, @category, @Location, @ImageUrl, 'pending')
+            insert into donation.donations (id, donor_id, title, description, category, location, image_url, pickup_instructions, quantity, condition, expires_at, status)
+            values (@id, @donorId, @Title, @Description, @category, @Location, @ImageUrl, @PickupInstructions, @Quantity, @Condition, @ExpiresAt, 'pending')
             returning {Columns}
             """,
-            new { id = Guid.CreateVersion7(), donorId, fields.Title, fields.Description, category = fields.Category.ToText(), fields.Location, fields.ImageUrl },
+            new { id = Guid.CreateVersion7(), donorId, fields.Title, fields.Description, category = fields.Category.ToText(), fields.Location, fields.ImageUrl, fields.PickupInstructions, fields.Quantity, fields.Condition, fields.ExpiresAt },
             uow.Transaction,
             cancellationToken: cancellationToken));
         uow.Publish(new DonationCreated(Snapshot(donation)));
@@ -51,11 +51,11 @@ public sealed class DonationStore(ServiceDatabase database) : IDonationStore
             $"""
             update donation.donations
                set title = @Title, description = @Description, category = @category, location = @Location, image_url = @ImageUrl,
-                   version = version + 1, updated_at = now()
+                   pickup_instructions = @PickupInstructions, quantity = @Quantity, condition = @Condition, expires_at = @ExpiresAt, version = version + 1, updated_at = now()
              where id = @id
             returning {Columns}
             """,
-            new { id, fields.Title, fields.Description, category = fields.Category.ToText(), fields.Location, fields.ImageUrl },
+            new { id, fields.Title, fields.Description, category = fields.Category.ToText(), fields.Location, fields.ImageUrl, fields.PickupInstructions, fields.Quantity, fields.Condition, fields.ExpiresAt },
             uow.Transaction,
             cancellationToken: cancellationToken));
         uow.Publish(new DonationUpdated(Snapshot(donation)));
@@ -95,6 +95,38 @@ public sealed class DonationStore(ServiceDatabase database) : IDonationStore
         return donation;
     }
 
+    /// <summary>
+    /// Marks up to <paramref name="batch"/> pending or available donations past their expiry as expired,
+    /// publishing donation.expired for each in the same transaction; returns how many. Rows another
+    /// transaction holds (a claim, an edit) are skipped and taken at the next sweep.
+    /// </summary>
+    public async Task<int> ExpireDueAsync(UnitOfWork uow, int batch, CancellationToken cancellationToken)
+    {
+        var expired = (await uow.Connection.QueryAsync<Donation>(new CommandDefinition(
+            """
+            with due as (
+                select id from donation.donations
+                 where deleted_at is null and expires_at is not null and expires_at <= now() and status in ('pending', 'available')
+                 order by expires_at
+                 limit @batch
+                   for update skip locked)
+            update donation.donations d
+               set status = 'expired', version = d.version + 1, updated_at = now()
+              from due
+             where d.id = due.id
+            returning d.*
+            """,
+            new { batch },
+            uow.Transaction,
+            cancellationToken: cancellationToken))).AsList();
+        foreach (var donation in expired)
+        {
+            uow.Publish(new DonationExpired(Snapshot(donation), donation.ExpiresAt!.Value));
+        }
+
+        return expired.Count;
+    }
+
     public static DonationSnapshot Snapshot(Donation d) => new(d.Id, d.DonorId, d.Title, d.Category, d.Status, d.Version);
 
     /// <summary>
@@ -110,6 +142,9 @@ public sealed class DonationStore(ServiceDatabase database) : IDonationStore
         {
             sql.Append(" and status = @status");
         }
+
+        // Issue 17: past its expiry an item has left the feed, even in the seconds before the sweeper marks it expired.
+        sql.Append(" and (expires_at is null or expires_at > now() or status not in ('pending', 'available'))");
 
         if (filter.Category is not null)
         {

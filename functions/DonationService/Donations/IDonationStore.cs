@@ -21,5 +21,8 @@ public interface IDonationStore
 
     Task<Donation> ReviewAsync(UnitOfWork uow, Guid id, ReviewDecision decision, DonationStatus status, string? reason, Guid reviewer, CancellationToken cancellationToken);
 
+    /// <summary>Marks up to <paramref name="batch"/> donations past their expiry as expired (issue 17), with their events.</summary>
+    Task<int> ExpireDueAsync(UnitOfWork uow, int batch, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<Donation>> ListAsync(DonationFilter filter, Caller? caller, PageRequest page, CancellationToken cancellationToken);
 }

@@ -71,7 +71,7 @@ public sealed class DonationImageFunctions(
 
         await uow.CommitAsync(ct);
         await storage.MarkAttachedAsync(kind, call.User.UserId, checkedBlob.Value!.Id, ct);
-        return new ApiResponse(StatusCodes.Status200OK, await views.OneAsync(donation, ct));
+        return new ApiResponse(StatusCodes.Status200OK, await views.OneAsync(donation, ct, call.User));
     }
 
     [Function(nameof(ArrangeDonationImages))]
@@ -121,6 +121,6 @@ public sealed class DonationImageFunctions(
             }
         }
 
-        return new ApiResponse(StatusCodes.Status200OK, await views.OneAsync(donation, ct));
+        return new ApiResponse(StatusCodes.Status200OK, await views.OneAsync(donation, ct, call.User));
     }
 }

@@ -1,3 +1,4 @@
+using DonationService.Contacts;
 using DonationService.Donations;
 using DonationService.Files;
 using DonationService.Profiles;
@@ -79,6 +80,13 @@ public static class DonationApi
             .Summary("Delete a donation (soft delete; publishes donation.deleted)")
             .ReturnsNothing()
             .Error(403, "Not the donor or an admin, or blocked."))
+        .Operation("GetHandOverContact", op => op.Tag("donations").User()
+            .Summary("Contact after approval: both sides of the hand-over and where to meet")
+            .Describe("For the donor and the recipient of the request that holds the donation, while that request is approved or completed, and for admins: "
+                + "name, email and phone of both, the pickup location and the donor's private pickup instructions. "
+                + "Everyone else, and everyone before approval or after a cancellation or rejection, gets 404.")
+            .Returns<HandOverContactView>()
+            .Error(404, "No such donation, no approved or completed request for it, or the caller is not one of its two sides."))
         .Operation("CreateUpload", op => op.Tag("files").User()
             .Summary("An upload slot: a short-lived URL to PUT one file straight to storage")
             .Describe("The slot's upload_url is a create-only SAS URL for one new blob, valid for 10 minutes; PUT the file's bytes to it with the headers listed, "

@@ -35,6 +35,15 @@ public static partial class Notices
         Create(e.RecipientId, Name<DonationCompleted>(), "You received a donation", "The hand-over is complete. You can now rate the donor.", Ids(e.DonationId, e.RequestId)),
     ];
 
+    /// <summary>Issue 17: the donor learns the offer ended; recipients with open requests learn it through request.cancelled.</summary>
+    private static Notice Of(DonationExpired e) => Create(
+        e.Donation.DonorId,
+        Name<DonationExpired>(),
+        "Your donation expired",
+        $"{Quoted(e.Donation.Title)} passed its expiry date and left the listings; its open requests were cancelled.",
+        ("donation_id", e.Donation.DonationId),
+        ("expires_at", e.ExpiresAt));
+
     private static Notice Of(RequestCreated e) => Create(
         e.Request.DonorId,
         Name<RequestCreated>(),
@@ -62,6 +71,7 @@ public static partial class Notices
         // Compensation inside the claim saga: the request had already ended and its parties were told.
         "claim_arrived_after_request_ended" => [],
         "donation_deleted" => [Create(e.Request.RecipientId, Name<RequestCancelled>(), "Your request was cancelled", "The donation was removed.", Ids(e.Request, e.Reason))],
+        "donation_expired" => [Create(e.Request.RecipientId, Name<RequestCancelled>(), "Your request was cancelled", "The donation expired before it was handed over.", Ids(e.Request, e.Reason))],
         "recipient_blocked" => [Create(e.Request.DonorId, Name<RequestCancelled>(), "A request for your donation was cancelled", "The requester's account was blocked.", Ids(e.Request, e.Reason))],
         _ => [Create(e.Request.DonorId, Name<RequestCancelled>(), "A request for your donation was cancelled", e.Reason is null ? "The requester cancelled it." : $"Reason: {e.Reason}", Ids(e.Request, e.Reason))],
     };

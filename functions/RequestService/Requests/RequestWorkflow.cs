@@ -82,11 +82,11 @@ public sealed class RequestWorkflow(IRequestStore requests)
     }
 
     /// <summary>The donation was deleted: its open requests are cancelled.</summary>
-    public async Task CancelForDonationAsync(UnitOfWork uow, Guid donationId, CancellationToken ct)
+    public async Task CancelForDonationAsync(UnitOfWork uow, Guid donationId, CancellationToken ct, string reason = "donation_deleted")
     {
         foreach (var request in await requests.LockOpenAsync(uow, donationId, null, OpenStates, ct))
         {
-            await CancelAsync(uow, request, "donation_deleted", ct);
+            await CancelAsync(uow, request, reason, ct);
         }
     }
 

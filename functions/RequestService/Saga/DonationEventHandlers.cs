@@ -46,3 +46,19 @@ public sealed class ProfileBlockedHandler(ILocalCopies copies, RequestWorkflow w
         }
     }
 }
+
+/// <summary>
+/// Issue 17: a donation past its expiry ends its open requests (reason <c>donation_expired</c>; their
+/// recipients are notified through request.cancelled) and its copy says expired, so no new request
+/// skips donation-service.
+/// </summary>
+public sealed class DonationExpiredHandler(RequestWorkflow workflow, ILocalCopies copies) : IEventHandler<DonationExpired>
+{
+    public const string Reason = "donation_expired";
+
+    public async Task HandleAsync(DonationExpired message, EventContext context, CancellationToken cancellationToken)
+    {
+        await copies.ApplyDonationAsync(context.Work, message.Donation.DonationId, message.Donation.DonorId, message.Donation.Status, message.Donation.Version, cancellationToken);
+        await workflow.CancelForDonationAsync(context.Work, message.Donation.DonationId, cancellationToken, Reason);
+    }
+}

@@ -37,3 +37,11 @@ public sealed record DonationReleased(Guid DonationId, Guid DonorId, Guid Reques
 
 [EventType("donation.completed")]
 public sealed record DonationCompleted(Guid DonationId, Guid DonorId, Guid RequestId, Guid RecipientId, long Version) : IIntegrationEvent;
+
+/// <summary>
+/// A pending or available donation passed its <c>expires_at</c> (issue 17): donation-service's expiry
+/// sweeper made it <c>expired</c> (it leaves the listings); request-service cancels its open requests
+/// (reason <c>donation_expired</c>) and messaging-service tells the donor. Published once per donation.
+/// </summary>
+[EventType("donation.expired")]
+public sealed record DonationExpired(DonationSnapshot Donation, DateTime ExpiresAt) : IIntegrationEvent;

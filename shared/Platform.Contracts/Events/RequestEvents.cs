@@ -22,3 +22,11 @@ public sealed record RequestCompleted(RequestParties Request) : IIntegrationEven
 
 [EventType("rating.submitted")]
 public sealed record RatingSubmitted(Guid RatingId, Guid RequestId, Guid DonorId, Guid RecipientId, int Rating) : IIntegrationEvent;
+
+/// <summary>
+/// The recipient changed a rating's stars or comment (issue 17; within 30 days). <c>PreviousRating</c> is
+/// the value this change replaced, so <c>Rating - PreviousRating</c> is exact whatever order changes arrive in;
+/// <c>Version</c> numbers the changes of one rating (the submitted rating is version 1).
+/// </summary>
+[EventType("rating.changed")]
+public sealed record RatingChanged(Guid RatingId, Guid RequestId, Guid DonorId, Guid RecipientId, int PreviousRating, int Rating, long Version) : IIntegrationEvent;

@@ -20,6 +20,7 @@ public sealed class FunctionsMetadataTests() : FunctionsMetadataContract(
             ("CreateDonation", "donations", "POST"),
             ("UpdateDonation", "donations/{id}", "PUT"),
             ("DeleteDonation", "donations/{id}", "DELETE"),
+            ("GetHandOverContact", "donations/{id}/contact", "GET"),
             ("ReviewDonation", "admin/donations/{id}/review", "POST"),
             ("CreateUpload", "uploads", "POST"),
             ("AttachDonationImage", "donations/{id}/images", "POST"),

@@ -32,6 +32,8 @@ public sealed class NoticesTests
         { "request cancelled by recipient", new RequestCancelled(Parties, null, WasApproved: false), [DonorId] },
         { "request cancelled for a blocked recipient", new RequestCancelled(Parties, "recipient_blocked", WasApproved: false), [DonorId] },
         { "request cancelled by a deleted donation", new RequestCancelled(Parties, "donation_deleted", WasApproved: false), [RecipientId] },
+        { "donation expired (issue 17)", new DonationExpired(Donation with { Status = "expired" }, new DateTime(2026, 6, 1, 18, 0, 0, DateTimeKind.Utc)), [DonorId] },
+        { "request cancelled by an expired donation (issue 17)", new RequestCancelled(Parties, "donation_expired", WasApproved: false), [RecipientId] },
         { "saga compensation", new RequestCancelled(Parties, "claim_arrived_after_request_ended", WasApproved: true), [] },
         { "request completed", new RequestCompleted(Parties), [RecipientId] },
         { "campaign created", new CampaignCreated(Campaign), [RecipientId] },

@@ -35,6 +35,7 @@ public sealed class SettingsCoverageTests
         ["Eventing__RelayBatchSize"] = "tuning knob: has a default",
         ["Eventing__RetryDelaysMs"] = "tuning knob: has a default",
         ["Eventing__RelaySweepIntervalMs"] = "tuning knob: has a default",
+        ["DonationExpiry__IntervalSeconds"] = "tuning knob: has a default (30 s); tests shorten it",
         ["BlobStorageUrl"] = "Azure only: the media account's blob endpoint (managed identity); locally BlobStorageConnection points at Azurite",
         ["LegacyDbConnection"] = "read only by the import-legacy command, set by the operator for the move from the original app (docs/MOVING-IN.md)",
         ["Payments__Stripe__SecretKey"] = "secret, not in the sample: local runs use the development provider (tests point Stripe.net at a fake)",
@@ -67,6 +68,7 @@ public sealed class SettingsCoverageTests
         ["Eventing__RelayBatchSize"] = "default used in Azure",
         ["Eventing__RetryDelaysMs"] = "default used in Azure",
         ["Eventing__RelaySweepIntervalMs"] = "default used in Azure",
+        ["DonationExpiry__IntervalSeconds"] = "default used in Azure",
         ["LegacyDbConnection"] = "not an app setting: the operator sets it for one import-legacy run (docs/MOVING-IN.md)",
     };
 

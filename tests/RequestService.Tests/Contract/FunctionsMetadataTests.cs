@@ -15,6 +15,7 @@ public sealed class FunctionsMetadataTests() : FunctionsMetadataContract(
             ("CancelRequest", "requests/{id}/cancel", "POST"),
             ("CompleteRequest", "requests/{id}/complete", "POST"),
             ("SubmitRating", "ratings", "POST"),
+            ("ChangeRating", "ratings/{id}", "PUT"),
             ("ListRatings", "ratings", "GET"),
             ("Health", "health", "GET"),
             ("HealthLive", "health/live", "GET"),

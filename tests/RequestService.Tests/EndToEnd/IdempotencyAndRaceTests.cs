@@ -62,6 +62,7 @@ public sealed class IdempotencyAndRaceTests(StackFixture stack)
         var donation = await stack.AvailableDonationAsync(donor);
         var request = await stack.RequestIdAsync(recipient, donation);
         await stack.ApproveAndWaitAsync(donor, request);
+        await stack.ExpectAsync(await stack.ActAsync(donor, request, "complete"), 200);
         var key = "rate-" + Guid.NewGuid().ToString("N");
 
         var first = await stack.ExpectAsync(await SendWithKeyAsync("api/ratings", recipient, key, new { request_id = request, rating = 3 }), 201);

@@ -112,6 +112,7 @@ public sealed class StackFixture : IAsyncLifetime
                 ["RabbitMQConnection"] = TestEnvironment.RabbitMq,
                 ["SUPABASE_URL"] = SupabaseUrl,
                 ["SUPABASE_JWT_SECRET"] = TestEnvironment.JwtSecret,
+                ["DonationExpiry__IntervalSeconds"] = "1",
             },
             _donationPort);
 

@@ -68,7 +68,7 @@ public sealed class LegacyImportTests(StackFixture stack) : IAsyncLifetime
         Assert.Equal("approved", request7.GetProperty("status").GetString());
         Assert.Equal(_legacy.Id("donation", 7), request7.GetProperty("donation_id").GetGuid());
         var linkedDonor = await ScalarAsync<Guid>("select donor_id from request.ratings where id = @id", linked);
-        var ratings = await stack.ExpectAsync(await StackFixture.SendAsync(stack.Requests, HttpMethod.Get, $"api/ratings?donor_id={linkedDonor}&limit=100"), 200);
+        var ratings = await stack.ExpectAsync(await StackFixture.SendAsync(stack.Requests, HttpMethod.Get, $"api/ratings?donor_id={linkedDonor}&limit=100", stack.AdminToken), 200);
         var listed = ratings.GetProperty("items").EnumerateArray().ToList();
         Assert.Contains(listed, r => r.GetProperty("id").GetGuid() == linked && r.GetProperty("request_id").GetGuid() == _legacy.Id("request", 4));
 

@@ -39,7 +39,7 @@ public sealed class FunctionEarlyExitTests
         new(Http(auth), UnreachableDatabase(), _requests.Object, new RequestWorkflow(_requests.Object), _copies.Object);
 
     private RatingFunctions Ratings(Mock<IAuthenticator> auth) =>
-        new(Http(auth), new IdempotentWrites(UnreachableDatabase()), _requests.Object, new RatingStore(UnreachableDatabase()), _copies.Object);
+        new(Http(auth), UnreachableDatabase(), new IdempotentWrites(UnreachableDatabase()), _requests.Object, new RatingStore(UnreachableDatabase()), _copies.Object);
 
     // ---- POST /api/requests ----
 
@@ -424,6 +424,31 @@ public sealed class FunctionEarlyExitTests
 
         var problem = Unauthorized;
         Assert.Same(problem, await Ratings(Auth(new AuthResult(null, problem))).ListRatings(Get(), CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("""{"comment":"no stars"}""", "rating")]
+    [InlineData("""{"rating":0}""", "rating")]
+    [InlineData("""{"rating":2.5}""", "rating")]
+    [InlineData("""{"rating":3,"comment":7}""", "comment")]
+    public async Task Changing_a_rating_is_400_for_bad_fields_before_any_database_work(string body, string field)
+    {
+        var request = Post(body);
+        request.Method = "PUT";
+
+        var (status, json, _) = await (await Ratings(Auth(Recipient)).ChangeRating(request, RequestId.ToString(), CancellationToken.None)).RunAsync();
+
+        Assert.Equal(StatusCodes.Status400BadRequest, status);
+        Assert.Equal([field], json.ErrorFields());
+        _copies.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task Listing_ratings_is_400_for_a_bad_donation_id()
+    {
+        var (status, json, _) = await (await Ratings(Auth(AuthResult.Anonymous)).ListRatings(Get("?donation_id=x"), CancellationToken.None)).RunAsync();
+        Assert.Equal(StatusCodes.Status400BadRequest, status);
+        Assert.Equal(["donation_id"], json.ErrorFields());
     }
 
     private static string Body() => $$"""{"donation_id":"{{AvailableDonation}}","message":"please"}""";
