@@ -143,8 +143,11 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
             // ---- donation-service ----
             new(Service.Donation, "GET", "profiles/me", "", donors, Protected(200, 200, 200, 200, 200), Fixed("api/profiles/me")),
             new(Service.Donation, "PUT", "profiles/me", "", donors, Protected(200, 200, 403, 200, 200), Fixed("api/profiles/me", new { full_name = "Matrix User", location = "Leeds" })),
-            new(Service.Donation, "POST", "profiles/me/verification", "", recipients, Protected(200, 200, 403, 403, 403),
-                Fixed("api/profiles/me/verification", new { verification_image_url = "https://example.org/id.png" })),
+            new(Service.Donation, "POST", "profiles/me/verification", "with the caller's own uploaded document (others are refused before storage)", recipients,
+                Protected(200, 200, 403, 403, 403), async c => new Target("api/profiles/me/verification", new
+                {
+                    document_ids = new[] { c is Caller.Owner or Caller.Other ? await p.UploadedAsync(Service.Donation, c == Caller.Owner ? w.R : w.R2, "verification_document") : Guid.NewGuid() },
+                })),
             new(Service.Donation, "GET", "profiles/{id}", "the donor's", donors, Public(200, 200, 200, 200, 200, 200), Fixed($"api/profiles/{w.D.Id}"), ProfilePrivacy),
             new(Service.Donation, "GET", "admin/profiles", "", donors, Protected(403, 403, 403, 200, 403), Fixed("api/admin/profiles?limit=5")),
             new(Service.Donation, "POST", "admin/profiles/{id}/verification", "requested", targets, Protected(403, 403, 403, 200, 403), async c =>
@@ -181,6 +184,8 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
                 new Target($"api/admin/donations/{(c == Caller.Blocked ? w.BDPending : await p.PendingDonationAsync(w.D))}/review", new { decision = "approve" })),
             new(Service.Donation, "POST", "uploads", "beyond API.md (issue 16): a donation_image slot", donors, Protected(201, 201, 403, 201, 403),
                 Fixed("api/uploads", new { kind = "donation_image" })),
+            new(Service.Donation, "POST", "uploads", "beyond API.md (issue 16): a verification_document slot", recipients, Protected(201, 201, 403, 403, 403),
+                Fixed("api/uploads", new { kind = "verification_document" })),
             new(Service.Donation, "POST", "donations/{id}/images", "beyond API.md (issue 16): available, with the donor's upload", donors, Protected(200, 403, 403, 403, 403), async c =>
                 new Target($"api/donations/{(c == Caller.Blocked ? w.BDAvailable : await p.AvailableDonationAsync(w.D))}/images", new { blob_id = await p.UploadedImageAsync(w.D) })),
             new(Service.Donation, "PUT", "donations/{id}/images", "beyond API.md (issue 16): available", donors, Protected(200, 403, 403, 403, 403), async c =>
@@ -581,7 +586,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         public async Task<TestUser> RequestedVerificationAsync()
         {
             var user = await _p.NewRecipientAsync();
-            _p.Expect(await _p.SendAsync(Service.Donation, HttpMethod.Post, "api/profiles/me/verification", user.Token, new { verification_image_url = "https://example.org/id.png" }), 200);
+            _p.Expect(await _p.RequestVerificationAsync(user), 200);
             return user;
         }
     }
