@@ -121,6 +121,9 @@ public static class ApiCatalogue
         Post(Service.Donation, "uploads", Access.User, IdKind.None, new Field("kind", FieldKind.Enum, Required: true, Values: ["donation_image", "verification_document"])) with { InApiMd = false },
         Post(Service.Donation, "donations/{id}/images", Access.User, IdKind.Donation, new Field("blob_id", FieldKind.Uuid, Required: true)) with { InApiMd = false },
         new ApiRoute(Service.Donation, "PUT", "donations/{id}/images", Access.User, IdKind.Donation, [new("image_ids", FieldKind.UuidList, Required: true)], []) with { InApiMd = false },
+        Post(Service.Campaign, "uploads", Access.User, IdKind.None, new Field("kind", FieldKind.Enum, Required: true, Values: ["campaign_image"])) with { InApiMd = false },
+        Post(Service.Campaign, "campaigns/{id}/images", Access.User, IdKind.Campaign, new Field("blob_id", FieldKind.Uuid, Required: true)) with { InApiMd = false },
+        new ApiRoute(Service.Campaign, "PUT", "campaigns/{id}/images", Access.User, IdKind.Campaign, [new("image_ids", FieldKind.UuidList, Required: true)], []) with { InApiMd = false },
 
         // request-service
         Get(Service.Request, "health", Access.Anyone),

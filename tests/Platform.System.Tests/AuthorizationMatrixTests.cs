@@ -242,6 +242,14 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
                 Fixed("api/me/contributions?limit=100"), (_, me, r) => OwnContributions(me, r)),
             new(Service.Campaign, "GET", "contributions/{id}", "another user's, to the owner's campaign", owners, Protected(200, 404, 404, 200, 404),
                 Fixed($"api/contributions/{w.R2Contribution}")),
+            new(Service.Campaign, "POST", "uploads", "beyond API.md (issue 16): a campaign_image slot", owners, Protected(201, 201, 403, 403, 403),
+                Fixed("api/uploads", new { kind = "campaign_image" })),
+            new(Service.Campaign, "POST", "campaigns/{id}/images", "beyond API.md (issue 16): active, with the owner's upload (others refused before storage)", owners,
+                Protected(200, 403, 403, 403, 403), async c => new Target(
+                    $"api/campaigns/{(c == Caller.Blocked ? w.BVActive : await p.ActiveCampaignAsync(w.V))}/images",
+                    new { blob_id = c == Caller.Owner ? await p.UploadedAsync(Service.Campaign, w.V, "campaign_image") : Guid.NewGuid() })),
+            new(Service.Campaign, "PUT", "campaigns/{id}/images", "beyond API.md (issue 16): active", owners, Protected(200, 403, 403, 403, 403), async c =>
+                new Target($"api/campaigns/{(c == Caller.Blocked ? w.BVActive : await p.ActiveCampaignAsync(w.V))}/images", new { image_ids = Array.Empty<Guid>() })),
             new(Service.Campaign, "POST", "payments/stripe/webhook", "unsigned (development provider: no webhooks)", owners, Open(400),
                 Fixed("api/payments/stripe/webhook", new { id = "evt_matrix", type = "checkout.session.completed" })),
 
