@@ -58,12 +58,12 @@ param campaignDbConnection string
 param messagingDbConnection string
 
 @secure()
-@description('Stripe secret API key (sk_live_… or sk_test_…) of campaign-service\'s payments; kept in Key Vault.')
-param stripeSecretKey string
+@description('Stripe secret API key (sk_live_… or sk_test_…) of campaign-service\'s payments; kept in Key Vault. Empty (with the webhook secret): contributions answer 503 until both are set.')
+param stripeSecretKey string = ''
 
 @secure()
 @description('Signing secret (whsec_…) of the Stripe webhook endpoint https://<campaign app>/api/payments/stripe/webhook; kept in Key Vault.')
-param stripeWebhookSecret string
+param stripeWebhookSecret string = ''
 
 @description('Where Stripe Checkout sends a contributor after paying / after giving up; {CONTRIBUTION_ID} is replaced.')
 param checkoutSuccessUrl string = 'http://localhost:3000/contributions/{CONTRIBUTION_ID}?paid=1'

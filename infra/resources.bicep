@@ -121,6 +121,7 @@ module vault 'modules/keyvault.bicep' = {
     rabbitMqConnection: rabbitMqConnection
     stripeSecretKey: stripeSecretKey
     stripeWebhookSecret: stripeWebhookSecret
+    storeStripeSecrets: !empty(stripeSecretKey) && !empty(stripeWebhookSecret)
   }
 }
 

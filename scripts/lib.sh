@@ -121,6 +121,11 @@ migrate_services() {
 }
 
 # port_open PORT : true if something accepts TCP connections on 127.0.0.1:PORT.
+# Local runs (run.sh, the fault-injection rig, the benchmarks) start the services in the Development
+# environment with campaign-service's development payment provider, which confirms every contribution
+# at once and moves no money; the app refuses it outside Development (Azure runs Stripe).
+use_development_payments() { export DOTNET_ENVIRONMENT=Development Payments__Provider="${Payments__Provider:-development}"; }
+
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # proc_alive PID : true if PID runs. A zombie waiting to be reaped does not, once all its threads

@@ -57,10 +57,8 @@ finish_stack_up || die "the stack did not start"
 eval "$("$STACK" env)" # PG_PORT, RabbitMQConnection, the connection strings, ...
 migrate_services
 
-# Start every service, in the Development environment: campaign-service then takes contributions
-# through its development payment provider, which confirms every contribution at once and moves no
-# money (the app refuses it outside Development; Azure runs Stripe, see docs/DEPLOYMENT.md).
-export DOTNET_ENVIRONMENT=Development Payments__Provider="${Payments__Provider:-development}"
+# Start every service with the development payment provider (lib.sh; Azure runs Stripe, see docs/DEPLOYMENT.md).
+use_development_payments
 declare -A pids=()
 while read -r name port _ _; do
   port_open "$port" && die "port $port ($name) was taken while building"

@@ -44,6 +44,9 @@ param stripeSecretKey string
 @description('campaign-service\'s Stripe webhook signing secret.')
 param stripeWebhookSecret string
 
+@description('Whether both Stripe secrets are set; without them no secret is stored, the app settings stay empty and contributions answer 503.')
+param storeStripeSecrets bool
+
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
   location: location
@@ -130,7 +133,7 @@ resource supabaseJwt 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (storeS
   }
 }
 
-resource stripeKey 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+resource stripeKey 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (storeStripeSecrets) {
   parent: vault
   name: 'stripe-secret-key'
   properties: {
@@ -138,7 +141,7 @@ resource stripeKey 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
-resource stripeWebhook 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+resource stripeWebhook 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (storeStripeSecrets) {
   parent: vault
   name: 'stripe-webhook-secret'
   properties: {
@@ -160,6 +163,6 @@ output references object = {
   rabbitMqConnection: keyVaultReference(rabbitMq.properties.secretUri)
   supabaseUrl: keyVaultReference(supabaseUrlSecret.properties.secretUri)
   supabaseJwtSecret: storeSupabaseJwtSecret ? keyVaultReference(supabaseJwt!.properties.secretUri) : ''
-  stripeSecretKey: keyVaultReference(stripeKey.properties.secretUri)
-  stripeWebhookSecret: keyVaultReference(stripeWebhook.properties.secretUri)
+  stripeSecretKey: storeStripeSecrets ? keyVaultReference(stripeKey!.properties.secretUri) : ''
+  stripeWebhookSecret: storeStripeSecrets ? keyVaultReference(stripeWebhook!.properties.secretUri) : ''
 }

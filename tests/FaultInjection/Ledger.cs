@@ -6,7 +6,8 @@ internal sealed record DonationRecord(Guid Id, Guid DonorId, string Key);
 
 internal sealed record RequestRecord(Guid Id, Guid DonationId, Guid DonorId, Guid RecipientId, string Key);
 
-internal sealed record ContributionRecord(Guid Id, Guid CampaignId, Guid ContributorId, decimal Amount, string Key);
+/// <summary>A 201 to a contribution; <see cref="Status"/> is what the receipt said (confirmed, or refund_pending when the campaign completed meanwhile).</summary>
+internal sealed record ContributionRecord(Guid Id, Guid CampaignId, Guid ContributorId, decimal Amount, string Key, string? Status);
 
 internal sealed record MessageRecord(Guid Id, Guid SenderId, Guid ReceiverId, string Key);
 

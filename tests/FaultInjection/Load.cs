@@ -381,7 +381,7 @@ internal sealed class Load(Api api, Ledger ledger, World world)
         ledger.Count("contribute", answer, answer.Status == 201);
         if (answer.Status == 201)
         {
-            ledger.Contributions.Add(new ContributionRecord(answer.Id, campaign.Id, contributor.Id, answer.Number("amount") ?? amount, key));
+            ledger.Contributions.Add(new ContributionRecord(answer.Id, campaign.Id, contributor.Id, answer.Number("amount") ?? amount, key, answer.Text("status")));
             if (answer.Text("campaign_status") == "completed")
             {
                 world.Closed[campaign.Id] = true;

@@ -125,10 +125,11 @@ internal sealed class Reconciler(Settings settings, PlatformState state, Ledger 
     /// are settled by whether their key was stored.
     /// </summary>
     private async Task<Check> CreatesAsync(string area, string what, ServiceInfo service, string keyPrefix,
-        IReadOnlyCollection<(Guid User, string Key, Guid Id)> accepted, IReadOnlyCollection<Guid> rows, string unknownKind)
+        IReadOnlyCollection<(Guid User, string Key, Guid Id)> accepted, IReadOnlyCollection<Guid> rows, string unknownKind,
+        Dictionary<(Guid, string), Guid>? keyedByRows = null)
     {
         var check = new Check(area, $"{what}: accepted once");
-        var keyed = await KeyedIdsAsync(service, keyPrefix);
+        var keyed = keyedByRows ?? await KeyedIdsAsync(service, keyPrefix);
         var rowSet = rows.ToHashSet();
         check.Checked = accepted.Count;
         foreach (var (user, key, id) in accepted)
@@ -303,16 +304,21 @@ internal sealed class Reconciler(Settings settings, PlatformState state, Ledger 
         await using var connection = await state.Db(Database.Campaign).OpenConnectionAsync();
         var campaigns = (await connection.QueryAsync<(Guid Id, decimal Collected, int Contributors, decimal Goal, string Status)>(
             "select id, collected_amount, contributor_count, goal_amount, status from campaign.campaigns where id = any(@campaignIds)", new { campaignIds })).ToList();
-        var rows = (await connection.QueryAsync<(Guid Id, Guid CampaignId, Guid ContributorId, decimal Amount)>(
-            // The contributions whose money counted: confirmed (or refunded since), not a payment that came after the campaign stopped taking money.
+        // Every contribution of the run (any status); contributions key their own Idempotency-Key (the
+        // provider's session is keyed by it too), so the key → id map is read from their rows.
+        var all = (await connection.QueryAsync<(Guid Id, Guid CampaignId, Guid ContributorId, decimal Amount, string Status, string? Reason, string? Key)>(
             """
-            select id, campaign_id, contributor_id, amount from campaign.contributions
+            select id, campaign_id, contributor_id, amount, status, status_reason, idempotency_key from campaign.contributions
              where campaign_id = any(@campaignIds)
-               and status in ('confirmed', 'refund_pending', 'refunded') and status_reason is distinct from 'campaign_not_active'
             """,
             new { campaignIds })).ToList();
+        var keyed = all.Where(r => r.Key is not null && r.Key.StartsWith("con-", StringComparison.Ordinal))
+            .ToDictionary(r => (r.ContributorId, r.Key!), r => r.Id);
         var creates = await CreatesAsync("contributions", "contribution", ServiceCatalog.Campaign, "con-",
-            ledger.Contributions.Select(c => (c.ContributorId, c.Key, c.Id)).ToList(), rows.Select(r => r.Id).ToList(), "contribution");
+            ledger.Contributions.Select(c => (c.ContributorId, c.Key, c.Id)).ToList(), all.Select(r => r.Id).ToList(), "contribution", keyed);
+
+        // The contributions whose money counted: confirmed (or refunded since), not a payment that came after the campaign stopped taking money.
+        var rows = all.Where(r => r.Status is "confirmed" or "refund_pending" or "refunded" && r.Reason != "campaign_not_active").ToList();
 
         var totals = new Check("contributions", "collected_amount = sum of contributions");
         var contributed = Count(events, ServiceCatalog.Name<CampaignContributed>(), e => IdAt(e.Data, "contribution_id"));
@@ -322,7 +328,7 @@ internal sealed class Reconciler(Settings settings, PlatformState state, Ledger 
             totals.Checked++;
             var mine = rows.Where(r => r.CampaignId == campaign.Id).ToList();
             var sum = mine.Sum(r => r.Amount);
-            var told = ledger.Contributions.Where(c => c.CampaignId == campaign.Id).Sum(c => c.Amount);
+            var told = ledger.Contributions.Where(c => c.CampaignId == campaign.Id && c.Status == "confirmed").Sum(c => c.Amount);
             if (campaign.Collected < sum)
             {
                 totals.AddLost($"campaign {campaign.Id}: collected_amount {campaign.Collected} < sum of its contributions {sum}");

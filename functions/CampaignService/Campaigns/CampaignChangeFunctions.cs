@@ -31,7 +31,7 @@ public sealed class CampaignChangeFunctions(
         return await ApplyAsync(
             call.User,
             call.Id,
-            (campaign, caller, profile) => CampaignRules.CanUpdate(campaign, caller, profile, fields.GoalAmount),
+            (campaign, caller, profile) => CampaignRules.CanUpdate(campaign, caller, profile, fields),
             (uow, campaign, _) => workflow.UpdateAsync(uow, campaign, fields, ct),
             StatusCodes.Status200OK,
             ct);

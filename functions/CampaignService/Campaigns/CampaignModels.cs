@@ -1,6 +1,8 @@
 using System.ComponentModel;
+using CampaignService.Payments;
 using Platform.Blobs;
 using Platform.Contracts.Events;
+using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
 
 namespace CampaignService.Campaigns;
@@ -111,11 +113,25 @@ public sealed record CampaignBody(
     [property: Required, OneOf<CampaignCategory>] string? Category,
     [property: Text(1, 200)] string? Location,
     [property: Url] string? ImageUrl,
-    [property: Required, Money(CampaignRules.MinGoal, CampaignRules.MaxGoal)] decimal? GoalAmount)
+    [property: Required, Money(CampaignRules.MinGoal, CampaignRules.MaxGoal)] decimal? GoalAmount,
+    [property: OneOf<CampaignCurrency>, Description(
+        "The currency of the goal and of every contribution, set when the campaign is created (default usd) and changeable only "
+        + "while it is pending. Omitted on PUT: unchanged. A currency without minor unit (jpy) takes whole amounts.")]
+    string? Currency) : ICheckedInput
 {
-    /// <summary>The checked fields (an empty description is none).</summary>
+    /// <summary>The checked fields (an empty description is none; no currency is the default on create, unchanged on update).</summary>
     public CampaignFields ToFields() =>
-        new(Title!, string.IsNullOrEmpty(Description) ? null : Description, EnumText.Parse<CampaignCategory>(Category!), Location, ImageUrl, GoalAmount!.Value);
+        new(Title!, string.IsNullOrEmpty(Description) ? null : Description, EnumText.Parse<CampaignCategory>(Category!), Location, ImageUrl, GoalAmount!.Value, Currency);
+
+    /// <summary>A goal in a currency named here has that currency's decimals (without one, the campaign's currency decides later).</summary>
+    public void Check(Validation validation, Caller? caller)
+    {
+        if (Currency is not null && !validation.Has("currency") && GoalAmount is { } goal && !validation.Has("goal_amount")
+            && Currencies.Of(Currency).Refuse(goal) is { } message)
+        {
+            validation.Add("goal_amount", message);
+        }
+    }
 }
 
 public sealed record ReviewBody([property: Required, OneOf<ReviewDecision>] string? Decision, [property: Text(1, 500)] string? Reason)
@@ -124,7 +140,7 @@ public sealed record ReviewBody([property: Required, OneOf<ReviewDecision>] stri
 }
 
 /// <summary>The checked fields of a create or update.</summary>
-public sealed record CampaignFields(string Title, string? Description, CampaignCategory Category, string? Location, string? ImageUrl, decimal GoalAmount);
+public sealed record CampaignFields(string Title, string? Description, CampaignCategory Category, string? Location, string? ImageUrl, decimal GoalAmount, string? Currency);
 
 /// <summary>The list query; the visibility rule is applied in SQL from the caller.</summary>
 public sealed record CampaignFilter(

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CampaignService.Payments;
 using CampaignService.Profiles;
 using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
@@ -48,16 +49,22 @@ public static class CampaignRules
             $"Creating a campaign requires verification; your recipient verification is '{profile.RecipientStatus}' (request it with POST /api/profiles/me/verification).")
         : null;
 
-    /// <summary>The owner edits while pending, active or paused; the goal must stay above what was collected.</summary>
-    public static Failure? CanUpdate(Campaign campaign, Caller caller, ProfileCopy? profile, decimal newGoal) =>
+    /// <summary>
+    /// The owner edits while pending, active or paused; the goal must stay above what was collected and
+    /// have the currency's decimals; the currency changes only while pending (no money is counted in it yet).
+    /// </summary>
+    public static Failure? CanUpdate(Campaign campaign, Caller caller, ProfileCopy? profile, CampaignFields fields) =>
         Owner(campaign, caller, profile, "edit")
         ?? (!EditableStates.Contains(campaign.State)
             ? Result.Conflict($"A campaign can be edited only while pending, active or paused (status: {campaign.Status}).")
-            : newGoal <= campaign.CollectedAmount
+            : fields.Currency is { } currency && currency != campaign.Currency && campaign.State != CampaignStatus.Pending
+                ? Result.Conflict($"The currency can be changed only while the campaign is pending (status: {campaign.Status}, currency: {campaign.Currency}).")
+            : Currencies.CheckAmount(fields.Currency ?? campaign.Currency, "goal_amount", fields.GoalAmount)
+            ?? (fields.GoalAmount <= campaign.CollectedAmount
                 ? Result.Conflict(string.Create(
                     CultureInfo.InvariantCulture,
                     $"goal_amount must be above the amount already collected (status: {campaign.Status}, collected_amount: {campaign.CollectedAmount:0.00})."))
-                : null);
+                : null));
 
     /// <summary>The owner changes a campaign's images while it can be edited (pending, active or paused).</summary>
     public static Failure? CanEditImages(Campaign campaign, Caller caller, ProfileCopy? profile) =>

@@ -1,4 +1,5 @@
 using System.Text;
+using CampaignService.Payments;
 using Dapper;
 using Platform.Data;
 using Platform.Hosting.Auth;
@@ -47,14 +48,14 @@ public sealed class CampaignStore(ServiceDatabase database) : ICampaignStore
     public Task<Campaign> InsertAsync(UnitOfWork uow, Guid recipientId, CampaignFields fields, CancellationToken cancellationToken) =>
         uow.Connection.QuerySingleAsync<Campaign>(new CommandDefinition(
             $"""
-            insert into campaign.campaigns (id, recipient_id, title, description, category, location, image_url, goal_amount, status)
-            values (@id, @recipientId, @Title, @Description, @category, @Location, @ImageUrl, @GoalAmount, 'pending')
+            insert into campaign.campaigns (id, recipient_id, title, description, category, location, image_url, goal_amount, currency, status)
+            values (@id, @recipientId, @Title, @Description, @category, @Location, @ImageUrl, @GoalAmount, @currency, 'pending')
             returning {Columns}
             """,
             new
             {
                 id = Guid.CreateVersion7(), recipientId, fields.Title, fields.Description, category = fields.Category.ToText(),
-                fields.Location, fields.ImageUrl, fields.GoalAmount,
+                fields.Location, fields.ImageUrl, fields.GoalAmount, currency = fields.Currency ?? Currencies.Default,
             },
             uow.Transaction,
             cancellationToken: cancellationToken));
@@ -64,11 +65,11 @@ public sealed class CampaignStore(ServiceDatabase database) : ICampaignStore
             $"""
             update campaign.campaigns
                set title = @Title, description = @Description, category = @category, location = @Location, image_url = @ImageUrl,
-                   goal_amount = @GoalAmount, version = version + 1, updated_at = now()
+                   goal_amount = @GoalAmount, currency = coalesce(@Currency, currency), version = version + 1, updated_at = now()
              where id = @id
             returning {Columns}
             """,
-            new { id, fields.Title, fields.Description, category = fields.Category.ToText(), fields.Location, fields.ImageUrl, fields.GoalAmount },
+            new { id, fields.Title, fields.Description, category = fields.Category.ToText(), fields.Location, fields.ImageUrl, fields.GoalAmount, fields.Currency },
             uow.Transaction,
             cancellationToken: cancellationToken));
 

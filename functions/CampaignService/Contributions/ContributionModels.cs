@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using CampaignService.Campaigns;
+using CampaignService.Payments;
 using Platform.Hosting.Http;
 
 namespace CampaignService.Contributions;
@@ -100,7 +101,7 @@ public sealed record ContributionReceipt(
     [property: OneOf<CampaignStatus>] string CampaignStatus);
 
 /// <summary>The body of POST /api/campaigns/{id}/contributions, with its rule: <c>amount</c> is a JSON number.</summary>
-public sealed record ContributionBody([property: Required, Money(ContributionRules.MinAmount, ContributionRules.MaxAmount)] decimal? Amount);
+public sealed record ContributionBody([property: Required, Money(Currencies.MinContribution, Currencies.MaxContribution)] decimal? Amount);
 
 /// <summary>The list query of GET /api/me/contributions.</summary>
 public sealed record OwnContributionFilter([property: Description("Only contributions in this state.")] ContributionStatus? Status);

@@ -1,3 +1,4 @@
+using CampaignService.Payments;
 using Dapper;
 using Platform.Data;
 using Platform.Hosting.Http;
@@ -67,15 +68,15 @@ public sealed class ContributionStore(ServiceDatabase database) : IContributionS
     public Task<Contribution?> InsertPendingAsync(UnitOfWork uow, NewContribution c, CancellationToken cancellationToken) =>
         uow.Connection.QuerySingleOrDefaultAsync<Contribution>(new CommandDefinition(
             $"""
-            insert into campaign.contributions (id, campaign_id, contributor_id, amount, amount_minor, currency, status, provider, idempotency_key)
-            values (@id, @CampaignId, @ContributorId, @amount, @AmountMinor, @Currency, 'pending', @Provider, @IdempotencyKey)
+            insert into campaign.contributions (id, campaign_id, contributor_id, amount, amount_minor, currency, minor_unit_digits, status, provider, idempotency_key)
+            values (@id, @CampaignId, @ContributorId, @amount, @AmountMinor, @Currency, @digits, 'pending', @Provider, @IdempotencyKey)
             on conflict (contributor_id, idempotency_key) where idempotency_key is not null do nothing
             returning {Columns}
             """,
             new
             {
-                id = Guid.CreateVersion7(), c.CampaignId, c.ContributorId, amount = ContributionRules.FromMinorUnits(c.AmountMinor),
-                c.AmountMinor, c.Currency, c.Provider, c.IdempotencyKey,
+                id = Guid.CreateVersion7(), c.CampaignId, c.ContributorId, amount = Currencies.Of(c.Currency).FromMinorUnits(c.AmountMinor),
+                c.AmountMinor, c.Currency, digits = (short)Currencies.Of(c.Currency).Decimals, c.Provider, c.IdempotencyKey,
             },
             uow.Transaction,
             cancellationToken: cancellationToken));

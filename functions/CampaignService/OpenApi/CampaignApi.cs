@@ -37,7 +37,7 @@ public static class CampaignApi
             .Body<CampaignBody>()
             .Returns<CampaignView>()
             .Error(403, OwnerOnly)
-            .Error(409, "The status does not allow edits, or goal_amount would fall below collected_amount."))
+            .Error(409, "The status does not allow edits, goal_amount would fall below collected_amount, or the currency would change after review."))
         .Operation("PauseCampaign", op => op.Tag("campaigns").User()
             .Summary("Pause an active campaign")
             .Returns<CampaignView>()
@@ -63,7 +63,8 @@ public static class CampaignApi
             .Describe("Creates a pending contribution and a checkout session at the payment provider, and answers its checkout_url. "
                 + "The contribution counts in collected_amount only once the provider confirms the payment (its webhook); the confirmation "
                 + "that reaches the goal completes the campaign. Idempotency-Key also keys the provider's session: a retry answers the same "
-                + "contribution and checkout. With the development provider (local runs) the contribution is confirmed at once.")
+                + "contribution and checkout. With the development provider (local runs) the contribution is confirmed at once. "
+                + "The amount is in the campaign's currency, within its bounds (400 on amount otherwise): " + Currencies.Describe() + ".")
             .Body<ContributionBody>().Idempotent()
             .Returns<ContributionReceipt>(201, location: true)
             .Error(403, "The account is blocked, or the campaign is the caller's own.")

@@ -36,7 +36,6 @@ public sealed class ContributionPayments(
     /// <summary>POST /api/campaigns/{id}/contributions after its checks: 201 with the receipt, or the problem.</summary>
     public async Task<ApiResponse> StartAsync(Caller caller, Guid campaignId, decimal amount, string? idempotencyKey, CancellationToken ct)
     {
-        var amountMinor = ContributionRules.ToMinorUnits(amount);
         var campaign = await campaigns.FindAsync(campaignId, ct);
         Contribution? contribution;
         var retry = false;
@@ -50,13 +49,13 @@ public sealed class ContributionPayments(
                     return Problems.NotFound("No such campaign.");
                 }
 
-                if (ContributionRules.CanContribute(campaign, caller, await profiles.GetAsync(uow, caller.UserId, ct)) is { } refused)
+                if (ContributionRules.CanContribute(campaign, caller, await profiles.GetAsync(uow, caller.UserId, ct), amount) is { } refused)
                 {
                     return refused.ToResponse();
                 }
 
                 contribution = await contributions.InsertPendingAsync(
-                    uow, new NewContribution(campaignId, caller.UserId, amountMinor, campaign.Currency, provider.Name, idempotencyKey), ct);
+                    uow, new NewContribution(campaignId, caller.UserId, Currencies.Of(campaign.Currency).ToMinorUnits(amount), campaign.Currency, provider.Name, idempotencyKey), ct);
                 if (contribution is not null)
                 {
                     await uow.CommitAsync(ct);
@@ -79,7 +78,7 @@ public sealed class ContributionPayments(
             return Problems.Unavailable("A contribution with this Idempotency-Key was withdrawn meanwhile; retry.", retryAfterSeconds: 1);
         }
 
-        if (retry && (contribution.CampaignId != campaignId || contribution.AmountMinor != amountMinor))
+        if (retry && (contribution.CampaignId != campaignId || contribution.Amount != amount))
         {
             return Problems.Unprocessable($"This {IdempotentWrites.HeaderName} was already used with another request body.");
         }
@@ -113,7 +112,7 @@ public sealed class ContributionPayments(
             await using var undo = await database.BeginAsync(CancellationToken.None);
             await contributions.DeleteWithoutCheckoutAsync(undo, contribution.Id, CancellationToken.None);
             await undo.CommitAsync(CancellationToken.None);
-            return Problems.Unavailable("The payment provider is unavailable; nothing was recorded. Retry shortly.", retryAfterSeconds: 5);
+            return Problems.Unavailable(e.CallerDetail ?? "The payment provider is unavailable; nothing was recorded. Retry shortly.", retryAfterSeconds: 5);
         }
 
         await using (var uow = await database.BeginAsync(ct))

@@ -56,8 +56,14 @@ public sealed record RefundRequest(Guid ContributionId, string PaymentReference,
 
 public sealed record RefundReceipt(string RefundId, string Status);
 
-/// <summary>The provider could not be reached or refused the call; nothing was recorded by us (503 with Retry-After).</summary>
-public sealed class PaymentProviderUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+/// <summary>
+/// The provider could not be reached or refused the call; nothing was recorded by us (503 with
+/// Retry-After). <see cref="CallerDetail"/>, when set, is safe to show the caller (what the operator must fix).
+/// </summary>
+public sealed class PaymentProviderUnavailableException(string message, Exception? inner = null, string? callerDetail = null) : Exception(message, inner)
+{
+    public string? CallerDetail { get; } = callerDetail;
+}
 
 /// <summary>A webhook that is not the provider's, or not any more (400).</summary>
 public sealed class InvalidWebhookException(string message, Exception? inner = null) : Exception(message, inner);

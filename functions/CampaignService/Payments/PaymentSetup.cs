@@ -20,6 +20,10 @@ public static class PaymentSetup
         {
             app.Services.AddSingleton<IPaymentProvider, DevelopmentPaymentProvider>();
         }
+        else if (string.IsNullOrWhiteSpace(payments["Stripe:SecretKey"]) || string.IsNullOrWhiteSpace(payments["Stripe:WebhookSecret"]))
+        {
+            app.Services.AddSingleton<IPaymentProvider, UnconfiguredPaymentProvider>();
+        }
         else
         {
             app.Services.AddSingleton<IPaymentProvider, StripePaymentProvider>();

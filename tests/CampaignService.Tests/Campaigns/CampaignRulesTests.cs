@@ -48,11 +48,31 @@ public sealed class CampaignRulesTests
     [Fact]
     public void Validate_returns_trimmed_fields_the_category_and_the_goal()
     {
-        var body = new CampaignBody(" Books ", " For 40 pupils ", "education", " Leeds ", "https://cdn.example.test/b.jpg", 1500.50m);
+        var body = new CampaignBody(" Books ", " For 40 pupils ", "education", " Leeds ", "https://cdn.example.test/b.jpg", 1500.50m, null);
 
         var result = Validate(body);
 
-        Assert.Equal(new CampaignFields("Books", "For 40 pupils", CampaignCategory.Education, "Leeds", "https://cdn.example.test/b.jpg", 1500.50m), result.Value);
+        Assert.Equal(new CampaignFields("Books", "For 40 pupils", CampaignCategory.Education, "Leeds", "https://cdn.example.test/b.jpg", 1500.50m, null), result.Value);
+    }
+
+    [Theory]
+    [InlineData("xyz", "1500", "currency")]
+    [InlineData("USD", "1500", "currency")]
+    [InlineData("jpy", "1500.50", "goal_amount")]
+    public void Validate_refuses_an_unsupported_currency_and_cents_in_a_currency_without_them(string currency, string goal, string field)
+    {
+        var body = new CampaignBody("Books", null, "education", null, null, decimal.Parse(goal, System.Globalization.CultureInfo.InvariantCulture), currency);
+
+        var result = Validate(body);
+
+        Assert.Equal(ResultKind.Invalid, result.Kind);
+        Assert.Equal([field], result.Errors!.Keys);
+    }
+
+    [Fact]
+    public void Validate_keeps_a_supported_currency()
+    {
+        Assert.Equal("jpy", Validate(new CampaignBody("Books", null, "education", null, null, 1500m, "jpy")).Value!.Currency);
     }
 
     [Theory]
@@ -64,7 +84,7 @@ public sealed class CampaignRulesTests
     [InlineData("-5", "goal_amount")]
     public void Validate_refuses_a_goal_outside_one_cent_to_ten_million_or_with_more_than_two_decimals(string? goal, string field)
     {
-        var body = new CampaignBody("Books", null, "education", null, null, goal is null ? null : decimal.Parse(goal, System.Globalization.CultureInfo.InvariantCulture));
+        var body = new CampaignBody("Books", null, "education", null, null, goal is null ? null : decimal.Parse(goal, System.Globalization.CultureInfo.InvariantCulture), null);
 
         var result = Validate(body);
 
@@ -79,7 +99,7 @@ public sealed class CampaignRulesTests
     [InlineData("99.9")]
     public void Validate_accepts_goals_at_the_bounds(string goal)
     {
-        var body = new CampaignBody("Books", null, "education", null, null, decimal.Parse(goal, System.Globalization.CultureInfo.InvariantCulture));
+        var body = new CampaignBody("Books", null, "education", null, null, decimal.Parse(goal, System.Globalization.CultureInfo.InvariantCulture), null);
 
         Assert.True(Validate(body).IsSuccess);
     }
@@ -87,7 +107,7 @@ public sealed class CampaignRulesTests
     [Fact]
     public void Validate_names_every_bad_field()
     {
-        var result = Validate(new CampaignBody("", null, "toys", null, "ftp://x", null));
+        var result = Validate(new CampaignBody("", null, "toys", null, "ftp://x", null, null));
 
         Assert.Equal(["category", "goal_amount", "image_url", "title"], result.Errors!.Keys.Order(StringComparer.Ordinal));
     }
@@ -124,7 +144,7 @@ public sealed class CampaignRulesTests
     {
         var campaign = Campaign(status, goal: 100m, collected: status == "completed" ? 100m : 0m);
 
-        Assert.Equal(expected, CampaignRules.CanUpdate(campaign, Owner, Profile(), 200m)?.Kind);
+        Assert.Equal(expected, CampaignRules.CanUpdate(campaign, Owner, Profile(), Fields(200m))?.Kind);
     }
 
     [Theory]
@@ -133,7 +153,7 @@ public sealed class CampaignRulesTests
     [InlineData("50.01", null)]
     public void CanUpdate_keeps_the_goal_above_the_collected_amount_with_409(string goal, ResultKind? expected)
     {
-        var failure = CampaignRules.CanUpdate(Campaign("active", 100m, 50m, 3), Owner, Profile(), decimal.Parse(goal, System.Globalization.CultureInfo.InvariantCulture));
+        var failure = CampaignRules.CanUpdate(Campaign("active", 100m, 50m, 3), Owner, Profile(), Fields(decimal.Parse(goal, System.Globalization.CultureInfo.InvariantCulture)));
 
         Assert.Equal(expected, failure?.Kind);
         if (failure is { } conflict)
@@ -142,13 +162,41 @@ public sealed class CampaignRulesTests
         }
     }
 
+    [Theory]
+    [InlineData("pending", "eur", null)]
+    [InlineData("pending", "usd", null)]
+    [InlineData("active", "usd", null)]
+    [InlineData("active", "eur", ResultKind.Conflict)]
+    [InlineData("paused", "jpy", ResultKind.Conflict)]
+    public void CanUpdate_changes_the_currency_only_while_pending(string status, string currency, ResultKind? expected)
+    {
+        var failure = CampaignRules.CanUpdate(Campaign(status), Owner, Profile(), Fields(200m, currency));
+
+        Assert.Equal(expected, failure?.Kind);
+        if (failure is { } conflict)
+        {
+            Assert.Contains("currency: usd", conflict.Detail, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void CanUpdate_is_400_on_a_goal_with_cents_in_a_currency_without_them()
+    {
+        var kept = CampaignRules.CanUpdate(Campaign("active", currency: "jpy"), Owner, Profile(), Fields(1500.50m))!.Value;
+        var named = CampaignRules.CanUpdate(Campaign("pending"), Owner, Profile(), Fields(1500.50m, "jpy"))!.Value;
+
+        Assert.Equal(["must be a whole number: JPY has no minor unit"], kept.Errors!["goal_amount"]);
+        Assert.Equal(ResultKind.Invalid, named.Kind);
+        Assert.Null(CampaignRules.CanUpdate(Campaign("active", currency: "jpy"), Owner, Profile(), Fields(1500m)));
+    }
+
     [Fact]
     public void CanUpdate_is_404_for_a_stranger_of_a_pending_campaign_and_403_for_other_changes()
     {
-        Assert.Equal(ResultKind.NotFound, CampaignRules.CanUpdate(Campaign("pending"), Other, null, 200m)!.Value.Kind);
-        Assert.Equal(ResultKind.Forbidden, CampaignRules.CanUpdate(Campaign("active"), Other, null, 200m)!.Value.Kind);
-        Assert.Equal(ResultKind.Forbidden, CampaignRules.CanUpdate(Campaign("active"), Admin, null, 200m)!.Value.Kind);
-        Assert.Equal(ResultKind.Forbidden, CampaignRules.CanUpdate(Campaign("active"), Owner, Profile(blocked: true), 200m)!.Value.Kind);
+        Assert.Equal(ResultKind.NotFound, CampaignRules.CanUpdate(Campaign("pending"), Other, null, Fields(200m))!.Value.Kind);
+        Assert.Equal(ResultKind.Forbidden, CampaignRules.CanUpdate(Campaign("active"), Other, null, Fields(200m))!.Value.Kind);
+        Assert.Equal(ResultKind.Forbidden, CampaignRules.CanUpdate(Campaign("active"), Admin, null, Fields(200m))!.Value.Kind);
+        Assert.Equal(ResultKind.Forbidden, CampaignRules.CanUpdate(Campaign("active"), Owner, Profile(blocked: true), Fields(200m))!.Value.Kind);
     }
 
     [Theory]
@@ -179,4 +227,6 @@ public sealed class CampaignRulesTests
         Viewer.Admin => Admin,
         _ => null,
     };
+
+    private static CampaignFields Fields(decimal goal, string? currency = null) => new("Books", null, CampaignCategory.Education, null, null, goal, currency);
 }

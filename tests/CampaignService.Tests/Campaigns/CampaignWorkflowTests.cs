@@ -92,7 +92,7 @@ public sealed class CampaignWorkflowTests
     [Fact]
     public async Task Create_update_review_and_delete_each_publish_their_event()
     {
-        var fields = new CampaignFields("Books", null, CampaignCategory.Education, null, null, 100m);
+        var fields = new CampaignFields("Books", null, CampaignCategory.Education, null, null, 100m, null);
         _campaigns.Setup(c => c.InsertAsync(_uow, OwnerId, fields, It.IsAny<CancellationToken>())).ReturnsAsync(Campaign("pending"));
         _campaigns.Setup(c => c.UpdateAsync(_uow, CampaignId, fields, It.IsAny<CancellationToken>())).ReturnsAsync(Campaign("pending"));
         _campaigns.Setup(c => c.ReviewAsync(_uow, CampaignId, CampaignStatus.Rejected, "spam", AdminId, It.IsAny<CancellationToken>())).ReturnsAsync(Campaign("rejected"));

@@ -15,7 +15,8 @@ public sealed class OpenApiTests() : OpenApiContract(
         var receipt = document["components"]!["schemas"]!["ContributionReceipt"]!["properties"]!.AsObject();
 
         Assert.Equal(1m, amount["minimum"]!.GetValue<decimal>());
-        Assert.Equal(100_000m, amount["maximum"]!.GetValue<decimal>());
+        Assert.Equal(1_000_000m, amount["maximum"]!.GetValue<decimal>());
+        Assert.Contains("usd 1–100000", (string?)document["paths"]!["/campaigns/{id}/contributions"]!["post"]!["description"], StringComparison.Ordinal);
         Assert.Contains("collected_amount", receipt.Select(p => p.Key));
         Assert.Contains("checkout_url", receipt.Select(p => p.Key));
         Assert.NotNull(document["paths"]!["/campaigns/{id}/contributions"]!["post"]!["responses"]!["409"]);

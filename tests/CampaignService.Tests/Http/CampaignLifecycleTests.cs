@@ -22,6 +22,25 @@ public sealed class CampaignLifecycleTests(CampaignServiceFixture api)
     }
 
     [Fact]
+    public async Task The_currency_is_chosen_at_creation_changed_while_pending_kept_when_omitted_and_fixed_after_review()
+    {
+        var owner = await api.VerifiedRecipientAsync();
+        var id = IdOf(await api.CreateCampaignAsync(owner.Token, 5000m, currency: "etb"));
+        Task<HttpResponseMessage> Edit(object body) => api.SendAsync(HttpMethod.Put, $"api/campaigns/{id}", owner.Token, body);
+
+        var changed = await api.ExpectAsync(await Edit(new { title = "Books", category = "education", goal_amount = 5000, currency = "jpy" }), 200);
+        var kept = await api.ExpectAsync(await Edit(new { title = "Books", category = "education", goal_amount = 6000 }), 200);
+        await api.ReviewAsync(id, "approve");
+        var refused = await api.ExpectAsync(await Edit(new { title = "Books", category = "education", goal_amount = 6000, currency = "usd" }), 409);
+        var cents = await api.ExpectAsync(await Edit(new { title = "Books", category = "education", goal_amount = 6000.5 }), 400);
+
+        Assert.Equal(("jpy", "jpy"), (Text(changed, "currency"), Text(kept, "currency")));
+        Assert.Contains("(status: active, currency: jpy)", Text(refused, "detail"), StringComparison.Ordinal);
+        Assert.True(cents.GetProperty("errors").TryGetProperty("goal_amount", out _));
+        Assert.Equal(("jpy", 6000m), (Text(await api.GetJsonAsync($"api/campaigns/{id}"), "currency"), (await api.GetJsonAsync($"api/campaigns/{id}")).GetProperty("goal_amount").GetDecimal()));
+    }
+
+    [Fact]
     public async Task Pause_is_403_for_someone_else_and_404_for_a_pending_campaign_of_someone_else()
     {
         var (_, active) = await api.ActiveCampaignAsync();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -114,19 +115,43 @@ public class CampaignServiceFixture : IAsyncLifetime
         new { eventType, id = campaignId.ToString() });
 
     /// <summary>Creates a campaign as the token's user (asserting 201) and returns its JSON.</summary>
-    public async Task<JsonElement> CreateCampaignAsync(string token, decimal goal = 1000m, string category = "education") =>
-        await ExpectAsync(await SendAsync(HttpMethod.Post, "api/campaigns", token, new { title = "Campaign " + Guid.NewGuid().ToString("N")[..8], category, goal_amount = goal }), 201);
+    public async Task<JsonElement> CreateCampaignAsync(string token, decimal goal = 1000m, string category = "education", string? currency = null)
+    {
+        var title = "Campaign " + Guid.NewGuid().ToString("N")[..8];
+        object body = currency is null ? new { title, category, goal_amount = goal } : new { title, category, goal_amount = goal, currency };
+        return await ExpectAsync(await SendAsync(HttpMethod.Post, "api/campaigns", token, body), 201);
+    }
 
     public async Task<JsonElement> ReviewAsync(Guid id, string decision) =>
         await ExpectAsync(await SendAsync(HttpMethod.Post, $"api/admin/campaigns/{id}/review", AdminToken, new { decision }), 200);
 
     /// <summary>An active campaign of a fresh verified recipient.</summary>
-    public async Task<(TestUser Owner, Guid Id)> ActiveCampaignAsync(decimal goal = 1000m)
+    public async Task<(TestUser Owner, Guid Id)> ActiveCampaignAsync(decimal goal = 1000m, string? currency = null)
     {
         var owner = await VerifiedRecipientAsync();
-        var id = IdOf(await CreateCampaignAsync(owner.Token, goal));
+        var id = IdOf(await CreateCampaignAsync(owner.Token, goal, currency: currency));
         await ReviewAsync(id, "approve");
         return (owner, id);
+    }
+
+    /// <summary>
+    /// Sends as a well-behaved client (or Stripe's redelivery) does on a loaded machine: a 503, which
+    /// records nothing, is sent again after its Retry-After, up to five attempts.
+    /// </summary>
+    public static async Task<HttpResponseMessage> RetryingUnavailableAsync(Func<Task<HttpResponseMessage>> send)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await send();
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || attempt == 5)
+            {
+                return response;
+            }
+
+            var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+            response.Dispose();
+            await Task.Delay(wait);
+        }
     }
 
     public Task<HttpResponseMessage> ContributeAsync(Guid campaignId, string token, object amount, string? idempotencyKey = null) =>

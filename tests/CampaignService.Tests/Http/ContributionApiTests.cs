@@ -26,6 +26,7 @@ public sealed class ContributionApiTests(CampaignServiceFixture api)
     [InlineData("""{"amount":0.001}""")]
     [InlineData("""{"amount":0.99}""")]
     [InlineData("""{"amount":100000.01}""")]
+    [InlineData("""{"amount":1000000.01}""")]
     [InlineData("""{"amount":"5.00"}""")]
     [InlineData("""{"amount":-1}""")]
     public async Task Contribute_is_400_for_a_bad_amount(string body)

@@ -15,7 +15,7 @@ public sealed class ContributionConcurrencyTests(CampaignServiceFixture api)
         var random = new Random(20250105);
         var gifts = Enumerable.Range(0, 500).Select(i => (Donor: donors[i % donors.Length], Amount: random.Next(1, 100_001) / 100m)).ToArray();
 
-        var responses = await Task.WhenAll(gifts.Select(async g => await api.ExpectAsync(await api.ContributeAsync(id, g.Donor.Token, g.Amount), 201)));
+        var responses = await Task.WhenAll(gifts.Select(async g => await api.ExpectAsync(await RetryingUnavailableAsync(() => api.ContributeAsync(id, g.Donor.Token, g.Amount)), 201)));
 
         var campaign = await api.GetJsonAsync($"api/campaigns/{id}");
         Assert.Equal(gifts.Sum(g => g.Amount), campaign.GetProperty("collected_amount").GetDecimal());

@@ -32,7 +32,7 @@ public sealed class PaymentFaultTests(StripeFixture api, ITestOutputHelper outpu
 
         var deliveries = receipts.SelectMany(r => Enumerable.Repeat(api.Stripe.Event((string)api.Stripe.SessionOf(IdOf(r))["id"]!), 2))
             .OrderBy(_ => random.Next()).ToList();
-        var answers = await Task.WhenAll(deliveries.Select(async body => (await api.DeliverAsync(body)).StatusCode));
+        var answers = await Task.WhenAll(deliveries.Select(async body => (await RetryingUnavailableAsync(() => api.DeliverAsync(body))).StatusCode));
 
         var collected = await CollectedAsync(id);
         var contributed = await CountOutboxAsync("campaign.contributed", id);

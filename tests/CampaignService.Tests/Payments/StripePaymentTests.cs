@@ -28,6 +28,26 @@ public sealed class StripePaymentTests(StripeFixture api)
     }
 
     [Fact]
+    public async Task A_campaign_in_a_currency_without_minor_unit_charges_whole_units_and_refuses_fractions_and_amounts_outside_its_bounds()
+    {
+        var (_, id) = await api.ActiveCampaignAsync(goal: 100_000m, currency: "jpy");
+        var donor = api.NewUser();
+
+        var fraction = await api.ContributeAsync(id, donor.Token, 500.5m);
+        var tooSmall = await api.ContributeAsync(id, donor.Token, 99);
+        var (receipt, _) = await api.PendingAsync(id, 500m);
+        var session = api.Stripe.SessionOf(IdOf(receipt));
+        await api.ExpectAsync(await api.DeliverAsync(api.Stripe.Event((string)session["id"]!)), 200);
+
+        Assert.Equal("must be a whole number: JPY has no minor unit", (await ErrorsOf(fraction, "amount")).Single());
+        Assert.Equal("must be between 100 and 1000000 JPY", (await ErrorsOf(tooSmall, "amount")).Single());
+        Assert.Equal((500L, "jpy"), ((long)session["amount_total"]!, (string?)session["currency"]));
+        Assert.Equal((500L, "jpy", 500m), (receipt.GetProperty("amount_minor").GetInt64(), Text(receipt, "currency"), receipt.GetProperty("amount").GetDecimal()));
+        Assert.Equal(500m, await CollectedAsync(id));
+        Assert.Equal(1L, await ScalarAsync<long>("select count(*) from campaign.contributions where campaign_id = @id", new { id }));
+    }
+
+    [Fact]
     public async Task The_completed_webhook_confirms_once_and_a_second_delivery_changes_nothing()
     {
         var (_, id) = await api.ActiveCampaignAsync(goal: 100m);
@@ -198,5 +218,12 @@ public sealed class StripePaymentTests(StripeFixture api)
         await api.ExpectAsync(await api.ContributeAsync(id, owner.Token, 10m), 403);
 
         Assert.Equal(before, api.Stripe.SessionsCreated);
+    }
+
+    private static async Task<string[]> ErrorsOf(HttpResponseMessage response, string field)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return problem.RootElement.GetProperty("errors").GetProperty(field).EnumerateArray().Select(e => e.GetString()!).ToArray();
     }
 }

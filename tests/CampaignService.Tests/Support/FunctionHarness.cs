@@ -48,7 +48,7 @@ public static class FunctionHarness
     /// <summary>A unit of work without a connection: stores are mocked, <see cref="UnitOfWork.PendingEvents"/> records what was published.</summary>
     public static UnitOfWork DetachedWork() => new(null!, null!, UnreachableDatabase());
 
-    public static Campaign Campaign(string status = "active", decimal goal = 100m, decimal collected = 0m, int contributors = 0, Guid? owner = null, bool deleted = false) =>
+    public static Campaign Campaign(string status = "active", decimal goal = 100m, decimal collected = 0m, int contributors = 0, Guid? owner = null, bool deleted = false, string currency = "usd") =>
         new()
         {
             Id = CampaignId,
@@ -58,6 +58,7 @@ public static class FunctionHarness
             GoalAmount = goal,
             CollectedAmount = collected,
             ContributorCount = contributors,
+            Currency = currency,
             Status = status,
             Version = 3,
             CreatedAt = new DateTime(2025, 1, 2, 3, 4, 5, DateTimeKind.Utc),
