@@ -1,9 +1,11 @@
 using CampaignService.Campaigns;
 using CampaignService.Contributions;
+using CampaignService.Files;
 using CampaignService.Moderation;
 using CampaignService.Payments;
 using CampaignService.Profiles;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.Blobs;
 using Platform.Contracts.Events;
 using Platform.Data;
 using Platform.Eventing;
@@ -25,8 +27,12 @@ public static class CampaignServiceSetup
             .Handle<ProfileVerificationDecided, ProfileCopyHandler>()
             .Handle<ProfileUnblocked, ProfileCopyHandler>()
             .Handle<ProfileBlocked, ProfileBlockedHandler>()
-            .Handle<ReportResolved, ReportResolvedHandler>());
+            .Handle<ReportResolved, ReportResolvedHandler>()
+            .Handle<CampaignDeleted, CampaignDeletedHandler>());
         app.AddHttpApi(OpenApi.CampaignApi.Description);
+        app.AddBlobStorage<CampaignImageStore>(CampaignFiles.CampaignImage);
+        app.Services.AddSingleton<ICampaignImageStore>(sp => (CampaignImageStore)sp.GetRequiredService<IBlobAttachments>());
+        app.Services.AddSingleton<CampaignViews>();
         app.Services.AddSingleton<IProfileCopyStore, ProfileCopyStore>();
         app.Services.AddSingleton<ICampaignStore, CampaignStore>();
         app.Services.AddSingleton<IContributionStore, ContributionStore>();

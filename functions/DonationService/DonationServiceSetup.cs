@@ -34,9 +34,13 @@ public static class DonationServiceSetup
             .Handle<ReportResolved, ReportResolvedHandler>()
             .Handle<DonationDeleted, DonationDeletedHandler>());
         app.AddHttpApi(OpenApi.DonationApi.Description);
-        app.AddBlobStorage<DonationImageStore>(DonationFiles.DonationImage);
-        app.Services.AddSingleton<IDonationImageStore>(sp => (DonationImageStore)sp.GetRequiredService<IBlobAttachments>());
+        app.AddBlobStorage<DonationAttachments>(DonationFiles.DonationImage, DonationFiles.VerificationDocument);
+        app.Services.AddSingleton<DonationImageStore>();
+        app.Services.AddSingleton<IDonationImageStore>(sp => sp.GetRequiredService<DonationImageStore>());
+        app.Services.AddSingleton<VerificationDocumentStore>();
+        app.Services.AddSingleton<IVerificationDocumentStore>(sp => sp.GetRequiredService<VerificationDocumentStore>());
         app.Services.AddSingleton<DonationViews>();
+        app.Services.AddSingleton<ProfileViews>();
         app.Services.AddSingleton<ClaimStore>();
         app.Services.AddSingleton<ContactStore>();
         app.Services.AddSingleton<IProfileStore, ProfileStore>();

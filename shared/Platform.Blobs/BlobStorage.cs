@@ -114,6 +114,28 @@ public sealed class BlobStorage
     /// </summary>
     public async Task<Result<UploadedBlob>> CheckUploadAsync(BlobKind kind, Guid owner, Guid blobId, string field, CancellationToken cancellationToken)
     {
+        // A create-only SAS means the bytes never change once uploaded; the ETag does when a check sets
+        // the headers or an attach sets the mark. So a check that meets another's change (the same
+        // request sent twice at once, a retry) reads the blob again rather than failing.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await CheckOnceAsync(kind, owner, blobId, field, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412 && attempt < 3)
+            {
+                // Read again: the other change is done.
+            }
+            catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+            {
+                return Result.Invalid(field, "the uploaded file changed while it was checked; upload it again with a new slot");
+            }
+        }
+    }
+
+    private async Task<Result<UploadedBlob>> CheckOnceAsync(BlobKind kind, Guid owner, Guid blobId, string field, CancellationToken cancellationToken)
+    {
         var blob = Blob(kind, owner, blobId);
         BlobProperties properties;
         try
@@ -159,15 +181,11 @@ public sealed class BlobStorage
             return Result.Invalid(field, $"the uploaded file is not a {kind.TypesInWords} file (judged by its first bytes, not its name or declared type; it was deleted)");
         }
 
-        try
+        var cacheControl = kind.IsPublic ? "public, max-age=86400" : "private, no-store";
+        if (properties.ContentType != type.MediaType || properties.CacheControl != cacheControl)
         {
-            await blob.SetHttpHeadersAsync(
-                new BlobHttpHeaders { ContentType = type.MediaType, CacheControl = kind.IsPublic ? "public, max-age=86400" : "private, no-store" },
-                conditions, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status is 412 or 404)
-        {
-            return Result.Invalid(field, "the uploaded file changed while it was checked; upload it again with a new slot");
+            // Checked once already (a retry, or the same file sent again): the headers are right and stay, so does the ETag.
+            await blob.SetHttpHeadersAsync(new BlobHttpHeaders { ContentType = type.MediaType, CacheControl = cacheControl }, conditions, cancellationToken);
         }
 
         return new UploadedBlob(blobId, properties.ContentLength, type);

@@ -107,7 +107,7 @@ internal sealed class Load(Api api, Ledger ledger, World world)
         {
             await Must(
                 api.PostAsync(Donation, "api/profiles/me/verification", "/api/profiles/me/verification", owner,
-                    new { verification_image_url = $"https://example.com/ids/{owner.Id:N}.png" }, null, abort),
+                    new { document_ids = new[] { await UploadedDocumentAsync(api, owner, abort) } }, null, abort),
                 "POST /api/profiles/me/verification");
             await Must(
                 api.PostAsync(Donation, $"api/admin/profiles/{owner.Id}/verification", "/api/admin/profiles/{id}/verification", admin,
@@ -153,6 +153,19 @@ internal sealed class Load(Api api, Ledger ledger, World world)
         }));
         ledger.Campaigns.AddRange(campaigns);
         return new World { Admin = admin, Donors = donors, Recipients = recipients, Owners = owners, Campaigns = campaigns };
+    }
+
+    /// <summary>A verification document as a frontend sends it (issue 16): an upload slot, then the file PUT straight to storage.</summary>
+    private static async Task<Guid> UploadedDocumentAsync(Api api, User owner, CancellationToken abort)
+    {
+        var slot = (await Must(api.PostAsync(Donation, "api/uploads", "/api/uploads", owner, new { kind = "verification_document" }, null, abort), "POST /api/uploads")).Body;
+        using var put = new HttpRequestMessage(HttpMethod.Put, slot.GetProperty("upload_url").GetString()) { Content = new ByteArrayContent([.. "%PDF-1.7\n"u8]) };
+        put.Headers.Add("x-ms-blob-type", "BlockBlob");
+        using var storage = new HttpClient();
+        using var response = await storage.SendAsync(put, abort);
+        return response.StatusCode == System.Net.HttpStatusCode.Created
+            ? slot.GetProperty("blob_id").GetGuid()
+            : throw new InvalidOperationException($"set-up failed: the document upload answered {(int)response.StatusCode}");
     }
 
     private static async Task<ApiResult> Must(Task<ApiResult> call, string what)

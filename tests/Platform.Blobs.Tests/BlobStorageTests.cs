@@ -161,6 +161,28 @@ public sealed class BlobStorageTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task The_same_upload_checked_many_times_at_once_passes_every_check()
+    {
+        // A double-click or a retry sends the same blob id twice at once; each check sets the headers
+        // (and an attach the mark), which changes the ETag another check holds.
+        var owner = Guid.NewGuid();
+        var slot = await azurite.UploadAsync(azurite.PrivateKind, owner, TestFiles.Pdf(), contentType: "text/plain");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
+        {
+            if (i % 4 == 3)
+            {
+                await azurite.Storage.MarkAttachedAsync(azurite.PrivateKind, owner, slot.BlobId, None);
+            }
+
+            return await azurite.Storage.CheckUploadAsync(azurite.PrivateKind, owner, slot.BlobId, "document", None);
+        }));
+
+        Assert.All(results, r => Assert.True(r.IsSuccess, r.Detail));
+        Assert.True((await azurite.Storage.CheckUploadAsync(azurite.PrivateKind, owner, slot.BlobId, "document", None)).IsSuccess);
+    }
+
+    [Fact]
     public async Task Deleting_is_idempotent()
     {
         var owner = Guid.NewGuid();

@@ -108,7 +108,7 @@ public static class ApiCatalogue
             new("full_name", FieldKind.Text, Max: 120), new("phone", FieldKind.Text, Max: 32), new("avatar_url", FieldKind.Url),
             new("location", FieldKind.Text, Max: 200), new("role", FieldKind.Enum, Values: ["donor", "recipient"]),
         ], []),
-        Post(Service.Donation, "profiles/me/verification", Access.User, IdKind.None, new Field("verification_image_url", FieldKind.Url, Required: true)),
+        Post(Service.Donation, "profiles/me/verification", Access.User, IdKind.None, new Field("document_ids", FieldKind.UuidList, Required: true), new Field("verification_image_url", FieldKind.Url)),
         Get(Service.Donation, "profiles/{id}", Access.Anyone, IdKind.Profile),
         Get(Service.Donation, "admin/profiles", Access.Admin, IdKind.None,
             new Field("recipient_status", FieldKind.Enum, Values: ["none", "requested", "approved", "rejected"]), new Field("blocked", FieldKind.Flag),
@@ -124,10 +124,13 @@ public static class ApiCatalogue
         new(Service.Donation, "PUT", "donations/{id}", Access.User, IdKind.Donation, DonationFields, []),
         new(Service.Donation, "DELETE", "donations/{id}", Access.User, IdKind.Donation, [], []),
         Post(Service.Donation, "admin/donations/{id}/review", Access.Admin, IdKind.Donation, Review),
-        Post(Service.Donation, "uploads", Access.User, IdKind.None, new Field("kind", FieldKind.Enum, Required: true, Values: ["donation_image"])) with { InApiMd = false },
+        Post(Service.Donation, "uploads", Access.User, IdKind.None, new Field("kind", FieldKind.Enum, Required: true, Values: ["donation_image", "verification_document"])) with { InApiMd = false },
         Post(Service.Donation, "donations/{id}/images", Access.User, IdKind.Donation, new Field("blob_id", FieldKind.Uuid, Required: true)) with { InApiMd = false },
         new ApiRoute(Service.Donation, "PUT", "donations/{id}/images", Access.User, IdKind.Donation, [new("image_ids", FieldKind.UuidList, Required: true)], []) with { InApiMd = false },
         Get(Service.Donation, "donations/{id}/contact", Access.User, IdKind.Donation) with { InApiMd = false },
+        Post(Service.Campaign, "uploads", Access.User, IdKind.None, new Field("kind", FieldKind.Enum, Required: true, Values: ["campaign_image"])) with { InApiMd = false },
+        Post(Service.Campaign, "campaigns/{id}/images", Access.User, IdKind.Campaign, new Field("blob_id", FieldKind.Uuid, Required: true)) with { InApiMd = false },
+        new ApiRoute(Service.Campaign, "PUT", "campaigns/{id}/images", Access.User, IdKind.Campaign, [new("image_ids", FieldKind.UuidList, Required: true)], []) with { InApiMd = false },
 
         // request-service
         Get(Service.Request, "health", Access.Anyone),

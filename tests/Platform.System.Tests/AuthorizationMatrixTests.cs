@@ -143,8 +143,11 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
             // ---- donation-service ----
             new(Service.Donation, "GET", "profiles/me", "", donors, Protected(200, 200, 200, 200, 200), Fixed("api/profiles/me")),
             new(Service.Donation, "PUT", "profiles/me", "", donors, Protected(200, 200, 403, 200, 200), Fixed("api/profiles/me", new { full_name = "Matrix User", location = "Leeds" })),
-            new(Service.Donation, "POST", "profiles/me/verification", "", recipients, Protected(200, 200, 403, 403, 403),
-                Fixed("api/profiles/me/verification", new { verification_image_url = "https://example.org/id.png" })),
+            new(Service.Donation, "POST", "profiles/me/verification", "with the caller's own uploaded document (others are refused before storage)", recipients,
+                Protected(200, 200, 403, 403, 403), async c => new Target("api/profiles/me/verification", new
+                {
+                    document_ids = new[] { c is Caller.Owner or Caller.Other ? await p.UploadedAsync(Service.Donation, c == Caller.Owner ? w.R : w.R2, "verification_document") : Guid.NewGuid() },
+                })),
             new(Service.Donation, "GET", "profiles/{id}", "the donor's", donors, Public(200, 200, 200, 200, 200, 200), Fixed($"api/profiles/{w.D.Id}"), ProfilePrivacy),
             new(Service.Donation, "GET", "admin/profiles", "", donors, Protected(403, 403, 403, 200, 403), Fixed("api/admin/profiles?limit=5")),
             new(Service.Donation, "POST", "admin/profiles/{id}/verification", "requested", targets, Protected(403, 403, 403, 200, 403), async c =>
@@ -181,6 +184,8 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
                 new Target($"api/admin/donations/{(c == Caller.Blocked ? w.BDPending : await p.PendingDonationAsync(w.D))}/review", new { decision = "approve" })),
             new(Service.Donation, "POST", "uploads", "beyond API.md (issue 16): a donation_image slot", donors, Protected(201, 201, 403, 201, 403),
                 Fixed("api/uploads", new { kind = "donation_image" })),
+            new(Service.Donation, "POST", "uploads", "beyond API.md (issue 16): a verification_document slot", recipients, Protected(201, 201, 403, 403, 403),
+                Fixed("api/uploads", new { kind = "verification_document" })),
             new(Service.Donation, "POST", "donations/{id}/images", "beyond API.md (issue 16): available, with the donor's upload", donors, Protected(200, 403, 403, 403, 403), async c =>
                 new Target($"api/donations/{(c == Caller.Blocked ? w.BDAvailable : await p.AvailableDonationAsync(w.D))}/images", new { blob_id = await p.UploadedImageAsync(w.D) })),
             new(Service.Donation, "PUT", "donations/{id}/images", "beyond API.md (issue 16): available", donors, Protected(200, 403, 403, 403, 403), async c =>
@@ -247,6 +252,14 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
                 Fixed("api/me/contributions?limit=100"), (_, me, r) => OwnContributions(me, r)),
             new(Service.Campaign, "GET", "contributions/{id}", "another user's, to the owner's campaign", owners, Protected(200, 404, 404, 200, 404),
                 Fixed($"api/contributions/{w.R2Contribution}")),
+            new(Service.Campaign, "POST", "uploads", "beyond API.md (issue 16): a campaign_image slot", owners, Protected(201, 201, 403, 403, 403),
+                Fixed("api/uploads", new { kind = "campaign_image" })),
+            new(Service.Campaign, "POST", "campaigns/{id}/images", "beyond API.md (issue 16): active, with the owner's upload (others refused before storage)", owners,
+                Protected(200, 403, 403, 403, 403), async c => new Target(
+                    $"api/campaigns/{(c == Caller.Blocked ? w.BVActive : await p.ActiveCampaignAsync(w.V))}/images",
+                    new { blob_id = c == Caller.Owner ? await p.UploadedAsync(Service.Campaign, w.V, "campaign_image") : Guid.NewGuid() })),
+            new(Service.Campaign, "PUT", "campaigns/{id}/images", "beyond API.md (issue 16): active", owners, Protected(200, 403, 403, 403, 403), async c =>
+                new Target($"api/campaigns/{(c == Caller.Blocked ? w.BVActive : await p.ActiveCampaignAsync(w.V))}/images", new { image_ids = Array.Empty<Guid>() })),
             new(Service.Campaign, "POST", "payments/stripe/webhook", "unsigned (development provider: no webhooks)", owners, Open(400),
                 Fixed("api/payments/stripe/webhook", new { id = "evt_matrix", type = "checkout.session.completed" })),
 
@@ -623,7 +636,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         public async Task<TestUser> RequestedVerificationAsync()
         {
             var user = await _p.NewRecipientAsync();
-            _p.Expect(await _p.SendAsync(Service.Donation, HttpMethod.Post, "api/profiles/me/verification", user.Token, new { verification_image_url = "https://example.org/id.png" }), 200);
+            _p.Expect(await _p.RequestVerificationAsync(user), 200);
             return user;
         }
     }

@@ -34,6 +34,7 @@ public sealed class BurstTests(PlatformFixture platform, ITestOutputHelper outpu
         var message = await p.MessageAsync(donor, recipient.Id);
         var victim = await p.NewRecipientAsync();
         var asker = await p.NewRecipientAsync();
+        var freshDocument = await p.UploadedAsync(Service.Donation, new TestUser(fresh[2], p.Tokens.User(fresh[2]), "recipient"), "verification_document"); // a slot creates no profile
         var key = new Dictionary<string, string> { ["Idempotency-Key"] = "burst-" + Guid.NewGuid().ToString("N") };
 
         var cases = new List<Case>
@@ -41,7 +42,7 @@ public sealed class BurstTests(PlatformFixture platform, ITestOutputHelper outpu
             new("first GET /profiles/me of a new user", Service.Donation, HttpMethod.Get, "api/profiles/me", p.Tokens.User(fresh[0]), null, [200], null),
             new("first PUT /profiles/me of a new user", Service.Donation, HttpMethod.Put, "api/profiles/me", p.Tokens.User(fresh[1]), new { role = "donor" }, [200], null),
             new("first POST /profiles/me/verification of a new user", Service.Donation, HttpMethod.Post, "api/profiles/me/verification", p.Tokens.User(fresh[2]),
-                new { verification_image_url = "https://example.org/id.png" }, [200], null),
+                new { document_ids = new[] { freshDocument } }, [200], null),
             new("POST /requests, same recipient and donation", Service.Request, HttpMethod.Post, "api/requests", asker.Token, new { donation_id = available[0] }, [201, 409], 1),
             new("POST /reports, same reporter and target", Service.Messaging, HttpMethod.Post, "api/reports", recipient.Token, new { target_type = "user", target_id = victim.Id, reason = "spam" }, [201, 409], 1),
             new("POST /ratings, same request", Service.Request, HttpMethod.Post, "api/ratings", recipient.Token, new { request_id = approved, rating = 5 }, [201, 409], 1),

@@ -310,7 +310,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     public async Task<(TestUser User, Guid ProbeCampaign)> NewVerifiedRecipientWithProbeAsync()
     {
         var user = await NewRecipientAsync();
-        await ExpectAsync(await SendAsync(Service.Donation, HttpMethod.Post, "api/profiles/me/verification", user.Token, new { verification_image_url = "https://example.org/id.png" }), 200);
+        await ExpectAsync(await RequestVerificationAsync(user), 200);
         await ExpectAsync(await SendAsync(Service.Donation, HttpMethod.Post, $"api/admin/profiles/{user.Id}/verification", Admin.Token, new { decision = "approve" }), 200);
         Reply last = null!;
         var created = await PollAsync(async () =>
@@ -370,6 +370,17 @@ public sealed class PlatformFixture : IAsyncLifetime
         (await ExpectAsync(await SendAsync(Service.Donation, HttpMethod.Post, "api/donations", donor.Token, DonationBody()), 201)).Id;
 
     /// <summary>A donation_image slot for the donor, with a small PNG PUT to its URL as a browser would (issue 16).</summary>
+    /// <summary>An upload slot of <paramref name="kind"/> from <paramref name="service"/> and a small file PUT to it (a PDF for documents, else a PNG); its blob id.</summary>
+    public async Task<Guid> UploadedAsync(Service service, TestUser user, string kind) =>
+        await Uploads.PutAsync(
+            Expect(await SendAsync(service, HttpMethod.Post, "api/uploads", user.Token, new { kind }), 201).Json,
+            kind == "verification_document" ? Uploads.Pdf() : Uploads.Png());
+
+    /// <summary>The user asks to be verified with one uploaded document (issue 16: document URLs are refused).</summary>
+    public async Task<Reply> RequestVerificationAsync(TestUser user) =>
+        await SendAsync(Service.Donation, HttpMethod.Post, "api/profiles/me/verification", user.Token,
+            new { document_ids = new[] { await UploadedAsync(Service.Donation, user, "verification_document") } });
+
     public async Task<Guid> UploadedImageAsync(TestUser donor)
     {
         var slot = Expect(await SendAsync(Service.Donation, HttpMethod.Post, "api/uploads", donor.Token, new { kind = "donation_image" }), 201).Json;

@@ -1,3 +1,4 @@
+using CampaignService.Files;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -7,7 +8,7 @@ using Platform.Hosting.Http;
 namespace CampaignService.Campaigns;
 
 /// <summary>Admins review pending campaigns before anyone else sees them.</summary>
-public sealed class AdminCampaignFunctions(HttpCalls http, ServiceDatabase database, ICampaignStore campaigns, CampaignWorkflow workflow)
+public sealed class AdminCampaignFunctions(HttpCalls http, ServiceDatabase database, ICampaignStore campaigns, CampaignWorkflow workflow, CampaignViews views)
 {
     [Function(nameof(ReviewCampaign))]
     public async Task<IActionResult> ReviewCampaign(
@@ -35,6 +36,6 @@ public sealed class AdminCampaignFunctions(HttpCalls http, ServiceDatabase datab
 
         var updated = await workflow.ReviewAsync(uow, campaign, decision, next.Value, call.Input.Reason, call.User.UserId, ct);
         await uow.CommitAsync(ct);
-        return new ApiResponse(StatusCodes.Status200OK, CampaignView.From(updated));
+        return new ApiResponse(StatusCodes.Status200OK, await views.OneAsync(updated, ct));
     }
 }

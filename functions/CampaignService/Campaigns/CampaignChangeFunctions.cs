@@ -1,3 +1,4 @@
+using CampaignService.Files;
 using CampaignService.Profiles;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +11,7 @@ namespace CampaignService.Campaigns;
 
 /// <summary>The owner's changes to a campaign: edit, pause, resume; and deletion by the owner or an admin.</summary>
 public sealed class CampaignChangeFunctions(
-    HttpCalls http, ServiceDatabase database, ICampaignStore campaigns, IProfileCopyStore profiles, CampaignWorkflow workflow)
+    HttpCalls http, ServiceDatabase database, ICampaignStore campaigns, IProfileCopyStore profiles, CampaignWorkflow workflow, CampaignViews views)
 {
     private delegate Failure? Rule(Campaign campaign, Caller caller, ProfileCopy? profile);
 
@@ -87,6 +88,6 @@ public sealed class CampaignChangeFunctions(
         await uow.CommitAsync(ct);
         return successStatus == StatusCodes.Status204NoContent
             ? new ApiResponse(StatusCodes.Status204NoContent, null)
-            : new ApiResponse(successStatus, CampaignView.From(changed));
+            : new ApiResponse(successStatus, await views.OneAsync(changed, ct));
     }
 }

@@ -1,3 +1,4 @@
+using CampaignService.Files;
 using CampaignService.Profiles;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -9,7 +10,7 @@ namespace CampaignService.Campaigns;
 
 /// <summary>Listing, reading and creating campaigns.</summary>
 public sealed class CampaignFunctions(
-    HttpCalls http, IdempotentWrites writes, ICampaignStore campaigns, IProfileCopyStore profiles, CampaignWorkflow workflow)
+    HttpCalls http, IdempotentWrites writes, ICampaignStore campaigns, IProfileCopyStore profiles, CampaignWorkflow workflow, CampaignViews views)
 {
     [Function(nameof(ListCampaigns))]
     public async Task<IActionResult> ListCampaigns(
@@ -23,7 +24,7 @@ public sealed class CampaignFunctions(
 
         var rows = await campaigns.ListAsync(call.Input, call.Caller, call.Page, ct);
         var result = rows.ToPage(call.Page.Limit, c => new Cursor(c.CreatedAt, c.Id));
-        return new ApiResponse(StatusCodes.Status200OK, new Page<CampaignView>(result.Items.Select(CampaignView.From).ToList(), result.NextCursor));
+        return new ApiResponse(StatusCodes.Status200OK, new Page<CampaignView>(await views.ManyAsync(result.Items, ct), result.NextCursor));
     }
 
     [Function(nameof(GetCampaign))]
@@ -38,7 +39,7 @@ public sealed class CampaignFunctions(
 
         var campaign = await campaigns.FindAsync(call.Id, ct);
         return campaign is not null && CampaignRules.IsVisibleTo(campaign, call.Caller)
-            ? new ApiResponse(StatusCodes.Status200OK, CampaignView.From(campaign))
+            ? new ApiResponse(StatusCodes.Status200OK, await views.OneAsync(campaign, ct))
             : Problems.NotFound("No such campaign.");
     }
 
@@ -60,7 +61,7 @@ public sealed class CampaignFunctions(
             }
 
             var campaign = await workflow.CreateAsync(uow, call.User.UserId, call.Input.ToFields(), ct);
-            return Result.Created(CampaignView.From(campaign)).ToResponse(c => $"/api/campaigns/{c.Id}");
+            return Result.Created(CampaignView.From(campaign, [])).ToResponse(c => $"/api/campaigns/{c.Id}");
         }, ct);
     }
 }

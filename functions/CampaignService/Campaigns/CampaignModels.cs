@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using CampaignService.Payments;
+using Platform.Blobs;
 using Platform.Contracts.Events;
 using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
@@ -96,11 +97,13 @@ public sealed record CampaignView(
     string? ReviewReason,
     DateTime? CompletedAt,
     DateTime CreatedAt,
-    DateTime UpdatedAt)
+    DateTime UpdatedAt,
+    [property: Description("Uploaded images in order (at most 5), each with its public URL. image_url is the older free-form URL, still kept.")] IReadOnlyList<FileView> Images)
 {
-    public static CampaignView From(Campaign c) => new(
+    /// <summary>The view with the given images (built with their URLs by CampaignService.Files.CampaignViews).</summary>
+    public static CampaignView From(Campaign c, IReadOnlyList<FileView> images) => new(
         c.Id, c.RecipientId, c.Title, c.Description, c.Category, c.Location, c.ImageUrl, c.GoalAmount, c.CollectedAmount,
-        c.ContributorCount, c.Currency, c.Status, c.PauseReason, c.ReviewReason, c.CompletedAt, c.CreatedAt, c.UpdatedAt);
+        c.ContributorCount, c.Currency, c.Status, c.PauseReason, c.ReviewReason, c.CompletedAt, c.CreatedAt, c.UpdatedAt, images);
 }
 
 /// <summary>The body of POST and PUT /api/campaigns, with its rules: goal_amount is a JSON number.</summary>

@@ -66,6 +66,13 @@ public static class CampaignRules
                     $"goal_amount must be above the amount already collected (status: {campaign.Status}, collected_amount: {campaign.CollectedAmount:0.00})."))
                 : null));
 
+    /// <summary>The owner changes a campaign's images while it can be edited (pending, active or paused).</summary>
+    public static Failure? CanEditImages(Campaign campaign, Caller caller, ProfileCopy? profile) =>
+        Owner(campaign, caller, profile, "edit")
+        ?? (!EditableStates.Contains(campaign.State)
+            ? Result.Conflict($"A campaign's images can be changed only while pending, active or paused (status: {campaign.Status}).")
+            : null);
+
     public static Failure? CanPause(Campaign campaign, Caller caller, ProfileCopy? profile) =>
         Owner(campaign, caller, profile, "pause") ?? From(campaign, CampaignStatus.Active, "paused");
 

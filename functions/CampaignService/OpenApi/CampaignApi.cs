@@ -1,6 +1,8 @@
 using CampaignService.Campaigns;
 using CampaignService.Contributions;
+using CampaignService.Files;
 using CampaignService.Payments;
+using Platform.Blobs;
 using Platform.Hosting.OpenApi;
 
 namespace CampaignService.OpenApi;
@@ -16,6 +18,7 @@ public static class CampaignApi
         .Tag("campaigns", "Money campaigns of verified recipients: listing, reading, starting, editing, pausing, resuming and deleting them.")
         .Tag("contributions", "Contributions to active campaigns, paid through the payment provider, until the goal is reached; receipts.")
         .Tag("payments", "The payment provider's webhooks.")
+        .Tag("files", "Campaign images uploaded straight to blob storage (upload slots), then attached to a campaign.")
         .Operation("ListCampaigns", op => op.Tag("campaigns").OptionalUser()
             .Summary("List campaigns, newest first")
             .Describe("Anonymous callers see active, paused and completed campaigns; owners also their own; admins everything.")
@@ -91,5 +94,31 @@ public static class CampaignApi
             .Error(400, "Unsigned, wrongly signed or replayed (timestamp older than the tolerance), or not a Stripe event.")
             .Error(404, "The event names no contribution made through Stripe.")
             .Error(409, "The contribution is already final (a duplicate delivery, or a late one): nothing changed; detail has the status.")
-            .Error(422, "The amount, currency or session differs from the pending contribution's: nothing changed."));
+            .Error(422, "The amount, currency or session differs from the pending contribution's: nothing changed."))
+        .Operation("CreateUpload", op => op.Tag("files").User()
+            .Summary("An upload slot: a short-lived URL to PUT one campaign image straight to storage")
+            .Describe("The slot's upload_url is a create-only SAS URL for one new blob, valid for 10 minutes; PUT the file's bytes to it with the headers listed, "
+                + "then attach it by blob_id. The services never carry the bytes. Kind here: campaign_image (verified recipients who are not blocked; "
+                + "JPEG, PNG or WebP, at most 5 MiB, public). Other kinds are issued by the service that owns them (donation-service, messaging-service). "
+                + "Uploads never attached are deleted after 24 hours.")
+            .Body<UploadBody>()
+            .Returns<UploadSlotView>(201)
+            .Error(403, "Not a verified recipient, or blocked.")
+            .Error(503, "File storage is unavailable; retry after Retry-After."))
+        .Operation("AttachCampaignImage", op => op.Tag("files").User()
+            .Summary("Attach an uploaded image to own campaign (appended last; at most 5)")
+            .Describe("The blob must have been uploaded by the caller with a campaign_image slot, be at most 5 MiB, and start like a JPEG, PNG or WebP file "
+                + "(its name and declared type do not count). A file that fails the size or type check is deleted. While pending, active or paused.")
+            .Body<AttachImageBody>()
+            .Returns<CampaignView>()
+            .Error(403, OwnerOnly)
+            .Error(409, "The campaign already has 5 images, the file is already attached, or the campaign's status does not allow edits.")
+            .Error(503, "File storage is unavailable; retry after Retry-After."))
+        .Operation("ArrangeCampaignImages", op => op.Tag("files").User()
+            .Summary("Reorder or detach own campaign's images")
+            .Describe("image_ids lists the attached images to keep, in the order to show them; those left out are detached and deleted.")
+            .Body<ArrangeImagesBody>()
+            .Returns<CampaignView>()
+            .Error(403, OwnerOnly)
+            .Error(409, "The campaign's status does not allow edits."));
 }

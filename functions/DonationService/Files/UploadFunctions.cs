@@ -8,7 +8,7 @@ using Platform.Hosting.Http;
 
 namespace DonationService.Files;
 
-/// <summary>Upload slots: the frontend PUTs a file straight to blob storage, then attaches it by its blob id.</summary>
+/// <summary>Upload slots of donation-service's kinds (donation_image, verification_document): the frontend PUTs a file straight to blob storage, then attaches it by its blob id.</summary>
 public sealed class UploadFunctions(HttpCalls http, BlobStorage storage, IProfileStore profiles)
 {
     [Function(nameof(CreateUpload))]
@@ -26,6 +26,7 @@ public sealed class UploadFunctions(HttpCalls http, BlobStorage storage, IProfil
         var refused = kind switch
         {
             DonationUploadKind.DonationImage => DonationRules.CanCreate(call.User, profile),
+            DonationUploadKind.VerificationDocument => ProfileRules.CanUploadVerificationDocument(call.User, profile),
             _ => null,
         };
         if (refused is not null)

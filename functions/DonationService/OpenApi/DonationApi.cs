@@ -15,7 +15,7 @@ public static class DonationApi
             "Profiles (roles, recipient verification, blocking) and donated items with their review by admins.")
         .Tag("profiles", "Profiles: one's own, public views, and the request to be verified as a recipient.")
         .Tag("donations", "Donated items: listing, reading, editing and deleting them.")
-        .Tag("files", "Photos uploaded straight to blob storage (upload slots), then attached to a donation.")
+        .Tag("files", "Files uploaded straight to blob storage (upload slots), then attached: photos to a donation, documents to a verification request.")
         .Operation("GetMyProfile", op => op.Tag("profiles").User()
             .Summary("Own profile")
             .Describe("Created on the first call from the token's sub and email (role from user_metadata.role, else recipient).")
@@ -27,12 +27,16 @@ public static class DonationApi
             .Returns<ProfileView>()
             .Error(403, "The account is blocked."))
         .Operation("RequestVerification", op => op.Tag("profiles").User()
-            .Summary("Ask to be verified as a recipient")
-            .Describe("recipient_status becomes requested; an admin decides.")
+            .Summary("Ask to be verified as a recipient, with one or two uploaded documents")
+            .Describe("recipient_status becomes requested; an admin decides. document_ids are blob_ids of verification_document uploads (POST /api/uploads); "
+                + "each must have been uploaded by the caller, be at most 5 MiB and start like a JPEG, PNG, WebP or PDF file. They replace the documents of an "
+                + "earlier request (whose files are deleted). Migration: verification_image_url (a free-form URL) is no longer accepted and answers 400 "
+                + "with errors.verification_image_url saying to upload. The documents are shown, as read URLs valid a few minutes, only to the user and admins.")
             .Body<VerificationRequestBody>()
             .Returns<ProfileView>()
             .Error(403, "Not a recipient, or blocked.")
-            .Error(409, "Verification is already approved."))
+            .Error(409, "Verification is already approved.")
+            .Error(503, "The database, the broker or file storage is unavailable; retry after Retry-After seconds."))
         .Operation("GetProfile", op => op.Tag("profiles").OptionalUser()
             .Summary("A profile's public view")
             .Describe("Email, phone and verification details only for the user themself and admins (the full ProfileView).")
@@ -90,7 +94,9 @@ public static class DonationApi
         .Operation("CreateUpload", op => op.Tag("files").User()
             .Summary("An upload slot: a short-lived URL to PUT one file straight to storage")
             .Describe("The slot's upload_url is a create-only SAS URL for one new blob, valid for 10 minutes; PUT the file's bytes to it with the headers listed, "
-                + "then attach it by blob_id. The services never carry the bytes. Kinds here: donation_image (donors and admins; JPEG, PNG or WebP, at most 5 MiB). "
+                + "then attach it by blob_id. The services never carry the bytes. Kinds here: donation_image (donors and admins; JPEG, PNG or WebP, at most 5 MiB) "
+                + "and verification_document (recipients who may ask to be verified; JPEG, PNG, WebP or PDF, at most 5 MiB, private). "
+                + "Other kinds are issued by the service that owns them (campaign-service, messaging-service). "
                 + "Uploads never attached are deleted after 24 hours.")
             .Body<UploadBody>()
             .Returns<UploadSlotView>(201)

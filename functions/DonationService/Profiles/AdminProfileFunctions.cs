@@ -1,3 +1,4 @@
+using DonationService.Files;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -7,7 +8,7 @@ using Platform.Hosting.Http;
 namespace DonationService.Profiles;
 
 /// <summary>Admins list profiles, decide verifications and block or unblock users.</summary>
-public sealed class AdminProfileFunctions(HttpCalls http, ServiceDatabase database, IProfileStore profiles)
+public sealed class AdminProfileFunctions(HttpCalls http, ServiceDatabase database, IProfileStore profiles, ProfileViews views)
 {
     [Function(nameof(ListProfiles))]
     public async Task<IActionResult> ListProfiles(
@@ -21,7 +22,7 @@ public sealed class AdminProfileFunctions(HttpCalls http, ServiceDatabase databa
 
         var rows = await profiles.ListAsync(call.Input, call.Page, ct);
         var result = rows.ToPage(call.Page.Limit, p => new Cursor(p.CreatedAt, p.Id));
-        return new ApiResponse(StatusCodes.Status200OK, new Page<ProfileView>(result.Items.Select(ProfileView.From).ToList(), result.NextCursor));
+        return new ApiResponse(StatusCodes.Status200OK, new Page<ProfileView>(await views.ManyAsync(result.Items, ct), result.NextCursor));
     }
 
     [Function(nameof(DecideVerification))]
@@ -49,7 +50,7 @@ public sealed class AdminProfileFunctions(HttpCalls http, ServiceDatabase databa
 
         var updated = await profiles.SetRecipientStatusAsync(uow, call.Id, next.Value, call.User.UserId, ct);
         await uow.CommitAsync(ct);
-        return new ApiResponse(StatusCodes.Status200OK, ProfileView.From(updated));
+        return new ApiResponse(StatusCodes.Status200OK, await views.OneAsync(updated, ct));
     }
 
     [Function(nameof(BlockProfile))]
@@ -84,6 +85,6 @@ public sealed class AdminProfileFunctions(HttpCalls http, ServiceDatabase databa
 
         var updated = await profiles.SetBlockedAsync(uow, call.Id, blocked, call.User.UserId, reason: null, ct);
         await uow.CommitAsync(ct);
-        return new ApiResponse(StatusCodes.Status200OK, ProfileView.From(updated));
+        return new ApiResponse(StatusCodes.Status200OK, await views.OneAsync(updated, ct));
     }
 }

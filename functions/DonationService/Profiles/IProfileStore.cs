@@ -16,7 +16,8 @@ public interface IProfileStore
 
     Task<Profile> UpdateAsync(UnitOfWork uow, Guid id, ProfileChanges changes, CancellationToken cancellationToken);
 
-    Task<Profile> RequestVerificationAsync(UnitOfWork uow, Guid id, string imageUrl, CancellationToken cancellationToken);
+    /// <summary>recipient_status becomes requested; the documents are attached by the caller (a document URL of before is cleared).</summary>
+    Task<Profile> RequestVerificationAsync(UnitOfWork uow, Guid id, CancellationToken cancellationToken);
 
     Task<Profile> SetRecipientStatusAsync(UnitOfWork uow, Guid id, RecipientStatus status, Guid decidedBy, CancellationToken cancellationToken);
 

@@ -1,13 +1,18 @@
+using DonationService.Files;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using Platform.Blobs;
 using Platform.Data;
 using Platform.Hosting.Http;
 
 namespace DonationService.Profiles;
 
 /// <summary>A user's own profile, and anyone's public view of one.</summary>
-public sealed class ProfileFunctions(HttpCalls http, ServiceDatabase database, IProfileStore profiles)
+public sealed class ProfileFunctions(
+    HttpCalls http, ServiceDatabase database, IProfileStore profiles, ProfileViews views, IVerificationDocumentStore documents, BlobStorage storage,
+    ILogger<ProfileFunctions> logger)
 {
     [Function(nameof(GetMyProfile))]
     public async Task<IActionResult> GetMyProfile(
@@ -22,7 +27,7 @@ public sealed class ProfileFunctions(HttpCalls http, ServiceDatabase database, I
         await using var uow = await database.BeginAsync(ct);
         var (profile, _) = await profiles.EnsureAsync(uow, call.User, forUpdate: false, ct);
         await uow.CommitAsync(ct);
-        return new ApiResponse(StatusCodes.Status200OK, ProfileView.From(profile));
+        return new ApiResponse(StatusCodes.Status200OK, await views.OneAsync(profile, ct));
     }
 
     [Function(nameof(UpdateMyProfile))]
@@ -44,7 +49,7 @@ public sealed class ProfileFunctions(HttpCalls http, ServiceDatabase database, I
 
         var updated = await profiles.UpdateAsync(uow, call.User.UserId, call.Input.ToChanges(), ct);
         await uow.CommitAsync(ct);
-        return new ApiResponse(StatusCodes.Status200OK, ProfileView.From(updated));
+        return new ApiResponse(StatusCodes.Status200OK, await views.OneAsync(updated, ct));
     }
 
     [Function(nameof(RequestVerification))]
@@ -57,6 +62,27 @@ public sealed class ProfileFunctions(HttpCalls http, ServiceDatabase database, I
             return call.Problem;
         }
 
+        // Who may is decided before storage is asked, and again under the lock.
+        if (await profiles.FindAsync(call.User.UserId, ct) is { } current && ProfileRules.CanRequestVerification(current) is { } early)
+        {
+            return early.ToResponse();
+        }
+
+        // Each document is checked (issued to this caller for verification_document, within 5 MiB, a
+        // photo or a PDF by its first bytes) before anything is written; one bad file refuses the request.
+        var kind = DonationFiles.VerificationDocument;
+        var uploaded = new List<UploadedBlob>();
+        foreach (var documentId in call.Input.ToIds())
+        {
+            var checkedBlob = await storage.CheckUploadAsync(kind, call.User.UserId, documentId, "document_ids", ct);
+            if (!checkedBlob.IsSuccess)
+            {
+                return checkedBlob.ToResponse();
+            }
+
+            uploaded.Add(checkedBlob.Value!);
+        }
+
         await using var uow = await database.BeginAsync(ct);
         var (profile, _) = await profiles.EnsureAsync(uow, call.User, forUpdate: true, ct);
         if (ProfileRules.CanRequestVerification(profile) is { } refused)
@@ -64,9 +90,29 @@ public sealed class ProfileFunctions(HttpCalls http, ServiceDatabase database, I
             return refused.ToResponse();
         }
 
-        var updated = await profiles.RequestVerificationAsync(uow, call.User.UserId, call.Input.VerificationImageUrl!, ct);
+        var previous = await documents.ReplaceAsync(uow, call.User.UserId, uploaded, ct);
+        var updated = await profiles.RequestVerificationAsync(uow, call.User.UserId, ct);
         await uow.CommitAsync(ct);
-        return new ApiResponse(StatusCodes.Status200OK, ProfileView.From(updated));
+        foreach (var document in uploaded)
+        {
+            await storage.MarkAttachedAsync(kind, call.User.UserId, document.Id, ct);
+        }
+
+        // The documents of the earlier request are deleted once the new ones are committed; a failure
+        // leaves an orphan blob (logged), never a request without its documents.
+        foreach (var replaced in previous.Where(p => uploaded.All(u => u.Id != p.BlobId)))
+        {
+            try
+            {
+                await storage.DeleteAsync(kind, replaced.ProfileId, replaced.BlobId, ct);
+            }
+            catch (Exception ex) when (BlobSetup.IsTransient(ex))
+            {
+                logger.LogWarning(ex, "Replaced verification document {BlobId} of {ProfileId} could not be deleted", replaced.BlobId, replaced.ProfileId);
+            }
+        }
+
+        return new ApiResponse(StatusCodes.Status200OK, await views.OneAsync(updated, ct));
     }
 
     [Function(nameof(GetProfile))]
@@ -87,6 +133,6 @@ public sealed class ProfileFunctions(HttpCalls http, ServiceDatabase database, I
 
         var caller = call.Caller;
         var full = caller is not null && (caller.IsAdmin || caller.UserId == profile.Id);
-        return new ApiResponse(StatusCodes.Status200OK, full ? ProfileView.From(profile) : PublicProfileView.From(profile));
+        return new ApiResponse(StatusCodes.Status200OK, full ? await views.OneAsync(profile, ct) : PublicProfileView.From(profile));
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Platform.Blobs;
 using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
 
@@ -69,16 +70,19 @@ public sealed record ProfileView(
     string? Location,
     [property: OneOf<ProfileRole>] string Role,
     [property: OneOf<RecipientStatus>] string RecipientStatus,
-    string? VerificationImageUrl,
+    [property: Description("A document URL written before uploads existed (read only; new requests attach verification_documents and clear it).")] string? VerificationImageUrl,
+    [property: Description("The documents of the latest verification request, in order; each url is a read-only URL valid for a few minutes.")]
+    IReadOnlyList<FileView> VerificationDocuments,
     bool Blocked,
     decimal RatingAvg,
     int RatingCount,
     DateTime CreatedAt,
     DateTime UpdatedAt)
 {
-    public static ProfileView From(Profile p) => new(
+    /// <summary>The view with the given verification documents (built with their read URLs by DonationService.Files.ProfileViews).</summary>
+    public static ProfileView From(Profile p, IReadOnlyList<FileView> verificationDocuments) => new(
         p.Id, p.Email, p.FullName, p.Phone, p.AvatarUrl, p.Location, p.Role, p.RecipientStatus,
-        p.VerificationImageUrl, p.Blocked, p.RatingAvg, p.RatingCount, p.CreatedAt, p.UpdatedAt);
+        p.VerificationImageUrl, verificationDocuments, p.Blocked, p.RatingAvg, p.RatingCount, p.CreatedAt, p.UpdatedAt);
 }
 
 /// <summary>What anyone may see of a profile.</summary>
@@ -108,7 +112,29 @@ public sealed record UpdateProfileBody(
     public ProfileChanges ToChanges() => new(FullName, Phone, AvatarUrl, Location, Role is null ? null : EnumText.Parse<ProfileRole>(Role));
 }
 
-public sealed record VerificationRequestBody([property: Required, Url] string? VerificationImageUrl);
+/// <summary>
+/// The body of POST /api/profiles/me/verification: the uploaded documents (issue 16). A document URL
+/// (<c>verification_image_url</c>, the body before uploads) is refused with a 400 that says to upload.
+/// </summary>
+public sealed record VerificationRequestBody(
+    [property: Required, UuidList(1, 2), Description("blob_ids of upload slots of kind verification_document whose files were PUT (a JPEG, PNG or WebP photo or a PDF, at most 5 MiB each), in the order to show them. They replace the documents of an earlier request.")]
+    IReadOnlyList<string>? DocumentIds,
+    [property: Url, Description("No longer accepted (400): upload the document (POST /api/uploads with kind verification_document), PUT it, and send its blob_id in document_ids.")]
+    string? VerificationImageUrl)
+    : ICheckedInput
+{
+    public void Check(Validation validation, Caller? caller)
+    {
+        if (VerificationImageUrl is not null)
+        {
+            validation.Add(
+                "verification_image_url",
+                "document URLs are no longer accepted: upload the document (POST /api/uploads with kind verification_document, then PUT the file to its upload_url) and send its blob_id in document_ids");
+        }
+    }
+
+    public IReadOnlyList<Guid> ToIds() => [.. DocumentIds!.Select(Guid.Parse)];
+}
 
 public sealed record VerificationDecisionBody([property: Required, OneOf<VerificationDecision>] string? Decision)
 {

@@ -40,6 +40,12 @@ public static class ProfileRules
             : null;
     }
 
+    /// <summary>Who may upload verification documents: whoever may ask to be verified (a caller with no profile yet starts with the token's role).</summary>
+    public static Failure? CanUploadVerificationDocument(Caller caller, Profile? profile) =>
+        profile is not null ? CanRequestVerification(profile)
+        : InitialRole(caller) == ProfileRole.Recipient ? null
+        : Result.Forbidden("Only recipients can ask to be verified.");
+
     /// <summary>An admin decides a verification that was requested.</summary>
     public static Result<RecipientStatus> Decide(Profile profile, VerificationDecision decision) =>
         profile.RecipientStatus != "requested"

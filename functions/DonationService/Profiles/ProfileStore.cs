@@ -101,16 +101,16 @@ public sealed class ProfileStore(ServiceDatabase database) : IProfileStore
         return profile;
     }
 
-    public async Task<Profile> RequestVerificationAsync(UnitOfWork uow, Guid id, string imageUrl, CancellationToken cancellationToken)
+    public async Task<Profile> RequestVerificationAsync(UnitOfWork uow, Guid id, CancellationToken cancellationToken)
     {
         var profile = await uow.Connection.QuerySingleAsync<Profile>(new CommandDefinition(
             $"""
             update donation.profiles
-               set recipient_status = 'requested', verification_image_url = @imageUrl, version = version + 1, updated_at = now()
+               set recipient_status = 'requested', verification_image_url = null, version = version + 1, updated_at = now()
              where id = @id
             returning {Columns}
             """,
-            new { id, imageUrl },
+            new { id },
             uow.Transaction,
             cancellationToken: cancellationToken));
         uow.Publish(new ProfileUpdated(Snapshot(profile)));

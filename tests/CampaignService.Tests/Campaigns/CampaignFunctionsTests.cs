@@ -110,7 +110,7 @@ public sealed class CampaignFunctionsTests
     [Fact]
     public async Task UpdateCampaign_checks_the_token_before_the_body()
     {
-        var change = new CampaignChangeFunctions(Calls(Auth(AuthResult.Anonymous)), UnreachableDatabase(), _campaigns.Object, _profiles.Object, Workflow());
+        var change = new CampaignChangeFunctions(Calls(Auth(AuthResult.Anonymous)), UnreachableDatabase(), _campaigns.Object, _profiles.Object, Workflow(), ViewsWithoutImages());
 
         var result = await change.UpdateCampaign(Send("PUT", "not json"), CampaignId.ToString(), CancellationToken.None);
 
@@ -120,7 +120,7 @@ public sealed class CampaignFunctionsTests
     [Fact]
     public async Task UpdateCampaign_is_400_for_a_bad_goal_before_any_store_call()
     {
-        var change = new CampaignChangeFunctions(Calls(Auth(Owner)), UnreachableDatabase(), _campaigns.Object, _profiles.Object, Workflow());
+        var change = new CampaignChangeFunctions(Calls(Auth(Owner)), UnreachableDatabase(), _campaigns.Object, _profiles.Object, Workflow(), ViewsWithoutImages());
 
         var result = await change.UpdateCampaign(
             Send("PUT", """{"title":"Books","category":"education","goal_amount":10000000.01}"""), CampaignId.ToString(), CancellationToken.None);
@@ -133,7 +133,7 @@ public sealed class CampaignFunctionsTests
     [Fact]
     public async Task PauseCampaign_is_400_for_a_bad_id()
     {
-        var change = new CampaignChangeFunctions(Calls(Auth(Owner)), UnreachableDatabase(), _campaigns.Object, _profiles.Object, Workflow());
+        var change = new CampaignChangeFunctions(Calls(Auth(Owner)), UnreachableDatabase(), _campaigns.Object, _profiles.Object, Workflow(), ViewsWithoutImages());
 
         var (status, json) = await (await change.PauseCampaign(Send("POST"), "x", CancellationToken.None)).RunAsync();
 
@@ -144,7 +144,7 @@ public sealed class CampaignFunctionsTests
     [Fact]
     public async Task ReviewCampaign_is_403_for_a_user_who_is_not_an_admin()
     {
-        var admin = new AdminCampaignFunctions(Calls(Auth(Owner)), UnreachableDatabase(), _campaigns.Object, Workflow());
+        var admin = new AdminCampaignFunctions(Calls(Auth(Owner)), UnreachableDatabase(), _campaigns.Object, Workflow(), ViewsWithoutImages());
 
         var result = await admin.ReviewCampaign(Send("POST", """{"decision":"approve"}"""), CampaignId.ToString(), CancellationToken.None);
 
@@ -154,7 +154,7 @@ public sealed class CampaignFunctionsTests
     [Fact]
     public async Task ReviewCampaign_is_400_for_an_unknown_decision()
     {
-        var admin = new AdminCampaignFunctions(Calls(Auth(Admin)), UnreachableDatabase(), _campaigns.Object, Workflow());
+        var admin = new AdminCampaignFunctions(Calls(Auth(Admin)), UnreachableDatabase(), _campaigns.Object, Workflow(), ViewsWithoutImages());
 
         var (status, json) = await (await admin.ReviewCampaign(Send("POST", """{"decision":"maybe"}"""), CampaignId.ToString(), CancellationToken.None)).RunAsync();
 
@@ -168,5 +168,5 @@ public sealed class CampaignFunctionsTests
         new(_campaigns.Object, new Mock<IContributionStore>(MockBehavior.Strict).Object, NullLogger<CampaignWorkflow>.Instance);
 
     private CampaignFunctions Functions(Mock<IAuthenticator> auth) =>
-        new(Calls(auth), new IdempotentWrites(UnreachableDatabase()), _campaigns.Object, _profiles.Object, Workflow());
+        new(Calls(auth), new IdempotentWrites(UnreachableDatabase()), _campaigns.Object, _profiles.Object, Workflow(), ViewsWithoutImages());
 }

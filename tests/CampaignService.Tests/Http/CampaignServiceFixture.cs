@@ -60,6 +60,7 @@ public class CampaignServiceFixture : IAsyncLifetime
         ["RabbitMQConnection"] = TestEnvironment.RabbitMq,
         ["SUPABASE_URL"] = SupabaseUrl,
         ["SUPABASE_JWT_SECRET"] = TestEnvironment.JwtSecret,
+        ["BlobStorageConnection"] = TestEnvironment.Require("BlobStorageConnection"),
     };
 
     public virtual async Task DisposeAsync()

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using CampaignService.Campaigns;
+using CampaignService.Files;
 using CampaignService.Profiles;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -8,6 +9,7 @@ using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
 using Moq;
 using Npgsql;
+using Platform.Blobs;
 using Platform.Data;
 using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
@@ -26,6 +28,14 @@ public static class FunctionHarness
     public static readonly Guid OtherId = Guid.Parse("16fd2706-8baf-433b-82eb-8c7fada847da");
     public static readonly Guid AdminId = Guid.Parse("a3bb189e-8bf9-4888-9912-ace4e6543002");
     public static readonly Guid CampaignId = Guid.Parse("0190f3a2-5c4e-7b1a-9d2e-00000000001e");
+
+    /// <summary>Campaign views of campaigns without images (storage is never asked).</summary>
+    public static CampaignViews ViewsWithoutImages()
+    {
+        var images = new Mock<ICampaignImageStore>(MockBehavior.Strict);
+        images.Setup(i => i.ForCampaignsAsync(It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        return new CampaignViews(images.Object, new BlobStorage(new BlobStorageOptions(), [CampaignFiles.CampaignImage], TimeProvider.System));
+    }
 
     public static Caller Owner => new(OwnerId, "owner@example.test", IsAdmin: false);
 

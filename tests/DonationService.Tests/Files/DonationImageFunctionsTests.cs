@@ -22,7 +22,8 @@ public sealed class DonationImageFunctionsTests
     private readonly Mock<IDonationImageStore> _images = new(MockBehavior.Strict);
 
     [Theory]
-    [InlineData("""{"kind":"verification_document"}""")]
+    [InlineData("""{"kind":"campaign_image"}""")]
+    [InlineData("""{"kind":"message_attachment"}""")]
     [InlineData("""{"kind":"../donation_image"}""")]
     [InlineData("""{"kind":"Donation_Image"}""")]
     [InlineData("{}")]

@@ -148,7 +148,7 @@ public sealed class AdminApiTests(DonationServiceFixture api)
         await BlockAsync(user.Id);
 
         await api.AssertProblemAsync(
-            await api.SendAsync(HttpMethod.Post, "api/profiles/me/verification", user.Token, new { verification_image_url = "https://cdn.test/id.jpg" }),
+            await api.SendAsync(HttpMethod.Post, "api/profiles/me/verification", user.Token, new { document_ids = new[] { Guid.NewGuid() } }),
             403);
     }
 
@@ -205,9 +205,7 @@ public sealed class AdminApiTests(DonationServiceFixture api)
     private async Task<TestUser> RequestedRecipientAsync()
     {
         var user = await api.NewUserAsync();
-        await api.ExpectAsync(
-            await api.SendAsync(HttpMethod.Post, "api/profiles/me/verification", user.Token, new { verification_image_url = "https://cdn.test/id.jpg" }),
-            200);
+        await api.ExpectAsync(await api.RequestVerificationAsync(user), 200);
         return user;
     }
 

@@ -151,6 +151,15 @@ public sealed class DonationServiceFixture : IAsyncLifetime
         Assert.Equal(1, await command.ExecuteNonQueryAsync());
     }
 
+    /// <summary>An upload slot of <paramref name="kind"/> for the user, and the file PUT to it as a browser does; the blob id.</summary>
+    public async Task<Guid> UploadAsync(TestUser user, string kind, byte[] bytes, string contentType = "application/octet-stream") =>
+        await Uploads.PutAsync(await ExpectAsync(await SendAsync(HttpMethod.Post, "api/uploads", user.Token, new { kind }), 201), bytes, contentType);
+
+    /// <summary>The user asks to be verified with one uploaded PNG document.</summary>
+    public async Task<HttpResponseMessage> RequestVerificationAsync(TestUser user) =>
+        await SendAsync(HttpMethod.Post, "api/profiles/me/verification", user.Token,
+            new { document_ids = new[] { await UploadAsync(user, "verification_document", Uploads.Png()) } });
+
     /// <summary>Sends a request. <paramref name="body"/> is an object (serialised snake_case), a string (sent as is) or HttpContent.</summary>
     public Task<HttpResponseMessage> SendAsync(
         HttpMethod method, string path, string? token = null, object? body = null, IDictionary<string, string>? headers = null)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using static DonationService.Tests.Http.DonationServiceFixture;
 
 namespace DonationService.Tests.Http;
@@ -129,10 +130,11 @@ public sealed class ProfileApiTests(DonationServiceFixture api)
     {
         var user = await api.NewUserAsync();
 
-        var profile = await api.ExpectAsync(await RequestVerificationAsync(user.Token), 200);
+        var profile = await api.ExpectAsync(await api.RequestVerificationAsync(user), 200);
 
         Assert.Equal("requested", Text(profile, "recipient_status"));
-        Assert.Equal("https://cdn.test/id-card.jpg", Text(profile, "verification_image_url"));
+        Assert.Single(profile.GetProperty("verification_documents").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, profile.GetProperty("verification_image_url").ValueKind);
     }
 
     [Fact]
@@ -140,31 +142,36 @@ public sealed class ProfileApiTests(DonationServiceFixture api)
     {
         var donor = await api.NewUserAsync("donor");
 
-        await api.AssertProblemAsync(await RequestVerificationAsync(donor.Token), 403);
+        await api.AssertProblemAsync(await RequestVerificationAsync(donor.Token, Guid.NewGuid()), 403);
         Assert.Equal("none", Text(await api.GetJsonAsync("api/profiles/me", donor.Token), "recipient_status"));
     }
 
     [Fact]
-    public async Task RequestVerification_returns_400_when_the_image_url_is_missing_or_not_http()
+    public async Task RequestVerification_returns_400_when_the_documents_are_missing_or_a_url_is_sent_instead()
     {
         var user = await api.NewUserAsync();
 
         await api.AssertInvalidFieldAsync(
-            await api.SendAsync(HttpMethod.Post, "api/profiles/me/verification", user.Token, new { }), "verification_image_url");
-        await api.AssertInvalidFieldAsync(
-            await api.SendAsync(HttpMethod.Post, "api/profiles/me/verification", user.Token, new { verification_image_url = "ftp://x/y" }),
-            "verification_image_url");
+            await api.SendAsync(HttpMethod.Post, "api/profiles/me/verification", user.Token, new { }), "document_ids");
+
+        // A client of before sends a URL: a 400 that says to upload, and nothing changes.
+        using var problem = await api.AssertProblemAsync(
+            await api.SendAsync(HttpMethod.Post, "api/profiles/me/verification", user.Token, new { verification_image_url = "https://cdn.test/id-card.jpg" }), 400);
+        var message = problem.RootElement.GetProperty("errors").GetProperty("verification_image_url")[0].GetString();
+        Assert.Contains("upload", message, StringComparison.Ordinal);
+        Assert.Contains("document_ids", message, StringComparison.Ordinal);
+        Assert.Equal("none", Text(await api.GetJsonAsync("api/profiles/me", user.Token), "recipient_status"));
     }
 
     [Fact]
     public async Task RequestVerification_returns_409_when_already_approved()
     {
         var user = await api.NewUserAsync();
-        await api.ExpectAsync(await RequestVerificationAsync(user.Token), 200);
+        await api.ExpectAsync(await api.RequestVerificationAsync(user), 200);
         await api.ExpectAsync(
             await api.SendAsync(HttpMethod.Post, $"api/admin/profiles/{user.Id}/verification", api.AdminToken(), new { decision = "approve" }), 200);
 
-        using var problem = await api.AssertProblemAsync(await RequestVerificationAsync(user.Token), 409);
+        using var problem = await api.AssertProblemAsync(await RequestVerificationAsync(user.Token, Guid.NewGuid()), 409);
 
         Assert.Contains("approved", problem.RootElement.GetProperty("detail").GetString());
     }
@@ -186,6 +193,7 @@ public sealed class ProfileApiTests(DonationServiceFixture api)
             Assert.False(view.TryGetProperty("email", out _), view.ToString());
             Assert.False(view.TryGetProperty("phone", out _), view.ToString());
             Assert.False(view.TryGetProperty("verification_image_url", out _), view.ToString());
+            Assert.False(view.TryGetProperty("verification_documents", out _), view.ToString());
         }
     }
 
@@ -208,8 +216,9 @@ public sealed class ProfileApiTests(DonationServiceFixture api)
         await api.AssertProblemAsync(await api.GetAsync($"api/profiles/{Guid.NewGuid()}"), 404);
     }
 
-    private Task<HttpResponseMessage> RequestVerificationAsync(string token) =>
-        api.SendAsync(HttpMethod.Post, "api/profiles/me/verification", token, new { verification_image_url = "https://cdn.test/id-card.jpg" });
+    /// <summary>A request whose refusal comes before storage is asked (the document id need not exist).</summary>
+    private Task<HttpResponseMessage> RequestVerificationAsync(string token, Guid documentId) =>
+        api.SendAsync(HttpMethod.Post, "api/profiles/me/verification", token, new { document_ids = new[] { documentId } });
 
     private async Task<TestUser> NewUserWithPhoneAsync()
     {

@@ -89,7 +89,8 @@ public sealed class AdminProfileFunctionsTests
         Assert.Equal(new Cursor(rows[1].CreatedAt, rows[1].Id), next);
     }
 
-    private AdminProfileFunctions Functions(Mock<IAuthenticator> auth) => new(new HttpCalls(auth.Object, DonationApi.Description), UnreachableDatabase(), _profiles.Object);
+    private AdminProfileFunctions Functions(Mock<IAuthenticator> auth) => new(
+        new HttpCalls(auth.Object, DonationApi.Description), UnreachableDatabase(), _profiles.Object, ViewsWithoutDocuments());
 
     private async Task<Microsoft.AspNetCore.Mvc.IActionResult> CallAsync(string action, Mock<IAuthenticator> auth, string id)
     {

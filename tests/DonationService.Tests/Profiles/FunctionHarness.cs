@@ -1,11 +1,13 @@
 using System.Text;
 using System.Text.Json;
+using DonationService.Files;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
 using Moq;
 using Npgsql;
+using Platform.Blobs;
 using Platform.Data;
 using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
@@ -30,6 +32,20 @@ public static class FunctionHarness
     public static Caller Admin => new(AdminId, "admin@example.test", IsAdmin: true);
 
     public static ServiceDatabase UnreachableDatabase() => FunctionTestKit.UnreachableDatabase("donation");
+
+    /// <summary>Storage that is not configured: any call to it would be a 503, so the tested paths must not reach it.</summary>
+    public static BlobStorage UnconfiguredStorage() => new(new BlobStorageOptions(), [DonationFiles.DonationImage, DonationFiles.VerificationDocument], TimeProvider.System);
+
+    /// <summary>A verification document store in which nobody has documents.</summary>
+    public static Mock<IVerificationDocumentStore> NoDocuments()
+    {
+        var documents = new Mock<IVerificationDocumentStore>(MockBehavior.Strict);
+        documents.Setup(d => d.ForProfilesAsync(It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        return documents;
+    }
+
+    /// <summary>Profile views of profiles without verification documents.</summary>
+    public static ProfileViews ViewsWithoutDocuments() => new(NoDocuments().Object, UnconfiguredStorage());
 
     public static ApiResponse Unauthorized => Problems.Unauthorized("The token has expired.");
 

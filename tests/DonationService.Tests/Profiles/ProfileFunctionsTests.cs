@@ -1,6 +1,7 @@
 using DonationService.OpenApi;
 using DonationService.Profiles;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
@@ -61,10 +62,22 @@ public sealed class ProfileFunctionsTests
     }
 
     [Fact]
-    public async Task RequestVerification_is_400_without_an_http_image_url()
+    public async Task RequestVerification_is_400_for_a_document_url_instead_of_uploaded_documents_before_any_store_call()
     {
         var result = await Functions(Auth(User)).RequestVerification(
-            Send("POST", """{"verification_image_url":"file:///id.png"}"""), CancellationToken.None);
+            Send("POST", """{"verification_image_url":"https://cdn.test/id.png"}"""), CancellationToken.None);
+
+        var (status, json) = await result.RunAsync();
+        Assert.Equal(StatusCodes.Status400BadRequest, status);
+        Assert.Equal(["document_ids", "verification_image_url"], json.ErrorFields());
+        _profiles.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task RequestVerification_is_400_for_a_url_even_with_documents()
+    {
+        var result = await Functions(Auth(User)).RequestVerification(
+            Send("POST", $$"""{"document_ids":["{{Guid.NewGuid()}}"],"verification_image_url":"https://cdn.test/id.png"}"""), CancellationToken.None);
 
         var (status, json) = await result.RunAsync();
         Assert.Equal(StatusCodes.Status400BadRequest, status);
@@ -138,7 +151,9 @@ public sealed class ProfileFunctionsTests
         Assert.Equal("requested", json.GetProperty("recipient_status").GetString());
     }
 
-    private ProfileFunctions Functions(Mock<IAuthenticator> auth) => new(new HttpCalls(auth.Object, DonationApi.Description), UnreachableDatabase(), _profiles.Object);
+    private ProfileFunctions Functions(Mock<IAuthenticator> auth) => new(
+        new HttpCalls(auth.Object, DonationApi.Description), UnreachableDatabase(), _profiles.Object, ViewsWithoutDocuments(), NoDocuments().Object,
+        UnconfiguredStorage(), NullLogger<ProfileFunctions>.Instance);
 
     private static Profile StoredProfile() => new()
     {

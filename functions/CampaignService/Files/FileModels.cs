@@ -1,0 +1,40 @@
+using System.ComponentModel;
+using Platform.Hosting.Http;
+
+namespace CampaignService.Files;
+
+/// <summary>The body of campaign-service's POST /api/uploads: which kind of file the slot is for.</summary>
+public sealed record UploadBody([property: Required, OneOf<CampaignUploadKind>, Description("What the file is for (campaign-service issues campaign_image only).")] string? Kind)
+{
+    public CampaignUploadKind ToKind() => EnumText.Parse<CampaignUploadKind>(Kind!);
+}
+
+/// <summary>The body of POST /api/campaigns/{id}/images: an uploaded blob to attach (appended last).</summary>
+public sealed record AttachImageBody([property: Required, Uuid, Description("The blob_id of an upload slot of kind campaign_image whose file was PUT.")] string? BlobId)
+{
+    public Guid ToId() => Guid.Parse(BlobId!);
+}
+
+/// <summary>The body of PUT /api/campaigns/{id}/images: the attached images to keep, in their new order.</summary>
+public sealed record ArrangeImagesBody(
+    [property: Required, UuidList(0, CampaignFiles.MaxImagesPerCampaign), Description("Ids of attached images in the order to show them; an attached image left out is detached and deleted.")]
+    IReadOnlyList<string>? ImageIds)
+{
+    public IReadOnlyList<Guid> ToIds() => [.. ImageIds!.Select(Guid.Parse)];
+}
+
+/// <summary>An attached image row; its blob is <c>{owner id}/{blob id}</c> in campaign-images.</summary>
+public sealed class CampaignImage
+{
+    public Guid BlobId { get; init; }
+
+    public Guid CampaignId { get; init; }
+
+    public Guid OwnerId { get; init; }
+
+    public int Position { get; init; }
+
+    public string ContentType { get; init; } = string.Empty;
+
+    public long SizeBytes { get; init; }
+}
