@@ -37,6 +37,8 @@ public sealed class SettingsCoverageTests
         ["Eventing__RelaySweepIntervalMs"] = "tuning knob: has a default",
         ["BlobStorageUrl"] = "Azure only: the media account's blob endpoint (managed identity); locally BlobStorageConnection points at Azurite",
         ["LegacyDbConnection"] = "read only by the import-legacy command, set by the operator for the move from the original app (docs/MOVING-IN.md)",
+        ["LegacyCampaignDbConnection"] = "read only by campaign-service's import-legacy: the original's campaign database (docs/MOVING-IN.md)",
+        ["LegacyCurrency"] = "read only by campaign-service's import-legacy: the currency of the original's amounts (docs/MOVING-IN.md)",
     };
 
     /// <summary>Read by the code (or in the sample) but deliberately not an app setting in the Bicep.</summary>
@@ -64,6 +66,8 @@ public sealed class SettingsCoverageTests
         ["Eventing__RetryDelaysMs"] = "default used in Azure",
         ["Eventing__RelaySweepIntervalMs"] = "default used in Azure",
         ["LegacyDbConnection"] = "not an app setting: the operator sets it for one import-legacy run (docs/MOVING-IN.md)",
+        ["LegacyCampaignDbConnection"] = "not an app setting: the operator sets it for one import-legacy run (docs/MOVING-IN.md)",
+        ["LegacyCurrency"] = "not an app setting: the operator sets it for one import-legacy run (docs/MOVING-IN.md)",
     };
 
     private static readonly Regex ConfigurationIndexer = new(@"\b[Cc]onfiguration\s*\[\s*(?:""(?<literal>[^""]+)""|(?<name>[A-Za-z_][\w.]*))\s*\]", RegexOptions.Compiled);
