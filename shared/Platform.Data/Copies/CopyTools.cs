@@ -101,6 +101,8 @@ public sealed class ExportCopiesTool(ServiceDatabase database, IReadOnlyList<Cop
 /// <c>check-copies [--ignore-extra] [--show N] FILE...</c>: compares each of the service's local copies
 /// with the owners' exports (<c>export-copies</c> files) and prints, per copy, the rows compared and
 /// the differences (missing from the copy, different, extra), then up to N of them (default 20).
+/// <c>--ignore-extra</c> compares only the keys the exports hold (a copy's other rows are not looked
+/// at: for an export cut down to some rows, or copies holding rows of owners since gone).
 /// Exit code 0 when there is no difference, 3 when there are, 2 for bad arguments or a file without
 /// the set a copy needs. Run it when the platform is quiet (after the freeze, once the outboxes are
 /// empty): an event still on its way is a difference until it arrives.
@@ -198,6 +200,11 @@ public sealed class CheckCopiesTool(ServiceDatabase database, IReadOnlyList<Copy
         var examples = new List<string>();
         foreach (var key in source.Keys.Union(copy.Keys).Order(StringComparer.Ordinal))
         {
+            if (ignoreExtra && !source.ContainsKey(key))
+            {
+                continue;
+            }
+
             JsonElement? expected = source.TryGetValue(key, out var s) ? s : sourceDefault;
             JsonElement? actual = copy.TryGetValue(key, out var c) ? c : (check.CopyMayLack ? null : copyDefault);
             if (!copy.ContainsKey(key) && check.CopyMayLack)
@@ -207,12 +214,8 @@ public sealed class CheckCopiesTool(ServiceDatabase database, IReadOnlyList<Copy
 
             if (expected is null)
             {
-                if (!ignoreExtra)
-                {
-                    extra++;
-                    examples.Add($"{check.Name} {key}: in the copy, not in {check.SourceSet}");
-                }
-
+                extra++;
+                examples.Add($"{check.Name} {key}: in the copy, not in {check.SourceSet}");
                 continue;
             }
 

@@ -46,6 +46,7 @@ public sealed class CopyComparisonTests
         var sums = new CopyCheck("sums", "ratings", "unused", ["sum"], SourceDefault: """{"sum":0}""");
         var local = Rows(("a", """{"sum":0}"""), ("b", """{"sum":7}"""));
         Assert.Equal(1L, CheckCopiesTool.Compare(sums, none, local, ignoreExtra: false).Different);
+        Assert.Equal(0L, CheckCopiesTool.Compare(sums, none, local, ignoreExtra: true).Compared);
 
         var owners = new CopyCheck("owners", "donations", "unused", ["donor_id"], CopyMayLack: true);
         var donations = Rows(("d1", """{"donor_id":"x"}"""), ("d2", """{"donor_id":"y"}"""));
