@@ -74,11 +74,13 @@ start_services() {
   for s in "${ALL[@]}"; do
     i=$((i + 1)) port=$((PG_PORT + 100 + i)) dll="$(service_dll "$s")"
     [[ $s == DonationService ]] && export DonationServiceUrl="http://127.0.0.1:$port"
-    (cd "$(dirname "$dll")" && exec dotnet "$dll" --standalone --urls "http://127.0.0.1:$port") >"$STACK_DIR/bench-import-$s.log" 2>&1 &
+    (cd "$(dirname "$dll")" && DOTNET_ENVIRONMENT=Development Payments__Provider=development exec dotnet "$dll" --standalone --urls "http://127.0.0.1:$port") >"$STACK_DIR/bench-import-$s.log" 2>&1 &
     PIDS+=($!)
   done
   for i in 1 2 3 4; do for _ in $(seq 600); do port_open $((PG_PORT + 100 + i)) && break; sleep 0.1; done; done
+  services_alive
 }
+services_alive() { local p; for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null || die "a service stopped: see $STACK_DIR/bench-import-*.log"; done; }
 # Waits until every outbox is empty and every service's check-copies reports 0 differences.
 copies_settle() {
   local t0=$EPOCHREALTIME unsent checks
@@ -95,6 +97,7 @@ copies_settle() {
     for s in RequestService CampaignService MessagingService; do tool "$s" check-copies --show 0 "$STACK_DIR/donation.jsonl" >"$STACK_DIR/check-$s.txt" || checks=$((checks + 1)); done
     tool DonationService check-copies --show 0 "$STACK_DIR/request.jsonl" >"$STACK_DIR/check-DonationService.txt" || checks=$((checks + 1))
     [[ $checks == 0 ]] && break
+    services_alive
     (( $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { print (b - a > 600) }') )) && { cat "$STACK_DIR"/check-*.txt >&2; die "copies still differ after 600 s"; }
   done
   echo "  copies checked equal (check-copies of the four services: 0 differences): $(since "$t0") s after the imports"
