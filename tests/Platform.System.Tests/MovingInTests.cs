@@ -44,21 +44,20 @@ public sealed class MovingInTests(PlatformFixture platform) : IAsyncLifetime
         var blocked = _legacy.Id("profile", 0);
         Assert.True(await ScalarAsync<bool>("select blocked from messaging.blocked_users where user_id = @blocked", new { blocked }));
 
-        // Copies gone wrong in three services.
-        var (recipient, owner, donation) = (_legacy.Id("profile", 1), _legacy.Id("profile", 2), _legacy.Id("donation", 3));
+        // Copies gone wrong in three services. (Only profiles are republished below: republishing every
+        // donation of a shared test database would queue events for all of them ahead of later tests.)
+        var (recipient, owner) = (_legacy.Id("profile", 1), _legacy.Id("profile", 2));
         await ExecuteAsync(TestEnvironment.MainDb, "update request.profile_copies set role = 'admin' where user_id = @recipient", new { recipient });
-        await ExecuteAsync(TestEnvironment.MainDb, "update request.donation_copies set status = 'rejected' where donation_id = @donation and status <> 'rejected'", new { donation });
         await ExecuteAsync(TestEnvironment.MainDb, "delete from messaging.blocked_users where user_id = @blocked", new { blocked });
         await ExecuteAsync(TestEnvironment.CampaignDb, "update campaign.profile_copies set blocked = not blocked where user_id = @owner", new { owner });
 
         var wrong = await CheckAsync();
-        Assert.Equal(4, wrong.Differences);
+        Assert.Equal(3, wrong.Differences);
         Assert.Contains($"request.profile_copies {recipient}: role \"admin\"", wrong.Output, StringComparison.Ordinal);
-        Assert.Contains($"request.donation_copies {donation}: status \"rejected\"", wrong.Output, StringComparison.Ordinal);
         Assert.Contains($"messaging.blocked_users {blocked}: blocked false (source true)", wrong.Output, StringComparison.Ordinal);
         Assert.Contains($"campaign.profile_copies {owner}: blocked", wrong.Output, StringComparison.Ordinal);
 
-        var republished = await RunAsync("DonationService", "republish");
+        var republished = await RunAsync("DonationService", "republish", "profiles");
         Assert.Contains("profile.updated", republished, StringComparison.Ordinal);
         Assert.True(await PollAsync(async () => (await CheckAsync()).Differences == 0), (await CheckAsync()).Output);
     }
