@@ -1,6 +1,7 @@
 using CampaignService.Campaigns;
 using CampaignService.Contributions;
 using CampaignService.Files;
+using CampaignService.Import;
 using CampaignService.Moderation;
 using CampaignService.Payments;
 using CampaignService.Profiles;
@@ -8,6 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Platform.Blobs;
 using Platform.Contracts.Events;
 using Platform.Data;
+using Platform.Data.Copies;
+using Platform.Data.Import;
 using Platform.Eventing;
 using Platform.Hosting.Hosting;
 
@@ -21,6 +24,20 @@ public static class CampaignServiceSetup
     public static PlatformApplication AddCampaignService(this PlatformApplication app)
     {
         app.AddServiceDatabase("CampaignDbConnection", schema: "campaign");
+        app.AddLegacyImport(
+            tables => tables.Require<LegacyCampaignImportCheck>().Add<CampaignImport>().Add<ContributionImport>(),
+            LegacyCampaignSettings.ConnectionSetting);
+        app.AddCopyTools(checks:
+        [
+            new CopyCheck("campaign.profile_copies", "profiles",
+                "select user_id, jsonb_build_object('role', role, 'recipient_status', recipient_status, 'blocked', blocked) from campaign.profile_copies",
+                ["role", "recipient_status", "blocked"]),
+        ]);
+        if (app.Mode == HostingMode.ImportLegacy)
+        {
+            app.Services.AddSingleton<LegacyCampaignSettings>();
+        }
+
         app.AddEventing(handlers => handlers
             .Handle<ProfileCreated, ProfileCopyHandler>()
             .Handle<ProfileUpdated, ProfileCopyHandler>()

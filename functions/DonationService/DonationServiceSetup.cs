@@ -1,5 +1,6 @@
 using DonationService.Claims;
 using DonationService.Contacts;
+using DonationService.Copies;
 using DonationService.Donations;
 using DonationService.Files;
 using DonationService.Import;
@@ -9,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Platform.Blobs;
 using Platform.Contracts.Events;
 using Platform.Data;
+using Platform.Data.Copies;
 using Platform.Data.Import;
 using Platform.Eventing;
 using Platform.Hosting.Hosting;
@@ -24,6 +26,12 @@ public static class DonationServiceSetup
     {
         app.AddServiceDatabase("DonationDbConnection", schema: "donation");
         app.AddLegacyImport(tables => tables.Add<ProfileImport>().Add<DonationImport>());
+        app.AddCopyTools(DonationCopies.Exports, DonationCopies.Checks);
+        if (app.Mode == HostingMode.Tool)
+        {
+            app.Services.AddSingleton<IPlatformTool, RepublishTool>();
+        }
+
         app.AddEventing(handlers => handlers
             .Handle<RequestApproved, RequestApprovedHandler>()
             .Handle<RequestRejected, RequestRejectedHandler>()

@@ -5,6 +5,7 @@ using MessagingService.Reports;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Contracts.Events;
 using Platform.Data;
+using Platform.Data.Copies;
 using Platform.Data.Import;
 using Platform.Eventing;
 using Platform.Hosting.Hosting;
@@ -20,7 +21,19 @@ public static class MessagingServiceSetup
     {
         app.AddServiceDatabase("MessagingDbConnection", schema: "messaging");
         app.AddLegacyImport(tables => tables.Add<MessageImport>().Add<ReportImport>());
+        app.AddCopyTools(checks:
+        [
+            // A user with no row here was never blocked: the copy holds only users some event named.
+            new CopyCheck("messaging.blocked_users", "profiles",
+                "select user_id, jsonb_build_object('blocked', blocked) from messaging.blocked_users", ["blocked"], CopyDefault: """{"blocked":false}"""),
+            // Owners of donations, kept only for the donations some event or report named.
+            new CopyCheck("messaging.target_owners (donations)", "donations",
+                "select target_id, jsonb_build_object('donor_id', owner_id) from messaging.target_owners where target_type = 'donation'",
+                ["donor_id"], CopyMayLack: true),
+        ]);
         app.AddEventing(handlers => handlers
+            .Handle<ProfileCreated, ProfileSnapshotHandler>()
+            .Handle<ProfileUpdated, ProfileSnapshotHandler>()
             .Handle<ProfileBlocked, ProfileBlockedHandler>()
             .Handle<ProfileUnblocked, ProfileUnblockedHandler>()
             .Notify<ProfileVerificationDecided>()

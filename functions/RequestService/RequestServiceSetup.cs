@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Platform.Contracts.Events;
 using Platform.Data;
+using Platform.Data.Copies;
 using Platform.Data.Import;
 using Platform.Eventing;
 using Platform.Hosting.Hosting;
@@ -23,6 +24,7 @@ public static class RequestServiceSetup
     {
         app.AddServiceDatabase("RequestDbConnection", schema: "request");
         app.AddLegacyImport(tables => tables.Add<RequestImport>().Add<RatingImport>());
+        app.AddCopyTools(RequestCopyChecks.Exports, RequestCopyChecks.Checks);
         app.AddEventing(handlers => handlers
             .Handle<DonationClaimed, DonationClaimedHandler>()
             .Handle<DonationClaimRejected, DonationClaimRejectedHandler>()

@@ -12,8 +12,11 @@ namespace Platform.Testing;
 /// </summary>
 public sealed class LegacyDatabase : IAsyncDisposable
 {
-    private LegacyDatabase(string name, string connectionString, string seed)
+    private readonly string _admin;
+
+    private LegacyDatabase(string name, string connectionString, string seed, string admin)
     {
+        _admin = admin;
         Name = name;
         ConnectionString = connectionString;
         Seed = seed;
@@ -29,10 +32,19 @@ public sealed class LegacyDatabase : IAsyncDisposable
     public string Origin => Platform.Data.Import.LegacyImportCommand.OriginOf(new NpgsqlConnectionStringBuilder(ConnectionString));
 
     /// <summary>Creates the database with the original's main tables and the generators.</summary>
-    public static async Task<LegacyDatabase> CreateAsync()
+    public static Task<LegacyDatabase> CreateAsync() =>
+        CreateAsync(Guid.NewGuid().ToString("N")[..12], "original-main.sql", "generate-main.sql", "dirty-main.sql");
+
+    /// <summary>
+    /// Creates the original's campaign database (its tables and generators) with the given seed: the
+    /// seed of the main database, so that its owners and contributors are that database's profiles.
+    /// </summary>
+    public static Task<LegacyDatabase> CreateCampaignAsync(string seed) =>
+        CreateAsync(seed, "original-campaign.sql", "generate-campaign.sql", "dirty-campaign.sql");
+
+    private static async Task<LegacyDatabase> CreateAsync(string seed, params string[] files)
     {
-        var seed = Guid.NewGuid().ToString("N")[..12];
-        var name = "legacy_" + seed;
+        var name = "legacy_" + seed + (files[0] == "original-main.sql" ? string.Empty : "_c");
         await using (var admin = new NpgsqlConnection(TestEnvironment.MainDb))
         {
             await admin.OpenAsync();
@@ -41,8 +53,8 @@ public sealed class LegacyDatabase : IAsyncDisposable
         }
 
         var connectionString = new NpgsqlConnectionStringBuilder(TestEnvironment.MainDb) { Database = name, Pooling = false }.ConnectionString;
-        var database = new LegacyDatabase(name, connectionString, seed);
-        foreach (var file in new[] { "original-main.sql", "generate-main.sql", "dirty-main.sql" })
+        var database = new LegacyDatabase(name, connectionString, seed, TestEnvironment.MainDb);
+        foreach (var file in files)
         {
             await database.ExecuteAsync(await File.ReadAllTextAsync(Path.Combine(TestEnvironment.RepoRoot, "scripts", "sql", "legacy", file)));
         }
@@ -73,7 +85,7 @@ public sealed class LegacyDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await using var admin = new NpgsqlConnection(TestEnvironment.MainDb);
+        await using var admin = new NpgsqlConnection(_admin);
         await admin.OpenAsync();
         await using var drop = new NpgsqlCommand($"drop database if exists {Name} with (force)", admin);
         await drop.ExecuteNonQueryAsync();
@@ -91,7 +103,19 @@ public sealed class ImportCommand : IAsyncDisposable
     public string Output => string.Join(Environment.NewLine, _output);
 
     /// <summary>Starts <c>dotnet {service}.dll import-legacy {arguments}</c> with the given settings.</summary>
-    public static ImportCommand Start(string service, IDictionary<string, string?> settings, params string[] arguments)
+    public static ImportCommand Start(string service, IDictionary<string, string?> settings, params string[] arguments) =>
+        StartCommand(service, settings, "import-legacy", arguments);
+
+    /// <summary>Runs another one-shot command of the service (<c>republish</c>, <c>export-copies</c>, <c>check-copies</c>) to its end.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToolAsync(
+        string service, IDictionary<string, string?> settings, string command, params string[] arguments)
+    {
+        await using var run = StartCommand(service, settings, command, arguments);
+        var exitCode = await run.WaitAsync(TimeSpan.FromMinutes(5));
+        return (exitCode, run.Output);
+    }
+
+    private static ImportCommand StartCommand(string service, IDictionary<string, string?> settings, string commandName, string[] arguments)
     {
         var output = TestEnvironment.AppOutput(service);
         var dll = Path.Combine(output, service + ".dll");
@@ -108,7 +132,7 @@ public sealed class ImportCommand : IAsyncDisposable
             UseShellExecute = false,
         };
         info.ArgumentList.Add(dll);
-        info.ArgumentList.Add("import-legacy");
+        info.ArgumentList.Add(commandName);
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);

@@ -39,7 +39,11 @@ public interface IContributionStore
     /// <summary>Everyone whose money counts in the campaign (confirmed contributions).</summary>
     Task<IReadOnlyList<Guid>> ContributorIdsAsync(UnitOfWork uow, Guid campaignId, CancellationToken cancellationToken);
 
-    /// <summary>Queues every confirmed contribution of the campaign for a refund; answers how many.</summary>
+    /// <summary>
+    /// Queues every confirmed contribution of the campaign for a refund; answers how many. Contributions
+    /// imported from the original app (provider <c>legacy</c>) are not queued: the original took that
+    /// money and the platform has no payment to return; they stay confirmed (docs/MOVING-IN.md).
+    /// </summary>
     Task<int> QueueRefundsAsync(UnitOfWork uow, Guid campaignId, string reason, CancellationToken cancellationToken);
 
     /// <summary>
@@ -162,9 +166,9 @@ public sealed class ContributionStore(ServiceDatabase database) : IContributionS
             """
             update campaign.contributions
                set status = 'refund_pending', status_reason = @reason, next_attempt_at = now(), updated_at = now()
-             where campaign_id = @campaignId and status = 'confirmed'
+             where campaign_id = @campaignId and status = 'confirmed' and provider <> @legacy
             """,
-            new { campaignId, reason },
+            new { campaignId, reason, legacy = Import.LegacyCampaignValues.Provider },
             uow.Transaction,
             cancellationToken: cancellationToken));
 

@@ -10,7 +10,7 @@ namespace Platform.Data.Import;
 
 /// <summary>
 /// <c>import-legacy [--batch-size N] [--report FILE] [--restart]</c>: copies the original app's
-/// tables (read over <c>LegacyDbConnection</c>) into the service's schema, table by table in the
+/// tables (read over <c>LegacyDbConnection</c>, or the setting the service named) into the service's schema, table by table in the
 /// order the service registered them, one transaction per page. Safe to run again: pages are upserts
 /// that leave equal rows alone, a stopped pass resumes after its last committed page, and a finished
 /// pass is followed by a new full pass that brings only the new and changed rows. Ends by writing the
@@ -20,6 +20,8 @@ namespace Platform.Data.Import;
 public sealed class LegacyImportCommand(
     ServiceDatabase database,
     IEnumerable<ILegacyTableImport> tables,
+    IEnumerable<ILegacyImportCheck> checks,
+    LegacyImportSource source,
     IConfiguration configuration,
     ServiceIdentity service,
     ILogger<LegacyImportCommand> logger) : ILegacyImportCommand
@@ -35,11 +37,20 @@ public sealed class LegacyImportCommand(
             return 2;
         }
 
-        var raw = configuration[ConnectionSetting];
+        var raw = configuration[source.ConnectionSetting];
         if (string.IsNullOrWhiteSpace(raw))
         {
-            await Console.Error.WriteLineAsync($"Set {ConnectionSetting} to the original app's PostgreSQL connection string.");
+            await Console.Error.WriteLineAsync($"Set {source.ConnectionSetting} to the original app's PostgreSQL connection string.");
             return 2;
+        }
+
+        foreach (var check in checks)
+        {
+            if (await check.ProblemAsync(cancellationToken) is { } problem)
+            {
+                await Console.Error.WriteLineAsync($"{service.Name} import-legacy: {problem}");
+                return 2;
+            }
         }
 
         var ordered = tables.ToList();

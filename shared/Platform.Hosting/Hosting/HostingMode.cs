@@ -20,6 +20,12 @@ public enum HostingMode
     /// service's database and <c>LegacyDbConnection</c>, runs no consumer or relay.
     /// </summary>
     ImportLegacy,
+
+    /// <summary>
+    /// An operator's tool over the service's own database and outbox (<c>republish</c>,
+    /// <c>export-copies</c>, <c>check-copies</c>) that exits when done; runs no consumer or relay.
+    /// </summary>
+    Tool,
 }
 
 public static class HostingModes
@@ -29,8 +35,11 @@ public static class HostingModes
     public const string OpenApiCommand = "openapi";
     public const string ImportLegacyCommand = "import-legacy";
 
-    /// <summary>A one-shot command (migrate, import-legacy): no hosted service (consumer, relay, sweeper, telemetry) runs.</summary>
-    public static bool IsCommand(this HostingMode mode) => mode is HostingMode.Migrate or HostingMode.ImportLegacy;
+    /// <summary>The operator tools (<see cref="HostingMode.Tool"/>); a service registers the ones it has as <see cref="IPlatformTool"/>.</summary>
+    public static readonly IReadOnlyList<string> ToolCommands = ["republish", "export-copies", "check-copies"];
+
+    /// <summary>A one-shot command (migrate, import-legacy, a tool): no hosted service (consumer, relay, sweeper, telemetry) runs.</summary>
+    public static bool IsCommand(this HostingMode mode) => mode is HostingMode.Migrate or HostingMode.ImportLegacy or HostingMode.Tool;
 
     public static HostingMode FromArgs(IReadOnlyList<string> args)
     {
@@ -47,6 +56,11 @@ public static class HostingModes
         if (args.Count > 0 && string.Equals(args[0], ImportLegacyCommand, StringComparison.OrdinalIgnoreCase))
         {
             return HostingMode.ImportLegacy;
+        }
+
+        if (args.Count > 0 && ToolCommands.Contains(args[0], StringComparer.OrdinalIgnoreCase))
+        {
+            return HostingMode.Tool;
         }
 
         return args.Any(a => string.Equals(a, StandaloneSwitch, StringComparison.OrdinalIgnoreCase))

@@ -30,7 +30,7 @@ public sealed class PlatformApplication
         _builder = Mode switch
         {
             HostingMode.Standalone => WebApplication.CreateBuilder(args.Where(a => a != HostingModes.StandaloneSwitch).ToArray()),
-            HostingMode.Migrate or HostingMode.ImportLegacy => Host.CreateApplicationBuilder(args.Skip(1).ToArray()),
+            HostingMode.Migrate or HostingMode.ImportLegacy or HostingMode.Tool => Host.CreateApplicationBuilder(args.Skip(1).ToArray()),
             HostingMode.OpenApi => Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings()), // never built: no setting read
             _ => CreateFunctionsBuilder(args),
         };
@@ -104,6 +104,27 @@ public sealed class PlatformApplication
                         stop.Cancel();
                     };
                     return await importer.RunAsync(_args.Skip(1).ToArray(), stop.Token);
+                }
+
+            case HostingMode.Tool:
+                {
+                    var host = ((HostApplicationBuilder)_builder).Build();
+                    await using var disposeHost = (IAsyncDisposable)host;
+                    var name = _args[0].ToLowerInvariant();
+                    var tool = host.Services.GetServices<IPlatformTool>().FirstOrDefault(t => t.Name == name);
+                    if (tool is null)
+                    {
+                        await Console.Error.WriteLineAsync($"{ServiceName} has no '{name}' tool.");
+                        return 2;
+                    }
+
+                    using var stop = new CancellationTokenSource();
+                    Console.CancelKeyPress += (_, e) =>
+                    {
+                        e.Cancel = true;
+                        stop.Cancel();
+                    };
+                    return await tool.RunAsync(_args.Skip(1).ToArray(), stop.Token);
                 }
 
             case HostingMode.OpenApi:
@@ -194,6 +215,18 @@ public interface IMigrationCommand
 /// </summary>
 public interface ILegacyImportCommand
 {
+    Task<int> RunAsync(string[] args, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// An operator's one-shot tool (<see cref="HostingMode.Tool"/>): <c>dotnet Service.dll {Name} args...</c>;
+/// exit code 0 when done, 2 for bad arguments, anything else as the tool documents.
+/// </summary>
+public interface IPlatformTool
+{
+    /// <summary>One of <see cref="HostingModes.ToolCommands"/>.</summary>
+    string Name { get; }
+
     Task<int> RunAsync(string[] args, CancellationToken cancellationToken);
 }
 

@@ -19,6 +19,11 @@ public sealed class HostingModeTests
     [InlineData(new[] { "import-legacy" }, HostingMode.ImportLegacy)]
     [InlineData(new[] { "Import-Legacy", "--restart" }, HostingMode.ImportLegacy)]
     [InlineData(new[] { "--standalone", "import-legacy" }, HostingMode.Standalone)]
+    [InlineData(new[] { "republish", "profiles" }, HostingMode.Tool)]
+    [InlineData(new[] { "Export-Copies", "out.jsonl" }, HostingMode.Tool)]
+    [InlineData(new[] { "check-copies", "a.jsonl", "b.jsonl" }, HostingMode.Tool)]
+    [InlineData(new[] { "--standalone", "check-copies" }, HostingMode.Standalone)]
+    [InlineData(new[] { "check-copy" }, HostingMode.Functions)]
     public void FromArgs_picks_the_mode_from_the_command_line(string[] args, HostingMode expected)
     {
         Assert.Equal(expected, HostingModes.FromArgs(args));
@@ -27,6 +32,7 @@ public sealed class HostingModeTests
     [Theory]
     [InlineData(HostingMode.Migrate, true)]
     [InlineData(HostingMode.ImportLegacy, true)]
+    [InlineData(HostingMode.Tool, true)]
     [InlineData(HostingMode.Functions, false)]
     [InlineData(HostingMode.Standalone, false)]
     [InlineData(HostingMode.OpenApi, false)]

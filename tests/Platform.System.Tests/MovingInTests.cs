@@ -1,0 +1,152 @@
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+using Platform.Testing;
+
+namespace Platform.SystemTests;
+
+/// <summary>
+/// Point 4 of the move from the original app (docs/MOVING-IN.md, "Copies"), with all four services
+/// running: after donation-service's and request-service's imports, every copy built from their events
+/// equals its owner's data (check-copies reports 0); a copy row gone wrong is reported; republish
+/// rebuilds it and the check reports 0 again. The exports are cut down to this test's rows (the test
+/// database holds other tests' rows too) and the checks look only at those (--ignore-extra).
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class MovingInTests(PlatformFixture platform) : IAsyncLifetime
+{
+    private const int Users = 45;
+    private const int Donations = 120;
+    private readonly string _directory = Directory.CreateTempSubdirectory("moving-in-").FullName;
+    private LegacyDatabase _legacy = null!;
+
+    public async Task InitializeAsync()
+    {
+        _legacy = await LegacyDatabase.CreateAsync();
+        await _legacy.ExecuteAsync($"select legacy_generate('{_legacy.Seed}', {Users}, {Donations}, {Donations / 2}, {Donations / 24});");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _legacy.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task After_an_import_every_copy_equals_its_source_and_a_copy_gone_wrong_is_reported_and_rebuilt_by_republish()
+    {
+        await RunAsync("DonationService", "import-legacy", "--report", Path.Combine(_directory, "donation.txt"));
+        await RunAsync("RequestService", "import-legacy", "--report", Path.Combine(_directory, "request.txt"));
+
+        Assert.True(await PollAsync(async () => (await CheckAsync()).Differences == 0), (await CheckAsync()).Output);
+
+        // Profile 0 is blocked in the original (n % 97 = 0): messaging's copy knows it without a profile.blocked event.
+        var blocked = _legacy.Id("profile", 0);
+        Assert.True(await ScalarAsync<bool>("select blocked from messaging.blocked_users where user_id = @blocked", new { blocked }));
+
+        // Copies gone wrong in three services. (Only profiles are republished below: republishing every
+        // donation of a shared test database would queue events for all of them ahead of later tests.)
+        var (recipient, owner) = (_legacy.Id("profile", 1), _legacy.Id("profile", 2));
+        await ExecuteAsync(TestEnvironment.MainDb, "update request.profile_copies set role = 'admin' where user_id = @recipient", new { recipient });
+        await ExecuteAsync(TestEnvironment.MainDb, "delete from messaging.blocked_users where user_id = @blocked", new { blocked });
+        await ExecuteAsync(TestEnvironment.CampaignDb, "update campaign.profile_copies set blocked = not blocked where user_id = @owner", new { owner });
+
+        var wrong = await CheckAsync();
+        Assert.Equal(3, wrong.Differences);
+        Assert.Contains($"request.profile_copies {recipient}: role \"admin\"", wrong.Output, StringComparison.Ordinal);
+        Assert.Contains($"messaging.blocked_users {blocked}: blocked false (source true)", wrong.Output, StringComparison.Ordinal);
+        Assert.Contains($"campaign.profile_copies {owner}: blocked", wrong.Output, StringComparison.Ordinal);
+
+        var republished = await RunAsync("DonationService", "republish", "profiles");
+        Assert.Contains("profile.updated", republished, StringComparison.Ordinal);
+        Assert.True(await PollAsync(async () => (await CheckAsync()).Differences == 0), (await CheckAsync()).Output);
+    }
+
+    /// <summary>Exports donation-service's and request-service's data (this test's rows) and runs every service's check; the differences they print.</summary>
+    private async Task<(long Differences, string Output)> CheckAsync()
+    {
+        var profiles = Enumerable.Range(0, Users).Select(n => _legacy.Id("profile", n).ToString()).ToHashSet();
+        var donations = Enumerable.Range(0, Donations).Select(n => _legacy.Id("donation", n).ToString()).ToHashSet();
+        var donationExport = Path.Combine(_directory, "donation.jsonl");
+        var requestExport = Path.Combine(_directory, "request.jsonl");
+        await RunAsync("DonationService", "export-copies", donationExport);
+        await RunAsync("RequestService", "export-copies", requestExport);
+        await KeepAsync(donationExport, key => profiles.Contains(key) || donations.Contains(key));
+        await KeepAsync(requestExport, profiles.Contains);
+
+        var total = 0L;
+        var output = string.Empty;
+        foreach (var (service, files) in new[]
+        {
+            ("RequestService", new[] { donationExport }),
+            ("CampaignService", new[] { donationExport }),
+            ("MessagingService", new[] { donationExport }),
+            ("DonationService", new[] { requestExport }),
+        })
+        {
+            var (exitCode, text) = await ImportCommand.RunToolAsync(service, Settings(service), "check-copies", ["--ignore-extra", "--show", "50", .. files]);
+            Assert.True(exitCode is 0 or 3, $"{service} check-copies exited with {exitCode}:{Environment.NewLine}{text}");
+            var line = text.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("differences: ", StringComparison.Ordinal));
+            var differences = long.Parse(line["differences: ".Length..], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(differences == 0, exitCode == 0);
+            total += differences;
+            output += $"{service}:{Environment.NewLine}{text}{Environment.NewLine}";
+        }
+
+        return (total, output);
+    }
+
+    private static async Task KeepAsync(string path, Func<string, bool> key)
+    {
+        var lines = await File.ReadAllLinesAsync(path);
+        await File.WriteAllLinesAsync(path, lines.Where(l => l.Length > 0 && key(JsonDocument.Parse(l).RootElement.GetProperty("key").GetString()!)));
+    }
+
+    private async Task<string> RunAsync(string service, string command, params string[] arguments)
+    {
+        var (exitCode, output) = command == "import-legacy"
+            ? await ImportCommand.RunAsync(service, Settings(service), arguments)
+            : await ImportCommand.RunToolAsync(service, Settings(service), command, arguments);
+        Assert.True(exitCode == 0, $"{service} {command} exited with {exitCode}:{Environment.NewLine}{output}");
+        return output;
+    }
+
+    private Dictionary<string, string?> Settings(string service) => new()
+    {
+        [service.Replace("Service", string.Empty, StringComparison.Ordinal) + "DbConnection"] = TestEnvironment.Require(service.Replace("Service", string.Empty, StringComparison.Ordinal) + "DbConnection"),
+        ["LegacyDbConnection"] = _legacy.ConnectionString,
+        ["RabbitMQConnection"] = TestEnvironment.RabbitMq,
+        ["SUPABASE_URL"] = PlatformFixture.SupabaseUrl,
+        ["SUPABASE_JWT_SECRET"] = TestEnvironment.JwtSecret,
+        ["BlobStorageConnection"] = TestEnvironment.Require("BlobStorageConnection"),
+        ["DonationServiceUrl"] = platform.Processes[Service.Donation].BaseAddress.ToString(),
+    };
+
+    private static async Task<bool> PollAsync(Func<Task<bool>> condition)
+    {
+        var until = DateTime.UtcNow.AddSeconds(90);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > until)
+            {
+                return false;
+            }
+
+            await Task.Delay(1000);
+        }
+
+        return true;
+    }
+
+    private static async Task ExecuteAsync(string database, string sql, object parameters)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        Assert.Equal(1, await connection.ExecuteAsync(sql, parameters));
+    }
+
+    private static async Task<T> ScalarAsync<T>(string sql, object parameters)
+    {
+        await using var connection = new NpgsqlConnection(TestEnvironment.MainDb);
+        return (await connection.ExecuteScalarAsync<T>(sql, parameters))!;
+    }
+}
