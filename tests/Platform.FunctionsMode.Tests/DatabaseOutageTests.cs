@@ -20,7 +20,7 @@ public sealed class DatabaseOutageTests
     {
         await using var apps = await FunctionsApps.CreateAsync();
         await apps.MigrateAsync("DonationService");
-        var database = new NpgsqlConnectionStringBuilder(TestEnvironment.Require("DonationDbConnection"));
+        var database = new NpgsqlConnectionStringBuilder(apps.Database);
         await using var link = TcpRelay.Start(database.Port);
         database.Port = link.Port;
         var donations = await apps.StartAsync("DonationService", apps.Settings("DonationService", database: database.ConnectionString), hosting);

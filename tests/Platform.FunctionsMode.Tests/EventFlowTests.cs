@@ -33,8 +33,8 @@ public sealed class EventFlowTests
         // Broker up: the review's event goes from donation-service's relay to messaging-service's consumer.
         var first = await CreateDonationAsync(donations, donor);
         await FunctionsApps.ExpectAsync(donations, await FunctionsApps.SendAsync(donations, HttpMethod.Post, $"api/admin/donations/{first}/review", admin, new { decision = "approve" }), 200);
-        var firstEvent = await ReviewEventAsync(first);
-        await apps.WaitForAsync(() => HandledAsync(firstEvent), TimeSpan.FromSeconds(30), $"messaging-service's inbox row for donation.reviewed {firstEvent}");
+        var firstEvent = await ReviewEventAsync(apps.Database, first);
+        await apps.WaitForAsync(() => HandledAsync(apps.Database, firstEvent), TimeSpan.FromSeconds(30), $"messaging-service's inbox row for donation.reviewed {firstEvent}");
         var notifications = await FunctionsApps.ExpectAsync(messaging, await FunctionsApps.SendAsync(messaging, HttpMethod.Get, "api/notifications", donor), 200);
         Assert.Contains(notifications.GetProperty("items").EnumerateArray(), n => n.GetRawText().Contains(first.ToString(), StringComparison.Ordinal));
 
@@ -42,21 +42,21 @@ public sealed class EventFlowTests
         var second = await CreateDonationAsync(donations, donor);
         brokerLink.Cut();
         await FunctionsApps.ExpectAsync(donations, await FunctionsApps.SendAsync(donations, HttpMethod.Post, $"api/admin/donations/{second}/review", admin, new { decision = "approve" }), 200);
-        var secondEvent = await ReviewEventAsync(second);
+        var secondEvent = await ReviewEventAsync(apps.Database, second);
         await Task.Delay(TimeSpan.FromSeconds(2));
-        Assert.Equal(1, await FunctionsApps.CountAsync(TestEnvironment.MainDb, "select count(*) from donation.outbox where event_id = @id and sent_at is null", new { id = secondEvent }));
-        Assert.False(await HandledAsync(secondEvent), "the event reached messaging-service while donation-service had no broker");
+        Assert.Equal(1, await FunctionsApps.CountAsync(apps.Database, "select count(*) from donation.outbox where event_id = @id and sent_at is null", new { id = secondEvent }));
+        Assert.False(await HandledAsync(apps.Database, secondEvent), "the event reached messaging-service while donation-service had no broker");
 
         // Broker back: the relay reconnects and delivers it, once.
         brokerLink.Resume();
-        await apps.WaitForAsync(() => HandledAsync(secondEvent), TimeSpan.FromSeconds(60), $"messaging-service's inbox row for donation.reviewed {secondEvent} after the broker came back");
+        await apps.WaitForAsync(() => HandledAsync(apps.Database, secondEvent), TimeSpan.FromSeconds(60), $"messaging-service's inbox row for donation.reviewed {secondEvent} after the broker came back");
 
         // The relay marks the row sent once the broker confirmed; the consumer may commit before that.
         await apps.WaitForAsync(
-            async () => await FunctionsApps.CountAsync(TestEnvironment.MainDb, "select count(*) from donation.outbox where event_id = @id and sent_at is null", new { id = secondEvent }) == 0,
+            async () => await FunctionsApps.CountAsync(apps.Database, "select count(*) from donation.outbox where event_id = @id and sent_at is null", new { id = secondEvent }) == 0,
             TimeSpan.FromSeconds(30),
             $"donation.outbox row of {secondEvent} marked sent");
-        Assert.Equal(1, await FunctionsApps.CountAsync(TestEnvironment.MainDb, "select count(*) from messaging.notifications where source_event_id = @id", new { id = secondEvent.ToString() }));
+        Assert.Equal(1, await FunctionsApps.CountAsync(apps.Database, "select count(*) from messaging.notifications where source_event_id = @id", new { id = secondEvent.ToString() }));
     }
 
     private static async Task<Guid> CreateDonationAsync(ServiceProcess donations, string donor)
@@ -66,9 +66,9 @@ public sealed class EventFlowTests
     }
 
     /// <summary>The id of the donation.reviewed event the review of <paramref name="donation"/> queued (committed with it).</summary>
-    private static async Task<Guid> ReviewEventAsync(Guid donation)
+    private static async Task<Guid> ReviewEventAsync(string database, Guid donation)
     {
-        await using var connection = new NpgsqlConnection(TestEnvironment.MainDb);
+        await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
             "select event_id from donation.outbox where event_type = 'donation.reviewed' and envelope::jsonb -> 'data' -> 'donation' ->> 'donation_id' = @id", connection);
@@ -76,6 +76,6 @@ public sealed class EventFlowTests
         return (Guid)(await command.ExecuteScalarAsync() ?? throw new InvalidOperationException($"no donation.reviewed in donation.outbox for {donation}"));
     }
 
-    private static async Task<bool> HandledAsync(Guid eventId) =>
-        await FunctionsApps.CountAsync(TestEnvironment.MainDb, "select count(*) from messaging.inbox where message_id = @id", new { id = eventId.ToString() }) == 1;
+    private static async Task<bool> HandledAsync(string database, Guid eventId) =>
+        await FunctionsApps.CountAsync(database, "select count(*) from messaging.inbox where message_id = @id", new { id = eventId.ToString() }) == 1;
 }

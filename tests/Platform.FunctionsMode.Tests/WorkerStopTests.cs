@@ -39,7 +39,7 @@ public sealed class WorkerStopTests
 
         var messaging = await apps.StartAsync("MessagingService");
         var host = messaging.Host!;
-        await apps.WaitForAsync(async () => await HandledAsync(ids) >= 100, TimeSpan.FromSeconds(60), "the first 100 events handled");
+        await apps.WaitForAsync(async () => await HandledAsync(apps.Database, ids) >= 100, TimeSpan.FromSeconds(60), "the first 100 events handled");
 
         WorkerExit exit;
         if (how == "SIGTERM")
@@ -56,7 +56,7 @@ public sealed class WorkerStopTests
             exit = await host.TerminateAsync(GracePeriod);
         }
 
-        var handledAtStop = await HandledAsync(ids);
+        var handledAtStop = await HandledAsync(apps.Database, ids);
         Assert.True(exit.ExitedOnItsOwn, $"the worker did not exit within the {GracePeriod.TotalSeconds} s grace period after {how}:{Environment.NewLine}{messaging.OutputTail}");
         Assert.True(exit.ExitCode == 0, $"the worker exited with {exit.ExitCode} after {how}:{Environment.NewLine}{messaging.OutputTail}");
         Assert.True(handledAtStop < Events, $"all {Events} events were handled before the stop: the test stopped nothing mid-backlog");
@@ -64,12 +64,12 @@ public sealed class WorkerStopTests
 
         // A new worker finishes the backlog: what was unacknowledged at the stop comes back, once.
         await apps.StartAsync("MessagingService");
-        await apps.WaitForAsync(async () => await HandledAsync(ids) == Events, TimeSpan.FromSeconds(90), $"all {Events} events handled after the restart");
+        await apps.WaitForAsync(async () => await HandledAsync(apps.Database, ids) == Events, TimeSpan.FromSeconds(90), $"all {Events} events handled after the restart");
         await Task.Delay(TimeSpan.FromSeconds(1));
-        Assert.Equal(Events, await HandledAsync(ids));
-        Assert.Equal(Events, await FunctionsApps.CountAsync(TestEnvironment.MainDb, "select count(*) from messaging.notifications where source_event_id = any(@ids)", new { ids = ids.Select(i => i.ToString()).ToArray() }));
+        Assert.Equal(Events, await HandledAsync(apps.Database, ids));
+        Assert.Equal(Events, await FunctionsApps.CountAsync(apps.Database, "select count(*) from messaging.notifications where source_event_id = any(@ids)", new { ids = ids.Select(i => i.ToString()).ToArray() }));
     }
 
-    private static Task<long> HandledAsync(List<Guid> ids) =>
-        FunctionsApps.CountAsync(TestEnvironment.MainDb, "select count(*) from messaging.inbox where message_id = any(@ids)", new { ids = ids.Select(i => i.ToString()).ToArray() });
+    private static Task<long> HandledAsync(string database, List<Guid> ids) =>
+        FunctionsApps.CountAsync(database, "select count(*) from messaging.inbox where message_id = any(@ids)", new { ids = ids.Select(i => i.ToString()).ToArray() });
 }

@@ -9,16 +9,22 @@ using Platform.Testing;
 namespace Platform.FunctionsMode.Tests.Support;
 
 /// <summary>
-/// Apps of one scenario, each launched under the test Functions host, on a RabbitMQ virtual host of
-/// the scenario's own (so no other test process's consumers take its events), migrated there first
-/// as `migrate` does before any deployment. Tokens are the local HS256 ones.
+/// Apps of one scenario, each launched under the test Functions host, on a RabbitMQ virtual host and
+/// a PostgreSQL database of the scenario's own (so no other test process's consumers take its events,
+/// and no other process's outbox relay, which sweeps every unsent row of its database, publishes
+/// them elsewhere), migrated there first as `migrate` does before any deployment. Tokens are the
+/// local HS256 ones.
 /// </summary>
 public sealed class FunctionsApps : IAsyncDisposable
 {
     public const string VhostPrefix = "functions-mode";
     private readonly List<ServiceProcess> _apps = [];
 
-    private FunctionsApps(string brokerUri) => BrokerUri = brokerUri;
+    private FunctionsApps(string brokerUri, string database)
+    {
+        BrokerUri = brokerUri;
+        Database = database;
+    }
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -29,12 +35,32 @@ public sealed class FunctionsApps : IAsyncDisposable
 
     public IReadOnlyList<ServiceProcess> Running => _apps;
 
-    public static async Task<FunctionsApps> CreateAsync() => new(await LocalStack.TakeVhostAsync(VhostPrefix));
+    /// <summary>The scenario's own database (every service's schema in it), as the stack's admin.</summary>
+    public string Database { get; }
 
-    /// <summary>The app settings of a service: its database (or <paramref name="database"/>), the scenario's broker (or <paramref name="broker"/>), auth.</summary>
+    public static async Task<FunctionsApps> CreateAsync()
+    {
+        var vhost = await LocalStack.TakeVhostAsync(VhostPrefix);
+        var name = "functions_mode_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var connection = new NpgsqlConnection(TestEnvironment.MainDb))
+        {
+            await connection.ExecuteAsync($"create database {name}");
+        }
+
+        // What Supabase provides and the stack adds to each database (roles' grants, auth.uid(), the publication).
+        var database = new NpgsqlConnectionStringBuilder(TestEnvironment.MainDb) { Database = name }.ConnectionString;
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.ExecuteAsync(await File.ReadAllTextAsync(Path.Combine(TestEnvironment.RepoRoot, "scripts", "sql", "supabase-local.sql")));
+        }
+
+        return new(vhost, database);
+    }
+
+    /// <summary>The app settings of a service: the scenario's database (or <paramref name="database"/>), the scenario's broker (or <paramref name="broker"/>), auth.</summary>
     public Dictionary<string, string?> Settings(string service, string? database = null, string? broker = null) => new()
     {
-        [DatabaseSetting(service)] = database ?? TestEnvironment.Require(DatabaseSetting(service)),
+        [DatabaseSetting(service)] = database ?? Database,
         ["RabbitMQConnection"] = broker ?? BrokerUri,
         ["SUPABASE_URL"] = "http://127.0.0.1:54321",
         ["SUPABASE_JWT_SECRET"] = TestEnvironment.JwtSecret,
@@ -152,6 +178,11 @@ public sealed class FunctionsApps : IAsyncDisposable
         }
 
         _apps.Clear();
+        await using (var connection = new NpgsqlConnection(TestEnvironment.MainDb))
+        {
+            await connection.ExecuteAsync($"drop database if exists {new NpgsqlConnectionStringBuilder(Database).Database} with (force)");
+        }
+
         if (failures.Count > 0)
         {
             throw new AggregateException(failures);
