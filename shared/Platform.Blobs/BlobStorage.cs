@@ -116,16 +116,19 @@ public sealed class BlobStorage
     {
         // A create-only SAS means the bytes never change once uploaded; the ETag does when a check sets
         // the headers or an attach sets the mark. So a check that meets another's change (the same
-        // request sent twice at once, a retry) reads the blob again rather than failing.
+        // request sent twice at once, a retry) reads the blob again rather than failing. A burst of the
+        // same request changes it once per attach (the mark), hence several attempts, spread a little.
+        const int Attempts = 8;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 return await CheckOnceAsync(kind, owner, blobId, field, cancellationToken);
             }
-            catch (RequestFailedException ex) when (ex.Status == 412 && attempt < 3)
+            catch (RequestFailedException ex) when (ex.Status == 412 && attempt < Attempts)
             {
-                // Read again: the other change is done.
+                // Read again once the other change is done.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), cancellationToken);
             }
             catch (RequestFailedException ex) when (ex.Status is 412 or 404)
             {
