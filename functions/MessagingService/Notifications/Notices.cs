@@ -57,6 +57,16 @@ public static partial class Notices
         _ => null,
     };
 
+    /// <summary>Who a request the event names is between, so a later report about it names the other party.</summary>
+    public static RequestParties? RequestPartiesOf(IIntegrationEvent message) => message switch
+    {
+        RequestCreated e => e.Request,
+        RequestRejected e => e.Request,
+        RequestCancelled e => e.Request,
+        RequestCompleted e => e.Request,
+        _ => null,
+    };
+
     /// <summary>The receiver's notice of a new message (messaging notifies the receiver itself).</summary>
     public static Notice MessageReceived(Message m) => Create(
         m.ReceiverId,

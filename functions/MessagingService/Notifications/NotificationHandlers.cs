@@ -10,7 +10,7 @@ namespace MessagingService.Notifications;
 /// <summary>
 /// Turns an event into its notices (<see cref="Notices"/>), in the transaction of the event's inbox
 /// row. The notices are keyed by the event id, so a redelivery that slips past the inbox adds nothing.
-/// It also remembers the owner of a donation or campaign the event names (for reports).
+/// It also remembers the owner of a donation or campaign and the parties of a request the event names (for reports).
 /// </summary>
 public sealed class NotifyHandler<TEvent>(INotificationStore notifications, ITargetOwners owners, ILogger<NotifyHandler<TEvent>> logger)
     : IEventHandler<TEvent>
@@ -21,6 +21,11 @@ public sealed class NotifyHandler<TEvent>(INotificationStore notifications, ITar
         if (Notices.OwnedTargetOf(message) is { } target)
         {
             await owners.RememberAsync(context.Work, target, cancellationToken);
+        }
+
+        if (Notices.RequestPartiesOf(message) is { } parties)
+        {
+            await owners.RememberRequestAsync(context.Work, parties, cancellationToken);
         }
 
         var notices = Notices.For(message);

@@ -34,14 +34,18 @@ public sealed class AdminReportFunctions(
             return Problems.NotFound("No such report.");
         }
 
-        if (ReportRules.CanResolve(report, resolution) is { } refused)
+        // An owner or request learned from events since the report was filed still names the user to block.
+        var subject = report.SubjectUserId ?? report.TargetType switch
+        {
+            "donation" or "campaign" => await owners.OwnerOfAsync(uow, report.TargetType, report.TargetId, ct),
+            "request" => ReportRules.OtherParty(await owners.PartiesOfAsync(uow, report.TargetId, ct), report.ReporterId),
+            _ => null,
+        };
+        if (ReportRules.CanResolve(report, resolution, subject) is { } refused)
         {
             return refused.ToResponse();
         }
 
-        // An owner learned from events since the report was filed still names the user to block.
-        var subject = report.SubjectUserId
-            ?? (report.TargetType is "donation" or "campaign" ? await owners.OwnerOfAsync(uow, report.TargetType, report.TargetId, ct) : null);
         var resolved = await reports.ResolveAsync(uow, report.Id, resolution, admin.UserId, subject, ct);
         uow.Publish(new ReportResolved(
             resolved.Id, resolved.TargetType, resolved.TargetId, resolved.Status, resolved.Action!, resolved.SubjectUserId, admin.UserId));
@@ -49,6 +53,6 @@ public sealed class AdminReportFunctions(
         logger.LogInformation(
             "Report {ReportId} {Status} by {AdminId} with action {Action} on {TargetType} {TargetId}",
             resolved.Id, resolved.Status, admin.UserId, resolved.Action, resolved.TargetType, resolved.TargetId);
-        return new ApiResponse(StatusCodes.Status200OK, ReportView.From(resolved));
+        return new ApiResponse(StatusCodes.Status200OK, ReportView.From(resolved, admin));
     }
 }

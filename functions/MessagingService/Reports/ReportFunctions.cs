@@ -8,7 +8,7 @@ using Platform.Hosting.Http;
 
 namespace MessagingService.Reports;
 
-/// <summary>Users report a user, donation, campaign or message; they list their own reports, admins all.</summary>
+/// <summary>Users report a user, donation, campaign, message or request; they list their own reports, admins all.</summary>
 public sealed class ReportFunctions(
     HttpCalls http, IdempotentWrites writes, IReportStore reports, IMessageStore messages, ITargetOwners owners, BlockedUsers blocked)
 {
@@ -35,7 +35,8 @@ public sealed class ReportFunctions(
             var owner = report.TargetType is ReportTargetType.Donation or ReportTargetType.Campaign
                 ? await owners.OwnerOfAsync(uow, report.TargetType.ToText(), report.TargetId, ct)
                 : null;
-            var subject = ReportRules.SubjectOf(report, caller, message, owner);
+            var parties = report.TargetType == ReportTargetType.Request ? await owners.PartiesOfAsync(uow, report.TargetId, ct) : null;
+            var subject = ReportRules.SubjectOf(report, caller, message, owner, parties);
             if (!subject.IsSuccess)
             {
                 return subject.ToResponse();
@@ -48,7 +49,7 @@ public sealed class ReportFunctions(
             }
 
             uow.Publish(new ReportCreated(created.Id, created.ReporterId, created.TargetType, created.TargetId, created.Reason));
-            return Result.Created(ReportView.From(created)).ToResponse();
+            return Result.Created(ReportView.From(created, caller)).ToResponse();
         }, ct);
     }
 
@@ -64,6 +65,6 @@ public sealed class ReportFunctions(
 
         var rows = await reports.ListAsync(call.User, call.Input.Status, call.Page, ct);
         var result = rows.ToPage(call.Page.Limit, r => new Cursor(r.CreatedAt, r.Id));
-        return new ApiResponse(StatusCodes.Status200OK, new Page<ReportView>(result.Items.Select(ReportView.From).ToList(), result.NextCursor));
+        return new ApiResponse(StatusCodes.Status200OK, new Page<ReportView>(result.Items.Select(r => ReportView.From(r, call.User)).ToList(), result.NextCursor));
     }
 }

@@ -10,6 +10,7 @@ public enum ReportTargetType
     Donation,
     Campaign,
     Message,
+    Request,
 }
 
 public enum ReportStatus
@@ -79,8 +80,10 @@ public sealed record ReportView(
     DateTime CreatedAt,
     DateTime UpdatedAt)
 {
-    public static ReportView From(Report r) => new(
-        r.Id, r.ReporterId, r.TargetType, r.TargetId, r.SubjectUserId, r.Reason, r.Description, r.Status, r.Action, r.ResolvedBy, r.ResolvedAt, r.CreatedAt, r.UpdatedAt);
+    /// <summary>The report as <paramref name="viewer"/> sees it: which admin resolved it is shown to admins only.</summary>
+    public static ReportView From(Report r, Caller viewer) => new(
+        r.Id, r.ReporterId, r.TargetType, r.TargetId, r.SubjectUserId, r.Reason, r.Description, r.Status, r.Action,
+        viewer.IsAdmin ? r.ResolvedBy : null, r.ResolvedAt, r.CreatedAt, r.UpdatedAt);
 }
 
 public sealed record CreateReportBody(

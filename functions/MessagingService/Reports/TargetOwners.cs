@@ -1,11 +1,12 @@
 using Dapper;
 using MessagingService.Notifications;
+using Platform.Contracts.Events;
 using Platform.Data;
 
 namespace MessagingService.Reports;
 
 /// <summary>
-/// Owners of donations and campaigns as the consumed events named them. A report about a donation
+/// Owners of donations and campaigns, and the parties of requests, as the consumed events named them. A report about a donation
 /// or campaign then names the user to block; when the owner is unknown here, the owning service
 /// resolves it from report.resolved itself.
 /// </summary>
@@ -27,6 +28,24 @@ public sealed class TargetOwners : ITargetOwners
             new { targetType, targetId },
             uow.Transaction,
             cancellationToken: cancellationToken));
+
+    public Task RememberRequestAsync(UnitOfWork uow, RequestParties parties, CancellationToken cancellationToken) =>
+        uow.Connection.ExecuteAsync(new CommandDefinition(
+            """
+            insert into messaging.request_parties (request_id, donation_id, donor_id, recipient_id)
+            values (@RequestId, @DonationId, @DonorId, @RecipientId)
+            on conflict (request_id) do nothing
+            """,
+            parties,
+            uow.Transaction,
+            cancellationToken: cancellationToken));
+
+    public Task<RequestParties?> PartiesOfAsync(UnitOfWork uow, Guid requestId, CancellationToken cancellationToken) =>
+        uow.Connection.QuerySingleOrDefaultAsync<RequestParties?>(new CommandDefinition(
+            "select request_id as RequestId, donation_id as DonationId, donor_id as DonorId, recipient_id as RecipientId from messaging.request_parties where request_id = @requestId",
+            new { requestId },
+            uow.Transaction,
+            cancellationToken: cancellationToken));
 }
 
 public interface ITargetOwners
@@ -34,4 +53,9 @@ public interface ITargetOwners
     Task RememberAsync(UnitOfWork uow, OwnedTarget target, CancellationToken cancellationToken);
 
     Task<Guid?> OwnerOfAsync(UnitOfWork uow, string targetType, Guid targetId, CancellationToken cancellationToken);
+
+    /// <summary>Remembers who a request is between (the first event that names it; the parties never change).</summary>
+    Task RememberRequestAsync(UnitOfWork uow, RequestParties parties, CancellationToken cancellationToken);
+
+    Task<RequestParties?> PartiesOfAsync(UnitOfWork uow, Guid requestId, CancellationToken cancellationToken);
 }

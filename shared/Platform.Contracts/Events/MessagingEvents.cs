@@ -6,7 +6,7 @@ public sealed record MessageSent(Guid MessageId, Guid SenderId, Guid ReceiverId,
 [EventType("message.read")]
 public sealed record MessageRead(Guid MessageId, Guid SenderId, Guid ReceiverId) : IIntegrationEvent;
 
-/// <summary>Someone reported a user, donation, campaign or message.</summary>
+/// <summary>Someone reported a user, donation, campaign, message or request.</summary>
 [EventType("report.created")]
 public sealed record ReportCreated(Guid ReportId, Guid ReporterId, string TargetType, Guid TargetId, string Reason) : IIntegrationEvent;
 

@@ -83,4 +83,62 @@ public sealed class ReportApiTests(MessagingServiceFixture app)
         await app.ExpectAsync(await app.PostAsync($"api/admin/reports/{Guid.NewGuid()}/resolve", app.AdminToken, new { status = "resolved" }), 404);
         await app.ExpectAsync(await app.PostAsync("api/reports", alice.Token, new { target_type = "user", target_id = alice.Id, reason = "me" }), 400);
     }
+
+    [Fact]
+    public async Task A_party_reports_a_request_about_the_other_party_a_stranger_gets_404_and_block_user_carries_the_subject()
+    {
+        var (donor, recipient, stranger) = (app.NewUser(), app.NewUser(), app.NewUser());
+        var request = new RequestParties(Guid.NewGuid(), Guid.NewGuid(), donor.Id, recipient.Id);
+        await app.Broker.PublishAsync(new RequestCreated(request, "I need it"));
+        await app.SettleAsync();
+
+        await app.ExpectAsync(await app.PostAsync("api/reports", stranger.Token, new { target_type = "request", target_id = request.RequestId, reason = "curious" }), 404);
+        var report = await app.ExpectAsync(
+            await app.PostAsync("api/reports", donor.Token, new { target_type = "request", target_id = request.RequestId, reason = "offensive request" }), 201);
+        var back = await app.ExpectAsync(
+            await app.PostAsync("api/reports", recipient.Token, new { target_type = "request", target_id = request.RequestId, reason = "asked for money at pickup" }), 201);
+        await app.ExpectAsync(await app.PostAsync($"api/admin/reports/{IdOf(report)}/resolve", app.AdminToken, new { status = "resolved", action = "remove_donation" }), 400);
+        await app.ExpectAsync(await app.PostAsync($"api/admin/reports/{IdOf(report)}/resolve", app.AdminToken, new { status = "resolved", action = "block_user" }), 200);
+
+        Assert.Equal("request", report.GetProperty("target_type").GetString());
+        Assert.Equal(recipient.Id, report.GetProperty("subject_user_id").GetGuid());
+        Assert.Equal(donor.Id, back.GetProperty("subject_user_id").GetGuid());
+        var published = Assert.Single(await Outbox.EventsAsync("report.resolved", "report_id", IdOf(report)));
+        Assert.Equal("request", published.GetProperty("target_type").GetString());
+        Assert.Equal(recipient.Id, published.GetProperty("subject_user_id").GetGuid());
+    }
+
+    [Fact]
+    public async Task A_request_messaging_had_not_heard_of_is_reported_without_a_subject_and_named_when_resolved()
+    {
+        var (donor, recipient) = (app.NewUser(), app.NewUser());
+        var request = new RequestParties(Guid.NewGuid(), Guid.NewGuid(), donor.Id, recipient.Id);
+        var report = await app.ExpectAsync(
+            await app.PostAsync("api/reports", recipient.Token, new { target_type = "request", target_id = request.RequestId, reason = "no-show, rude" }), 201);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, report.GetProperty("subject_user_id").ValueKind);
+        await app.ExpectAsync(await app.PostAsync($"api/admin/reports/{IdOf(report)}/resolve", app.AdminToken, new { status = "reviewed", action = "block_user" }), 400);
+
+        await app.Broker.PublishAsync(new RequestCancelled(request, "changed my mind", WasApproved: false));
+        await app.SettleAsync();
+        var resolved = await app.ExpectAsync(
+            await app.PostAsync($"api/admin/reports/{IdOf(report)}/resolve", app.AdminToken, new { status = "resolved", action = "block_user" }), 200);
+
+        Assert.Equal(donor.Id, resolved.GetProperty("subject_user_id").GetGuid());
+    }
+
+    [Fact]
+    public async Task The_reporter_sees_that_a_report_was_resolved_but_not_which_admin_did_it()
+    {
+        var (alice, mallory) = (app.NewUser(), app.NewUser());
+        var report = IdOf(await app.ExpectAsync(await app.PostAsync("api/reports", alice.Token, new { target_type = "user", target_id = mallory.Id, reason = "spam" }), 201));
+        var resolved = await app.ExpectAsync(await app.PostAsync($"api/admin/reports/{report}/resolve", app.AdminToken, new { status = "resolved" }), 200);
+
+        var mine = Assert.Single(Items(await app.GetJsonAsync("api/reports", alice.Token)));
+        var all = Items(await app.GetJsonAsync("api/reports?status=resolved&limit=100", app.AdminToken)).Single(r => IdOf(r) == report);
+
+        Assert.Equal(app.AdminId, resolved.GetProperty("resolved_by").GetGuid());
+        Assert.Equal("resolved", mine.GetProperty("status").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, mine.GetProperty("resolved_by").ValueKind);
+        Assert.Equal(app.AdminId, all.GetProperty("resolved_by").GetGuid());
+    }
 }

@@ -20,10 +20,12 @@ public sealed class NotifyHandlerTests
     [Fact]
     public async Task Notices_are_created_in_the_events_transaction_under_its_envelope_id()
     {
-        var message = new RequestCreated(new RequestParties(Guid.CreateVersion7(), DonationId, ReceiverId, SenderId), "Please");
+        var parties = new RequestParties(Guid.CreateVersion7(), DonationId, ReceiverId, SenderId);
+        var message = new RequestCreated(parties, "Please");
         var context = Context(message);
         IReadOnlyList<Notice>? added = null;
         _owners.Setup(o => o.RememberAsync(_uow, new OwnedTarget("donation", DonationId, ReceiverId), It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
+        _owners.Setup(o => o.RememberRequestAsync(_uow, parties, It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
         _notifications.Setup(n => n.AddAsync(_uow, context.Envelope.Id, It.IsAny<IReadOnlyList<Notice>>(), It.IsAny<CancellationToken>()))
             .Callback((UnitOfWork _, string _, IReadOnlyList<Notice> notices, CancellationToken _) => added = notices)
             .ReturnsAsync(1);
@@ -49,13 +51,16 @@ public sealed class NotifyHandlerTests
     [Fact]
     public async Task A_compensating_cancellation_creates_nothing_and_publishes_nothing()
     {
-        var message = new RequestCancelled(new RequestParties(Guid.CreateVersion7(), DonationId, ReceiverId, SenderId), "claim_arrived_after_request_ended", true);
+        var parties = new RequestParties(Guid.CreateVersion7(), DonationId, ReceiverId, SenderId);
+        var message = new RequestCancelled(parties, "claim_arrived_after_request_ended", true);
         var context = Context(message);
+        _owners.Setup(o => o.RememberRequestAsync(_uow, parties, It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
         _notifications.Setup(n => n.AddAsync(_uow, context.Envelope.Id, It.Is<IReadOnlyList<Notice>>(l => l.Count == 0), It.IsAny<CancellationToken>())).ReturnsAsync(0);
 
         await Handler<RequestCancelled>().HandleAsync(message, context, CancellationToken.None);
 
         _notifications.VerifyAll();
+        _owners.VerifyAll();
         Assert.Empty(_uow.PendingEvents);
     }
 

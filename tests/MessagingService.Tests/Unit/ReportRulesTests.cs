@@ -1,4 +1,5 @@
 using MessagingService.Reports;
+using Platform.Contracts.Events;
 using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
 using Platform.Testing;
@@ -44,7 +45,7 @@ public sealed class ReportRulesTests
     {
         var draft = new ReportDraft(ReportTargetType.User, OtherId, "spam", null);
 
-        Assert.Equal(OtherId, ReportRules.SubjectOf(draft, Sender, null, null).Value);
+        Assert.Equal(OtherId, ReportRules.SubjectOf(draft, Sender, null, null, null).Value);
     }
 
     [Fact]
@@ -52,7 +53,7 @@ public sealed class ReportRulesTests
     {
         var draft = new ReportDraft(ReportTargetType.Message, MessageId, "abuse", null);
 
-        Assert.Equal(SenderId, ReportRules.SubjectOf(draft, Receiver, Message(), null).Value);
+        Assert.Equal(SenderId, ReportRules.SubjectOf(draft, Receiver, Message(), null, null).Value);
     }
 
     [Fact]
@@ -60,9 +61,9 @@ public sealed class ReportRulesTests
     {
         var draft = new ReportDraft(ReportTargetType.Message, MessageId, "abuse", null);
 
-        Assert.Equal(ResultKind.NotFound, ReportRules.SubjectOf(draft, Other, Message(), null).Kind);
-        Assert.Equal(ResultKind.NotFound, ReportRules.SubjectOf(draft, Admin, Message(), null).Kind);
-        Assert.Equal(ResultKind.NotFound, ReportRules.SubjectOf(draft, Receiver, null, null).Kind);
+        Assert.Equal(ResultKind.NotFound, ReportRules.SubjectOf(draft, Other, Message(), null, null).Kind);
+        Assert.Equal(ResultKind.NotFound, ReportRules.SubjectOf(draft, Admin, Message(), null, null).Kind);
+        Assert.Equal(ResultKind.NotFound, ReportRules.SubjectOf(draft, Receiver, null, null, null).Kind);
     }
 
     [Fact]
@@ -70,7 +71,7 @@ public sealed class ReportRulesTests
     {
         var draft = new ReportDraft(ReportTargetType.Message, MessageId, "abuse", null);
 
-        Assert.Equal(["target_id"], ReportRules.SubjectOf(draft, Sender, Message(), null).ErrorFields());
+        Assert.Equal(["target_id"], ReportRules.SubjectOf(draft, Sender, Message(), null, null).ErrorFields());
     }
 
     [Theory]
@@ -80,9 +81,9 @@ public sealed class ReportRulesTests
     {
         var draft = new ReportDraft(type, DonationId, "fake", null);
 
-        Assert.Equal(OtherId, ReportRules.SubjectOf(draft, Sender, null, OtherId).Value);
-        Assert.Null(ReportRules.SubjectOf(draft, Sender, null, null).Value);
-        Assert.True(ReportRules.SubjectOf(draft, Sender, null, null).IsSuccess);
+        Assert.Equal(OtherId, ReportRules.SubjectOf(draft, Sender, null, OtherId, null).Value);
+        Assert.Null(ReportRules.SubjectOf(draft, Sender, null, null, null).Value);
+        Assert.True(ReportRules.SubjectOf(draft, Sender, null, null, null).IsSuccess);
     }
 
     [Fact]
@@ -110,7 +111,7 @@ public sealed class ReportRulesTests
     [InlineData("resolved", ResolveStatus.Reviewed, ResultKind.Conflict)]
     public void Resolve_moves_open_to_reviewed_or_resolved_and_reviewed_to_resolved_only(string from, ResolveStatus to, ResultKind? expected)
     {
-        var failure = ReportRules.CanResolve(Report("user", from, OtherId), new Resolution(to, ReportAction.None));
+        var failure = ReportRules.CanResolve(Report("user", from, OtherId), new Resolution(to, ReportAction.None), OtherId);
 
         Assert.Equal(expected, failure?.Kind);
         if (failure is { } conflict)
@@ -134,7 +135,7 @@ public sealed class ReportRulesTests
     {
         var subject = targetType is "user" or "message" ? OtherId : (Guid?)null;
 
-        var failure = ReportRules.CanResolve(Report(targetType, "open", subject), new Resolution(ResolveStatus.Resolved, action));
+        var failure = ReportRules.CanResolve(Report(targetType, "open", subject), new Resolution(ResolveStatus.Resolved, action), subject);
 
         Assert.Equal(allowed ? null : ResultKind.Invalid, failure?.Kind);
         Assert.Equal(allowed ? null : "action", failure?.Errors?.Keys.Single());
@@ -143,14 +144,59 @@ public sealed class ReportRulesTests
     [Fact]
     public void Block_user_is_invalid_when_a_report_names_nobody_to_block()
     {
-        var failure = ReportRules.CanResolve(Report("message", "open", null), new Resolution(ResolveStatus.Resolved, ReportAction.BlockUser));
+        var failure = ReportRules.CanResolve(Report("message", "open", null), new Resolution(ResolveStatus.Resolved, ReportAction.BlockUser), null);
 
         Assert.Equal(ResultKind.Invalid, failure?.Kind);
+    }
+
+    [Theory]
+    [InlineData(null, ResultKind.Invalid)]
+    [InlineData("0197a2c4-3333-7000-8000-000000000003", null)]
+    public void Block_user_on_a_request_needs_the_subject_learned_by_now(string? subject, ResultKind? expected)
+    {
+        var report = Report("request", "open", null);
+
+        var failure = ReportRules.CanResolve(report, new Resolution(ResolveStatus.Resolved, ReportAction.BlockUser), subject is null ? null : Guid.Parse(subject));
+
+        Assert.Equal(expected, failure?.Kind);
+    }
+
+    [Fact]
+    public void Subject_of_a_request_report_is_the_other_party()
+    {
+        var draft = new ReportDraft(ReportTargetType.Request, RequestId, "asked for money", null);
+        var parties = new RequestParties(RequestId, DonationId, SenderId, ReceiverId);
+
+        Assert.Equal(ReceiverId, ReportRules.SubjectOf(draft, Sender, null, null, parties).Value);
+        Assert.Equal(SenderId, ReportRules.SubjectOf(draft, Receiver, null, null, parties).Value);
+    }
+
+    [Fact]
+    public void Subject_of_a_request_is_404_for_a_stranger_none_for_an_admin_and_none_while_unknown()
+    {
+        var draft = new ReportDraft(ReportTargetType.Request, RequestId, "asked for money", null);
+        var parties = new RequestParties(RequestId, DonationId, SenderId, ReceiverId);
+
+        Assert.Equal(ResultKind.NotFound, ReportRules.SubjectOf(draft, Other, null, null, parties).Kind);
+        Assert.True(ReportRules.SubjectOf(draft, Admin, null, null, parties) is { IsSuccess: true, Value: null });
+        Assert.True(ReportRules.SubjectOf(draft, Other, null, null, null) is { IsSuccess: true, Value: null });
+    }
+
+    [Fact]
+    public void Other_party_is_none_for_a_stranger_or_unknown_parties()
+    {
+        var parties = new RequestParties(RequestId, DonationId, SenderId, ReceiverId);
+
+        Assert.Equal(ReceiverId, ReportRules.OtherParty(parties, SenderId));
+        Assert.Null(ReportRules.OtherParty(parties, OtherId));
+        Assert.Null(ReportRules.OtherParty(null, SenderId));
     }
 
     private static Result<ReportDraft> ValidateCreate(CreateReportBody body, Caller caller) => BodyRules.Check(body, b => b.ToDraft(), caller);
 
     private static Result<Resolution> ValidateResolve(ResolveReportBody body) => BodyRules.Check(body, b => b.ToResolution());
+
+    private static readonly Guid RequestId = Guid.Parse("0197a2c4-4444-7000-8000-000000000004");
 
     private static Report Report(string targetType, string status, Guid? subject) => new()
     {
