@@ -17,8 +17,21 @@ public sealed class SupabaseTokenValidator
     /// <summary>How long a verified token is answered from memory at most (also bounds how long a key removed from the JWKS keeps working).</summary>
     public static readonly TimeSpan RememberFor = TimeSpan.FromSeconds(60);
 
-    /// <summary>How many verified tokens are remembered at most (about 1 KB each); past it the memory starts again.</summary>
+    /// <summary>How many verified tokens are remembered at most; past it the memory starts again.</summary>
     public const int MaxRemembered = 4096;
+
+    /// <summary>
+    /// How much memory the remembered tokens may take at most (their text, two bytes a character, plus an
+    /// entry's overhead); past it the memory starts again. A count alone let a client fill 4,096 entries
+    /// with tokens as long as the request headers allow (a padded claim), tens of MiB.
+    /// </summary>
+    public const long MaxRememberedBytes = 4 * 1024 * 1024;
+
+    /// <summary>A verified token longer than this (a Supabase access token is about 1 KB) is checked every time and never held.</summary>
+    public const int MaxRememberedTokenLength = 8 * 1024;
+
+    /// <summary>What one remembered entry is counted as besides its token's text (the entry, the caller, its email).</summary>
+    private const int EntryOverheadBytes = 256;
 
     private static readonly HashSet<string> AsymmetricAlgorithms = new(StringComparer.Ordinal)
     {
@@ -31,6 +44,7 @@ public sealed class SupabaseTokenValidator
     private readonly TimeProvider _clock;
     private readonly SymmetricSecurityKey? _secret;
     private readonly ConcurrentDictionary<string, Verified> _verified = new(StringComparer.Ordinal);
+    private long _rememberedBytes;
 
     public SupabaseTokenValidator(SupabaseAuthOptions options, JwksKeyCache jwks, TimeProvider clock)
     {
@@ -51,7 +65,10 @@ public sealed class SupabaseTokenValidator
                 return (verified.Caller, null);
             }
 
-            _verified.TryRemove(new KeyValuePair<string, Verified>(token, verified));
+            if (_verified.TryRemove(new KeyValuePair<string, Verified>(token, verified)))
+            {
+                Interlocked.Add(ref _rememberedBytes, -Cost(token));
+            }
         }
 
         JsonWebToken parsed;
@@ -122,15 +139,31 @@ public sealed class SupabaseTokenValidator
     /// <summary>Number of tokens remembered now (for tests).</summary>
     internal int RememberedCount => _verified.Count;
 
+    /// <summary>Bytes the remembered tokens are counted as now (for tests).</summary>
+    internal long RememberedBytes => Interlocked.Read(ref _rememberedBytes);
+
+    private static long Cost(string token) => (2L * token.Length) + EntryOverheadBytes;
+
     private void Remember(string token, Caller caller, DateTimeOffset expiresWithSkew, DateTimeOffset now)
     {
-        var until = expiresWithSkew < now + RememberFor ? expiresWithSkew : now + RememberFor;
-        if (_verified.Count >= MaxRemembered)
+        if (token.Length > MaxRememberedTokenLength)
         {
-            _verified.Clear();
+            return;
         }
 
-        _verified[token] = new Verified(caller, until);
+        var until = expiresWithSkew < now + RememberFor ? expiresWithSkew : now + RememberFor;
+        var cost = Cost(token);
+        if (_verified.Count >= MaxRemembered || Interlocked.Read(ref _rememberedBytes) + cost > MaxRememberedBytes)
+        {
+            // Starting again is cheaper than tracking an eviction order; the next requests verify again.
+            _verified.Clear();
+            Interlocked.Exchange(ref _rememberedBytes, 0);
+        }
+
+        if (_verified.TryAdd(token, new Verified(caller, until)))
+        {
+            Interlocked.Add(ref _rememberedBytes, cost);
+        }
     }
 
     private sealed record Verified(Caller Caller, DateTimeOffset Until);

@@ -247,6 +247,34 @@ public sealed class SupabaseTokenValidatorTests
         Assert.InRange(validator.RememberedCount, 1, SupabaseTokenValidator.MaxRemembered);
     }
 
+    [Fact]
+    public async Task The_memory_is_bounded_in_bytes_whatever_the_tokens_carry()
+    {
+        var validator = Validator();
+        var padding = new string('p', 5 * 1024);
+        for (var i = 0; i < 1000; i++)
+        {
+            var (caller, failure) = await validator.ValidateAsync(Token(extra: new() { ["n"] = i, ["pad"] = padding }), CancellationToken.None);
+            Assert.True(caller is not null, $"token {i}: {failure}");
+        }
+
+        Assert.InRange(validator.RememberedBytes, 1, SupabaseTokenValidator.MaxRememberedBytes);
+        Assert.InRange(validator.RememberedCount, 1, 999);
+    }
+
+    [Fact]
+    public async Task A_token_longer_than_any_real_one_is_verified_but_never_held()
+    {
+        var validator = Validator();
+        var token = Token(extra: new() { ["pad"] = new string('p', SupabaseTokenValidator.MaxRememberedTokenLength) });
+
+        var (caller, _) = await validator.ValidateAsync(token, CancellationToken.None);
+
+        Assert.NotNull(caller);
+        Assert.Equal(0, validator.RememberedCount);
+        Assert.Equal(0, validator.RememberedBytes);
+    }
+
     private SupabaseTokenValidator Validator(string? secret = TestEnvironment.LocalJwtSecret)
     {
         var options = new SupabaseAuthOptions { Url = Url, JwtSecret = secret };
