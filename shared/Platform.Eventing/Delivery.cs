@@ -11,7 +11,9 @@ internal sealed record Delivery(
     string? MessageId,
     string? Type,
     string? CorrelationId,
-    bool Redelivered)
+    bool Redelivered,
+    string? AppId = null,
+    long PublishedAt = 0)
 {
     public int Attempt => MessageHeaders.GetInt(Headers, MessageHeaders.Attempt, 1);
 
@@ -26,17 +28,35 @@ internal sealed record Delivery(
             }
         }
 
-        return new Delivery(tag, session, body.ToArray(), headers, properties.MessageId, properties.Type, properties.CorrelationId, redelivered);
+        return new Delivery(
+            tag, session, body.ToArray(), headers, properties.MessageId, properties.Type, properties.CorrelationId, redelivered,
+            properties.AppId, properties.IsTimestampPresent() ? properties.Timestamp.UnixTime : 0);
     }
 
-    /// <summary>Properties for sending this message on (to a retry queue or to parking).</summary>
-    public BasicProperties Forward(Dictionary<string, object?> headers) => new()
+    /// <summary>
+    /// When the outbox relay published this message (AMQP timestamp, Unix seconds; 0 when absent). Retries
+    /// and parking keep it, so a message re-queued from parking still tells how old it is.
+    /// </summary>
+    public DateTimeOffset? Published => PublishedAt > 0 ? DateTimeOffset.FromUnixTimeSeconds(PublishedAt) : null;
+
+    /// <summary>Properties for sending this message on (to a retry queue or to parking): the publisher and publish time are kept.</summary>
+    public BasicProperties Forward(Dictionary<string, object?> headers)
     {
-        MessageId = MessageId,
-        Type = Type,
-        CorrelationId = CorrelationId,
-        ContentType = Contracts.CloudEvent.EnvelopeContentType,
-        DeliveryMode = DeliveryModes.Persistent,
-        Headers = headers,
-    };
+        var properties = new BasicProperties
+        {
+            MessageId = MessageId,
+            AppId = AppId,
+            Type = Type,
+            CorrelationId = CorrelationId,
+            ContentType = Contracts.CloudEvent.EnvelopeContentType,
+            DeliveryMode = DeliveryModes.Persistent,
+            Headers = headers,
+        };
+        if (PublishedAt > 0)
+        {
+            properties.Timestamp = new AmqpTimestamp(PublishedAt);
+        }
+
+        return properties;
+    }
 }

@@ -14,9 +14,18 @@ namespace Platform.Eventing;
 /// the inbox is a duplicate and has no effect. Database outages retry the whole batch with back-off
 /// (nothing is acknowledged meanwhile); a handler's own error fails only its message.
 /// </summary>
-internal sealed class EventBatchHandler(ServiceDatabase database, EventHandlerRegistry handlers, IServiceProvider services, ILogger logger)
+internal sealed class EventBatchHandler(
+    ServiceDatabase database, EventHandlerRegistry handlers, IServiceProvider services, ILogger logger, RetentionOptions retention, TimeProvider clock)
 {
     private const string Savepoint = "message";
+
+    /// <summary>
+    /// How old (since the relay published it) a message may be and still be handled: the inbox keeps a
+    /// handled message's id for <see cref="RetentionOptions.Inbox"/>, less a day of margin. An older one
+    /// (re-queued from parking weeks later, say) might have been handled already with no record left,
+    /// so it is parked with that reason instead of being applied a second time.
+    /// </summary>
+    public TimeSpan DeduplicationWindow { get; } = retention.Inbox - TimeSpan.FromDays(1);
 
     public async Task<IReadOnlyList<(Delivery Delivery, Exception? Failure)>> HandleAsync(IReadOnlyList<Delivery> batch, CancellationToken cancellationToken)
     {
@@ -31,6 +40,14 @@ internal sealed class EventBatchHandler(ServiceDatabase database, EventHandlerRe
                 if (!EventCatalog.TryGetType(envelope.Type, out _))
                 {
                     results[i] = (batch[i], new PoisonMessageException($"'{envelope.Type}' is not an event of the catalogue."));
+                    continue;
+                }
+
+                if (batch[i].Published is { } published && clock.GetUtcNow() - published > DeduplicationWindow)
+                {
+                    results[i] = (batch[i], new PoisonMessageException(
+                        $"Published {published:O}, longer ago than the inbox remembers handled messages ({DeduplicationWindow.TotalDays:0.#} days): "
+                        + "it may have been handled already, so it is not applied again. Check its effect by hand before publishing it anew."));
                     continue;
                 }
 

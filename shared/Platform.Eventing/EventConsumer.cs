@@ -27,12 +27,13 @@ public sealed class EventConsumer(
     IServiceProvider services,
     ServiceIdentity identity,
     ConsumerState state,
+    RetentionOptions retention,
     ILogger<EventConsumer> logger) : BackgroundService
 {
     /// <summary>A broker that never confirms (e.g. a queue without a leader) must not stall the worker forever.</summary>
     private static readonly TimeSpan ConfirmTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly EventBatchHandler _batches = new(database, handlers, services, logger);
+    private readonly EventBatchHandler _batches = new(database, handlers, services, logger, retention, TimeProvider.System);
     private long _session;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -158,6 +158,30 @@ public sealed class ParkingTests
         }
     }
 
+    [Fact]
+    public async Task A_message_published_longer_ago_than_the_inbox_remembers_is_parked_not_applied()
+    {
+        await using var scenario = await EventingScenario.CreateAsync(
+            "too-old",
+            new Dictionary<string, string?> { ["TESTAPP_TYPES"] = "message.read" });
+        var app = await scenario.StartAppAsync();
+
+        // As if re-queued from parking three weeks after the relay published it (the inbox keeps 14 days).
+        var old = ValidEnvelope(out var oldId);
+        await scenario.Broker.PublishToQueueAsync(scenario.Queue, Encoding.UTF8.GetBytes(old.ToJsonString()), oldId, "message.read", DateTimeOffset.UtcNow.AddDays(-21));
+        var recent = ValidEnvelope(out var recentId);
+        await scenario.Broker.PublishToQueueAsync(scenario.Queue, Encoding.UTF8.GetBytes(recent.ToJsonString()), recentId, "message.read", DateTimeOffset.UtcNow.AddDays(-2));
+
+        await scenario.WaitUntilAsync("the two-day-old message is handled", TimeSpan.FromSeconds(10), async () => await scenario.CountHandledAsync([recentId]) == 1);
+        var parked = await WaitForParkedAsync(scenario, oldId, TimeSpan.FromSeconds(10));
+
+        Assert.Equal(typeof(PoisonMessageException).FullName, parked.Header(MessageHeaders.FailureType));
+        Assert.Contains("longer ago than the inbox remembers", parked.Header(MessageHeaders.FailureReason), StringComparison.Ordinal);
+        Assert.Equal("eventing-tests", parked.AppId);
+        Assert.Equal(0, await scenario.CountHandledAsync([oldId]));
+        Assert.Equal(0, await scenario.CountInboxAsync([oldId]));
+    }
+
     private static JsonObject ValidEnvelope(out string id)
     {
         var guid = Guid.CreateVersion7();

@@ -79,10 +79,12 @@ public sealed class BrokerClient : IAsyncDisposable
         PublishAsync(EventingOptions.EventsExchange, envelope.Type, envelope.ToUtf8Bytes(), envelope.Id, envelope.Type, appId, envelope.CorrelationId, envelope.TraceParent);
 
     /// <summary>Publishes any body straight into a queue (default exchange), e.g. poison that no routing key would bring.</summary>
-    public Task PublishToQueueAsync(string queue, byte[] body, string messageId, string? type) =>
-        PublishAsync(string.Empty, queue, body, messageId, type, "eventing-tests", null, null);
+    /// <paramref name="publishedAt"/> sets the AMQP timestamp the outbox relay sets (absent by default).
+    public Task PublishToQueueAsync(string queue, byte[] body, string messageId, string? type, DateTimeOffset? publishedAt = null) =>
+        PublishAsync(string.Empty, queue, body, messageId, type, "eventing-tests", null, null, publishedAt);
 
-    private async Task PublishAsync(string exchange, string routingKey, byte[] body, string messageId, string? type, string appId, string? correlationId, string? traceParent)
+    private async Task PublishAsync(
+        string exchange, string routingKey, byte[] body, string messageId, string? type, string appId, string? correlationId, string? traceParent, DateTimeOffset? publishedAt = null)
     {
         var properties = new BasicProperties
         {
@@ -98,6 +100,11 @@ public sealed class BrokerClient : IAsyncDisposable
                 [MessageHeaders.CorrelationId] = correlationId,
             },
         };
+        if (publishedAt is { } at)
+        {
+            properties.Timestamp = new AmqpTimestamp(at.ToUnixTimeSeconds());
+        }
+
         await _gate.WaitAsync();
         try
         {
