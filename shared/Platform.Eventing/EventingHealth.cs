@@ -27,7 +27,12 @@ internal sealed class BrokerHealthProbe(RabbitMqConnector connector) : IHealthPr
     }
 }
 
-/// <summary>The relay's backlog: unsent outbox rows and the age of the oldest. Informational.</summary>
+/// <summary>
+/// The relay's backlog: unsent outbox rows and the age of the oldest, and rows the relay parked because
+/// the broker refused them. Informational for readiness (the service still serves), but a parked row
+/// turns the check to <c>parked</c> (healthy false) so that monitoring on this endpoint raises it: an
+/// event that will never leave until someone looks.
+/// </summary>
 internal sealed class OutboxBacklogProbe(ServiceDatabase database) : IHealthProbe
 {
     public string Name => "outbox";
@@ -38,16 +43,22 @@ internal sealed class OutboxBacklogProbe(ServiceDatabase database) : IHealthProb
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var backlog = await connection.QuerySingleAsync<Backlog>(new CommandDefinition(
-            $"select count(*) as unsent, coalesce(extract(epoch from now() - min(created_at)), 0)::float8 as oldest_age_seconds from {database.Schema}.outbox where sent_at is null",
+            $"""
+            select count(*) as unsent, coalesce(extract(epoch from now() - min(created_at)), 0)::float8 as oldest_age_seconds,
+                   (select count(*) from {database.Schema}.outbox where parked_at is not null) as parked
+              from {database.Schema}.outbox where sent_at is null and parked_at is null
+            """,
             cancellationToken: cancellationToken));
-        return new HealthProbeResult(true, "up", new Dictionary<string, object?>
+        var details = new Dictionary<string, object?>
         {
             ["unsent"] = backlog.Unsent,
             ["oldest_unsent_age_seconds"] = Math.Round(backlog.OldestAgeSeconds, 1),
-        });
+            ["parked"] = backlog.Parked,
+        };
+        return backlog.Parked == 0 ? new HealthProbeResult(true, "up", details) : new HealthProbeResult(false, "parked", details);
     }
 
-    private sealed record Backlog(long Unsent, double OldestAgeSeconds);
+    private sealed record Backlog(long Unsent, double OldestAgeSeconds, long Parked);
 }
 
 /// <summary>

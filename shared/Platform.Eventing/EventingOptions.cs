@@ -39,6 +39,12 @@ public sealed class EventingOptions
 
     public int RelayBatchSize { get; init; } = 500;
 
+    /// <summary>
+    /// The largest envelope the relay publishes (bytes): RabbitMQ's own default <c>max_message_size</c>,
+    /// 16 MiB. A bigger outbox row would close the channel every time; it is parked instead.
+    /// </summary>
+    public int MaxMessageBytes { get; init; } = 16 * 1024 * 1024;
+
     /// <summary>How often the relay looks for unsent rows without being woken (other instances, crashes).</summary>
     public TimeSpan RelaySweepInterval { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -79,6 +85,7 @@ public sealed class EventingOptions
             MaxAttempts = Int(section["MaxAttempts"], defaults.MaxAttempts),
             DeliveryLimit = Int(section["DeliveryLimit"], defaults.DeliveryLimit),
             RelayBatchSize = Int(section["RelayBatchSize"], defaults.RelayBatchSize),
+            MaxMessageBytes = Int(section["MaxMessageBytes"], defaults.MaxMessageBytes),
             RetryDelays = section["RetryDelaysMs"] is { Length: > 0 } delays
                 ? delays.Split(',').Select(d => TimeSpan.FromMilliseconds(int.Parse(d, CultureInfo.InvariantCulture))).ToList()
                 : defaults.RetryDelays,

@@ -7,6 +7,7 @@ using Platform.Contracts;
 using Platform.Data;
 using Platform.Hosting.Hosting;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace Platform.Eventing;
 
@@ -31,6 +32,9 @@ public sealed class OutboxRelay(
 
     private IChannel? _channel;
 
+    /// <summary>Rows still to publish one at a time, after the broker refused a batch, to find the row it refuses.</summary>
+    private int _isolating;
+
     /// <summary>Rows published since start (for benchmarks and diagnostics).</summary>
     public long Published => Interlocked.Read(ref _published);
 
@@ -43,13 +47,12 @@ public sealed class OutboxRelay(
         {
             try
             {
-                var channel = await EnsureChannelAsync(stoppingToken);
                 int sent;
                 do
                 {
-                    sent = await PublishBatchAsync(channel, stoppingToken);
+                    sent = await PublishBatchAsync(await EnsureChannelAsync(stoppingToken), stoppingToken);
                 }
-                while (sent == options.RelayBatchSize && !stoppingToken.IsCancellationRequested);
+                while ((sent == options.RelayBatchSize || _isolating > 0) && !stoppingToken.IsCancellationRequested);
 
                 failures = 0;
                 await database.Outbox.Signal.WaitAsync(options.RelaySweepInterval, stoppingToken);
@@ -90,48 +93,122 @@ public sealed class OutboxRelay(
         return channel;
     }
 
-    /// <summary>Publishes one batch of unsent rows; returns how many were sent.</summary>
+    /// <summary>
+    /// Publishes one batch of unsent rows; returns how many rows it took (sent or parked). A row bigger
+    /// than the broker takes is parked at once. When the broker refuses a batch (a nack, or a channel
+    /// closed with 406 PRECONDITION_FAILED), nothing is marked and the next rows go one at a time: the one
+    /// it refuses alone is parked with the reason and the others flow, instead of the whole outbox
+    /// retrying behind it forever.
+    /// </summary>
     internal async Task<int> PublishBatchAsync(IChannel channel, CancellationToken cancellationToken)
     {
+        if (!channel.IsOpen)
+        {
+            // A refusal closed it: that reason belongs to the row already parked, not to the next one.
+            throw new InvalidOperationException("The relay's channel is closed; opening a new one.");
+        }
+
         await using var uow = await database.BeginAsync(cancellationToken);
         var rows = (await uow.Connection.QueryAsync<OutboxRow>(new CommandDefinition(
             $"""
             select id, event_id, event_type, envelope from {database.Schema}.outbox
-             where sent_at is null
+             where sent_at is null and parked_at is null
              order by id
              limit @limit
                for update skip locked
             """,
-            new { limit = options.RelayBatchSize },
+            new { limit = _isolating > 0 ? 1 : options.RelayBatchSize },
             uow.Transaction,
             cancellationToken: cancellationToken))).AsList();
         if (rows.Count == 0)
         {
+            _isolating = 0;
             return 0;
         }
 
-        var confirms = new Task[rows.Count];
-        for (var i = 0; i < rows.Count; i++)
+        var sent = new List<long>(rows.Count);
+        var confirms = new List<Task>(rows.Count);
+        List<(long Id, string Reason)>? parked = null;
+        foreach (var row in rows)
         {
-            confirms[i] = PublishAsync(channel, rows[i], cancellationToken).AsTask();
+            var envelope = Encoding.UTF8.GetBytes(row.Envelope);
+            if (envelope.Length > options.MaxMessageBytes)
+            {
+                (parked ??= []).Add((row.Id, $"{envelope.Length} bytes, more than the broker takes (Eventing__MaxMessageBytes {options.MaxMessageBytes})"));
+                continue;
+            }
+
+            sent.Add(row.Id);
+            confirms.Add(PublishAsync(channel, row, envelope, cancellationToken).AsTask());
         }
 
-        // Every publish must be confirmed before any row is marked sent; a nack or a lost channel
-        // throws, the transaction rolls back, and the rows go out again (consumers deduplicate).
-        await Task.WhenAll(confirms).WaitAsync(ConfirmTimeout, cancellationToken);
-        await uow.Connection.ExecuteAsync(new CommandDefinition(
-            $"update {database.Schema}.outbox set sent_at = now() where id = any(@ids)",
-            new { ids = rows.Select(r => r.Id).ToArray() },
-            uow.Transaction,
-            cancellationToken: cancellationToken));
+        try
+        {
+            // Every publish must be confirmed before any row is marked sent; a nack or a lost channel
+            // throws, the transaction rolls back, and the rows go out again (consumers deduplicate).
+            await Task.WhenAll(confirms).WaitAsync(ConfirmTimeout, cancellationToken);
+        }
+        catch (Exception ex) when (RefusedByBroker(ex) && sent.Count == 1 && rows.Count == 1)
+        {
+            (parked ??= []).Add((sent[0], "the broker refused it: " + ex.Message));
+            sent.Clear();
+        }
+        catch (Exception ex) when (RefusedByBroker(ex))
+        {
+            _isolating = rows.Count;
+            logger.LogWarning(ex, "The broker refused a batch of {Count} outbox rows of {Schema}; publishing them one at a time to find the one it refuses", rows.Count, database.Schema);
+            throw;
+        }
+
+        if (sent.Count > 0)
+        {
+            await uow.Connection.ExecuteAsync(new CommandDefinition(
+                $"update {database.Schema}.outbox set sent_at = now() where id = any(@ids)",
+                new { ids = sent.ToArray() },
+                uow.Transaction,
+                cancellationToken: cancellationToken));
+        }
+
+        if (parked is not null)
+        {
+            await ParkAsync(uow, rows, parked, cancellationToken);
+        }
+
         await uow.CommitAsync(cancellationToken);
-        Interlocked.Add(ref _published, rows.Count);
+        _isolating = Math.Max(0, _isolating - rows.Count);
+        Interlocked.Add(ref _published, sent.Count);
         return rows.Count;
     }
 
-    private ValueTask PublishAsync(IChannel channel, OutboxRow row, CancellationToken cancellationToken)
+    private async Task ParkAsync(UnitOfWork uow, List<OutboxRow> rows, List<(long Id, string Reason)> parked, CancellationToken cancellationToken)
     {
-        var envelope = Encoding.UTF8.GetBytes(row.Envelope);
+        await uow.Connection.ExecuteAsync(new CommandDefinition(
+            $"""
+            update {database.Schema}.outbox o set parked_at = now(), park_reason = p.reason
+              from unnest(@ids, @reasons) as p(id, reason)
+             where o.id = p.id
+            """,
+            new { ids = parked.Select(p => p.Id).ToArray(), reasons = parked.Select(p => p.Reason).ToArray() },
+            uow.Transaction,
+            cancellationToken: cancellationToken));
+        foreach (var (id, reason) in parked)
+        {
+            var row = rows.Find(r => r.Id == id)!;
+            logger.LogError("Outbox row {RowId} ({EventType} {EventId}) of {Schema} parked: {Reason}", id, row.EventType, row.EventId, database.Schema, reason);
+        }
+    }
+
+    /// <summary>The broker said no to a message (a nack, or the channel closed for a precondition such as its size), not a lost connection.</summary>
+    private static bool RefusedByBroker(Exception ex) => ex switch
+    {
+        PublishException { IsReturn: false } => true,
+        AlreadyClosedException { ShutdownReason: { Initiator: ShutdownInitiator.Peer, ReplyCode: Constants.PreconditionFailed } } => true,
+        OperationInterruptedException { ShutdownReason: { Initiator: ShutdownInitiator.Peer, ReplyCode: Constants.PreconditionFailed } } => true,
+        _ => false,
+    };
+
+    private ValueTask PublishAsync(IChannel channel, OutboxRow row, byte[] envelope, CancellationToken cancellationToken)
+    {
         var (traceParent, correlationId) = TraceOf(envelope);
         var properties = new BasicProperties
         {

@@ -166,6 +166,26 @@ public sealed class BrokerClient : IAsyncDisposable
         return tap;
     }
 
+    /// <summary>
+    /// A queue bound to the platform's exchange with <paramref name="routingKey"/> that holds nothing and
+    /// rejects what comes (<c>x-max-length</c> 0, <c>reject-publish</c>): the broker nacks every publish
+    /// with that key, as it would one it can never take. Deleted with <see cref="DeleteQueuesAsync"/>.
+    /// </summary>
+    public async Task<string> RefuseAsync(string routingKey)
+    {
+        await ChannelAsync();
+        await using var channel = await _connection!.CreateChannelAsync();
+        await channel.ExchangeDeclareAsync(EventingOptions.EventsExchange, ExchangeType.Topic, durable: true, autoDelete: false);
+        var name = $"refuse.{routingKey}.{Guid.NewGuid():N}";
+        await channel.QueueDeclareAsync(name, durable: true, exclusive: false, autoDelete: false, new Dictionary<string, object?>
+        {
+            ["x-max-length"] = 0,
+            ["x-overflow"] = "reject-publish",
+        });
+        await channel.QueueBindAsync(name, EventingOptions.EventsExchange, routingKey);
+        return name;
+    }
+
     public async Task DeleteQueuesAsync(IEnumerable<string> queues)
     {
         await ChannelAsync();

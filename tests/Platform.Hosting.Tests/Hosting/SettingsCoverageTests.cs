@@ -33,6 +33,7 @@ public sealed class SettingsCoverageTests
         ["Eventing__MaxAttempts"] = "tuning knob: has a default",
         ["Eventing__DeliveryLimit"] = "tuning knob: has a default",
         ["Eventing__RelayBatchSize"] = "tuning knob: has a default",
+        ["Eventing__MaxMessageBytes"] = "tuning knob: has a default (the broker's own 16 MiB)",
         ["Eventing__RetryDelaysMs"] = "tuning knob: has a default",
         ["Eventing__RelaySweepIntervalMs"] = "tuning knob: has a default",
         ["DonationExpiry__IntervalSeconds"] = "tuning knob: has a default (30 s); tests shorten it",

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Platform.Contracts;
+using Platform.Contracts.Events;
+using Platform.Eventing.Tests.Support;
+
+namespace Platform.Eventing.Tests;
+
+/// <summary>An outbox row the broker always refuses is parked with its reason; the rows behind it keep flowing.</summary>
+public sealed class RelayParkingTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    private sealed record ParkedRow(Guid EventId, string? ParkReason);
+
+    [Fact]
+    public async Task A_row_bigger_than_the_broker_takes_is_parked_at_once_and_health_raises_it()
+    {
+        await using var scenario = await EventingScenario.CreateAsync(
+            "relay-size",
+            new Dictionary<string, string?> { ["TESTAPP_TYPES"] = "message.read,report.created", ["Eventing__MaxMessageBytes"] = "4096" });
+        var app = await scenario.StartAppAsync();
+
+        var events = await scenario.PublishAsync(
+            new MessageRead(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid()),
+            new ReportCreated(Guid.NewGuid(), Guid.NewGuid(), "user", Guid.NewGuid(), new string('x', 8000)),
+            new MessageRead(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid()));
+        var small = new[] { events[0].Id.ToString(), events[2].Id.ToString() };
+
+        await scenario.WaitUntilAsync("the small events are handled", Timeout, async () => await scenario.CountHandledAsync(small) == 2);
+        var parked = await ParkedAsync(scenario);
+        var (status, body, _) = await app.GetAsync("api/health");
+
+        Assert.Equal(events[1].Id, Assert.Single(parked).EventId);
+        Assert.Contains("more than the broker takes (Eventing__MaxMessageBytes 4096)", parked[0].ParkReason, StringComparison.Ordinal);
+        Assert.Equal(1, await scenario.CountUnsentAsync());
+        Assert.Equal(System.Net.HttpStatusCode.OK, status);
+        var outbox = JsonDocument.Parse(body).RootElement.GetProperty("checks").GetProperty("outbox");
+        Assert.Equal("parked", outbox.GetProperty("status").GetString());
+        Assert.Equal(1, outbox.GetProperty("details").GetProperty("parked").GetInt64());
+        Assert.Equal(0, outbox.GetProperty("details").GetProperty("unsent").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_row_the_broker_nacks_is_found_by_publishing_one_at_a_time_and_parked_while_the_others_go()
+    {
+        await using var scenario = await EventingScenario.CreateAsync(
+            "relay-nack",
+            new Dictionary<string, string?> { ["TESTAPP_TYPES"] = "message.read" });
+        var refusing = await scenario.Broker.RefuseAsync("report.created");
+        try
+        {
+            var app = await scenario.StartAppAsync();
+            var batch = new List<IIntegrationEvent>();
+            for (var i = 0; i < 10; i++)
+            {
+                batch.Add(i == 4
+                    ? new ReportCreated(Guid.NewGuid(), Guid.NewGuid(), "user", Guid.NewGuid(), "spam")
+                    : (IIntegrationEvent)new MessageRead(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid()));
+            }
+
+            var events = await scenario.PublishAsync(batch.ToArray());
+            var others = events.Where(e => e.Type == "message.read").Select(e => e.Id.ToString()).ToList();
+
+            await scenario.WaitUntilAsync("the events around the refused one are handled", Timeout, async () => await scenario.CountHandledAsync(others) == others.Count);
+            await scenario.WaitUntilAsync("the refused row is parked", Timeout, async () => (await ParkedAsync(scenario)).Count == 1);
+            var parked = Assert.Single(await ParkedAsync(scenario));
+
+            Assert.Equal(events[4].Id, parked.EventId);
+            Assert.StartsWith("the broker refused it", parked.ParkReason, StringComparison.Ordinal);
+            Assert.Equal(1, await scenario.CountUnsentAsync());
+            Assert.True(app.CountLines("parked") >= 1, app.OutputTail());
+        }
+        finally
+        {
+            await scenario.Broker.DeleteQueuesAsync([refusing]);
+        }
+    }
+
+    private static Task<List<ParkedRow>> ParkedAsync(EventingScenario scenario) =>
+        scenario.QueryAsync<ParkedRow>("select event_id as EventId, park_reason as ParkReason from {schema}.outbox where parked_at is not null order by id");
+}
