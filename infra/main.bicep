@@ -41,8 +41,11 @@ param supabaseUrl string
 @description('Supabase legacy HS256 JWT secret; empty (the default, no prompt) to accept only asymmetric (JWKS) tokens.')
 param supabaseJwtSecret string = ''
 
+@description('PEM of the CA that signed the database servers\' certificates (Supabase: Project Settings → Database → SSL Configuration → Download certificate); the apps connect with SSL Mode=VerifyFull against it. Empty trusts the system\'s CAs.')
+param databaseRootCertificate string = ''
+
 @secure()
-@description('Npgsql connection string of donation-service (main database, schema donation); use the transaction pooler (port 6543).')
+@description('Npgsql connection string of donation-service (main database, schema donation); use the transaction pooler (port 6543) with SSL Mode=VerifyFull.')
 param donationDbConnection string
 
 @secure()
@@ -107,6 +110,7 @@ module resources 'resources.bicep' = {
     corsAllowedOrigins: corsAllowedOrigins
     supabaseUrl: supabaseUrl
     supabaseJwtSecret: supabaseJwtSecret
+    databaseRootCertificate: databaseRootCertificate
     donationDbConnection: donationDbConnection
     requestDbConnection: requestDbConnection
     campaignDbConnection: campaignDbConnection

@@ -28,6 +28,8 @@ param supabaseUrl string
 @secure()
 param supabaseJwtSecret string
 
+param databaseRootCertificate string
+
 @secure()
 param donationDbConnection string
 
@@ -162,6 +164,7 @@ var commonSettings = {
   SUPABASE_JWT_SECRET: vault.outputs.references.supabaseJwtSecret
   CORS_ALLOWED_ORIGINS: join(allowedOrigins, ',')
   BlobStorageUrl: media.outputs.blobEndpoint // managed identity + user delegation SAS; no key
+  Database__RootCertificate: databaseRootCertificate // public: a CA certificate, not a secret
 }
 
 var shared = {

@@ -32,7 +32,9 @@ public static partial class DatabaseSetup
         {
             var raw = app.Configuration[connectionSetting] ?? app.Configuration.GetConnectionStringOrNull(connectionSetting)
                 ?? throw new InvalidOperationException($"Set {connectionSetting} to the service's PostgreSQL connection string.");
-            var dataSource = new NpgsqlDataSourceBuilder(Tune(raw, app.ServiceName)).Build();
+            var builder = new NpgsqlDataSourceBuilder(Tune(raw, app.ServiceName));
+            Secure(builder, app.Configuration[RootCertificateSetting], app.RequiresSecureTransport, connectionSetting);
+            var dataSource = builder.Build();
             var outbox = new OutboxContext("/" + app.ServiceName, sp.GetRequiredService<OutboxSignal>(), sp.GetRequiredService<TimeProvider>());
             return new ServiceDatabase(dataSource, schema, outbox);
         });
@@ -50,6 +52,48 @@ public static partial class DatabaseSetup
             migrationsAssembly,
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<MigrationRunner>>()));
         return app;
+    }
+
+    /// <summary>The CA certificate (PEM, or its base64 body) that signed the database server's certificate.</summary>
+    public const string RootCertificateSetting = "Database:RootCertificate";
+
+    /// <summary>
+    /// TLS to the database. With <see cref="RootCertificateSetting"/> set (Supabase signs its servers'
+    /// certificates with its own CA, which no system trusts), the server's certificate is checked against
+    /// that CA. A running app outside Development requires <c>SSL Mode=VerifyFull</c>: <c>Require</c>
+    /// encrypts but accepts any certificate, so anyone on the path could pose as the database.
+    /// </summary>
+    public static void Secure(NpgsqlDataSourceBuilder builder, string? rootCertificate, bool requireVerifiedTls, string connectionSetting)
+    {
+        if (!string.IsNullOrWhiteSpace(rootCertificate))
+        {
+            builder.UseRootCertificate(LoadCertificate(rootCertificate));
+        }
+
+        var mode = builder.ConnectionStringBuilder.SslMode;
+        if (requireVerifiedTls && mode != SslMode.VerifyFull)
+        {
+            throw new InvalidOperationException(
+                $"{connectionSetting} must use SSL Mode=VerifyFull outside the Development environment (it has {mode}: the database server's certificate "
+                + "would not be checked). For Supabase also set Database__RootCertificate to its CA certificate: Dashboard → Project Settings → Database → "
+                + "SSL Configuration → Download certificate.");
+        }
+    }
+
+    /// <summary>A certificate given as PEM text (newlines optional, as app settings often lose them) or as the base64 of its DER bytes.</summary>
+    public static System.Security.Cryptography.X509Certificates.X509Certificate2 LoadCertificate(string text)
+    {
+        var body = text.Replace("-----BEGIN CERTIFICATE-----", string.Empty, StringComparison.Ordinal)
+            .Replace("-----END CERTIFICATE-----", string.Empty, StringComparison.Ordinal);
+        body = string.Concat(body.Where(c => !char.IsWhiteSpace(c)));
+        try
+        {
+            return System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(Convert.FromBase64String(body));
+        }
+        catch (Exception ex) when (ex is FormatException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new InvalidOperationException("Database__RootCertificate is not a certificate: give the PEM text of the CA certificate (one certificate).", ex);
+        }
     }
 
     /// <summary>

@@ -118,4 +118,39 @@ public sealed class DatabaseSetupTests
     private static PostgresException Postgres(string sqlState) => new("message", "ERROR", "ERROR", sqlState);
 
     private static NpgsqlConnectionStringBuilder Parse(string connectionString) => new(connectionString);
+
+    [Theory]
+    [InlineData("Require", true, false)]
+    [InlineData("Prefer", true, false)]
+    [InlineData("Disable", true, false)]
+    [InlineData("VerifyCA", true, false)]
+    [InlineData("VerifyFull", true, true)]
+    [InlineData("Require", false, true)]
+    public void Secure_requires_verify_full_when_verified_tls_is_required(string mode, bool required, bool accepted)
+    {
+        var builder = new NpgsqlDataSourceBuilder(Direct + ";SSL Mode=" + mode);
+
+        var refused = Record.Exception(() => DatabaseSetup.Secure(builder, null, required, "DonationDbConnection"));
+
+        Assert.Equal(accepted, refused is null);
+        if (refused is not null)
+        {
+            Assert.StartsWith("DonationDbConnection must use SSL Mode=VerifyFull", refused.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_root_certificate_is_read_from_pem_with_or_without_its_newlines()
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        using var ca = Tls.TlsPostgres.CreateCa(key, "test CA");
+        var pem = ca.ExportCertificatePem();
+
+        using var withNewlines = DatabaseSetup.LoadCertificate(pem);
+        using var flattened = DatabaseSetup.LoadCertificate(pem.Replace("\n", " ", StringComparison.Ordinal));
+
+        Assert.Equal(ca.Thumbprint, withNewlines.Thumbprint);
+        Assert.Equal(ca.Thumbprint, flattened.Thumbprint);
+        Assert.Contains("Database__RootCertificate", Assert.Throws<InvalidOperationException>(() => DatabaseSetup.LoadCertificate("not a certificate")).Message, StringComparison.Ordinal);
+    }
 }

@@ -32,7 +32,6 @@ public sealed class RelayParkingTests
 
         Assert.Equal(events[1].Id, Assert.Single(parked).EventId);
         Assert.Contains("more than the broker takes (Eventing__MaxMessageBytes 4096)", parked[0].ParkReason, StringComparison.Ordinal);
-        Assert.Equal(1, await scenario.CountUnsentAsync());
         Assert.Equal(System.Net.HttpStatusCode.OK, status);
         var outbox = JsonDocument.Parse(body).RootElement.GetProperty("checks").GetProperty("outbox");
         Assert.Equal("parked", outbox.GetProperty("status").GetString());
@@ -67,7 +66,7 @@ public sealed class RelayParkingTests
 
             Assert.Equal(events[4].Id, parked.EventId);
             Assert.StartsWith("the broker refused it", parked.ParkReason, StringComparison.Ordinal);
-            Assert.Equal(1, await scenario.CountUnsentAsync());
+            await scenario.WaitUntilAsync("every row but the parked one is sent", Timeout, async () => await CountWaitingAsync(scenario) == 0);
             Assert.True(app.CountLines("parked") >= 1, app.OutputTail());
         }
         finally
@@ -75,6 +74,9 @@ public sealed class RelayParkingTests
             await scenario.Broker.DeleteQueuesAsync([refusing]);
         }
     }
+
+    private static Task<long> CountWaitingAsync(EventingScenario scenario) =>
+        scenario.ScalarAsync("select count(*) from {schema}.outbox where sent_at is null and parked_at is null");
 
     private static Task<List<ParkedRow>> ParkedAsync(EventingScenario scenario) =>
         scenario.QueryAsync<ParkedRow>("select event_id as EventId, park_reason as ParkReason from {schema}.outbox where parked_at is not null order by id");
