@@ -1,5 +1,6 @@
 using CampaignService.Campaigns;
 using CampaignService.Contributions;
+using CampaignService.Copies;
 using CampaignService.Files;
 using CampaignService.Import;
 using CampaignService.Moderation;
@@ -27,7 +28,7 @@ public static class CampaignServiceSetup
         app.AddLegacyImport(
             tables => tables.Require<LegacyCampaignImportCheck>().Add<CampaignImport>().Add<ContributionImport>(),
             LegacyCampaignSettings.ConnectionSetting);
-        app.AddCopyTools(checks:
+        app.AddCopyTools(CampaignCopies.Exports, checks:
         [
             new CopyCheck("campaign.profile_copies", "profiles",
                 "select user_id, jsonb_build_object('role', role, 'recipient_status', recipient_status, 'blocked', blocked) from campaign.profile_copies",
@@ -36,6 +37,11 @@ public static class CampaignServiceSetup
         if (app.Mode == HostingMode.ImportLegacy)
         {
             app.Services.AddSingleton<LegacyCampaignSettings>();
+        }
+
+        if (app.Mode == HostingMode.Tool)
+        {
+            app.Services.AddSingleton<IPlatformTool, CampaignRepublishTool>();
         }
 
         app.AddEventing(handlers => handlers

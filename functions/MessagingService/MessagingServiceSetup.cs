@@ -30,6 +30,10 @@ public static class MessagingServiceSetup
             new CopyCheck("messaging.target_owners (donations)", "donations",
                 "select target_id, jsonb_build_object('donor_id', owner_id) from messaging.target_owners where target_type = 'donation'",
                 ["donor_id"], CopyMayLack: true),
+            // Owners of campaigns, likewise (campaign-service's republish names every campaign).
+            new CopyCheck("messaging.target_owners (campaigns)", "campaigns",
+                "select target_id, jsonb_build_object('recipient_id', owner_id) from messaging.target_owners where target_type = 'campaign'",
+                ["recipient_id"], CopyMayLack: true),
         ]);
         app.AddEventing(handlers => handlers
             .Handle<ProfileCreated, ProfileSnapshotHandler>()
@@ -51,6 +55,7 @@ public static class MessagingServiceSetup
             .Notify<CampaignStatusChanged>()
             .Notify<CampaignContributed>()
             .Notify<CampaignCompleted>()
+            .Notify<CampaignRepublished>()
             .Notify<CampaignContributionRefunded>());
         app.AddHttpApi(OpenApi.MessagingApi.Description);
         app.Services.AddSingleton<IMessageStore, MessageStore>();

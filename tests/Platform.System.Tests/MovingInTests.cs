@@ -62,6 +62,53 @@ public sealed class MovingInTests(PlatformFixture platform) : IAsyncLifetime
         Assert.True(await PollAsync(async () => (await CheckAsync()).Differences == 0), (await CheckAsync()).Output);
     }
 
+    [Fact]
+    public async Task An_imported_campaign_s_owner_reaches_messaging_through_republish_and_a_wrong_owner_copy_is_corrected()
+    {
+        // As import-legacy writes a campaign: straight into campaign-service's table, with no event.
+        var (campaign, owner, wrongOwner) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        await ExecuteAsync(
+            TestEnvironment.CampaignDb,
+            "insert into campaign.campaigns (id, recipient_id, title, category, goal_amount, status) values (@campaign, @owner, 'Imported', 'medical', 100, 'active')",
+            new { campaign, owner });
+        var other = Guid.NewGuid();
+        await ExecuteAsync(
+            TestEnvironment.CampaignDb,
+            "insert into campaign.campaigns (id, recipient_id, title, category, goal_amount, status) values (@other, @owner, 'Not republished', 'other', 100, 'active')",
+            new { other, owner });
+        Assert.Null(await ScalarAsync<Guid?>("select owner_id from messaging.target_owners where target_type = 'campaign' and target_id = @campaign", new { campaign }));
+
+        var output = await RunAsync("CampaignService", "republish", "--ids", campaign.ToString());
+
+        Assert.Contains("campaign.republished          1 queued", output, StringComparison.Ordinal);
+        Assert.True(await PollAsync(async () => await ScalarAsync<Guid?>(
+            "select owner_id from messaging.target_owners where target_type = 'campaign' and target_id = @campaign", new { campaign }) == owner));
+        Assert.Null(await ScalarAsync<Guid?>("select owner_id from messaging.target_owners where target_type = 'campaign' and target_id = @other", new { other }));
+        Assert.Equal(0L, await ScalarAsync<long>(
+            "select count(*) from messaging.notifications where data->>'campaign_id' = @campaign", new { campaign = campaign.ToString() }));
+
+        // A copy gone wrong is reported by messaging's check and put right by republishing it.
+        await ExecuteAsync(TestEnvironment.MainDb, "update messaging.target_owners set owner_id = @wrongOwner where target_type = 'campaign' and target_id = @campaign", new { wrongOwner, campaign });
+        var campaignExport = Path.Combine(_directory, "campaign.jsonl");
+        await RunAsync("CampaignService", "export-copies", campaignExport);
+        var wrong = await RunToolAsync("MessagingService", "check-copies", "--ignore-extra", "--show", "50", campaignExport, await DonationExportAsync());
+        Assert.Contains($"messaging.target_owners (campaigns) {campaign}: recipient_id \"{wrongOwner}\"", wrong.Output, StringComparison.Ordinal);
+        await RunAsync("CampaignService", "republish", "campaigns", "--ids", campaign.ToString());
+        Assert.True(await PollAsync(async () => await ScalarAsync<Guid?>(
+            "select owner_id from messaging.target_owners where target_type = 'campaign' and target_id = @campaign", new { campaign }) == owner));
+        Assert.Equal(2, (await RunToolAsync("CampaignService", "republish", "--ids", "not-an-id")).ExitCode);
+    }
+
+    private async Task<string> DonationExportAsync()
+    {
+        var path = Path.Combine(_directory, "donation-all.jsonl");
+        await RunAsync("DonationService", "export-copies", path);
+        return path;
+    }
+
+    private async Task<(int ExitCode, string Output)> RunToolAsync(string service, string command, params string[] arguments) =>
+        await ImportCommand.RunToolAsync(service, Settings(service), command, arguments);
+
     /// <summary>Exports donation-service's and request-service's data (this test's rows) and runs every service's check; the differences they print.</summary>
     private async Task<(long Differences, string Output)> CheckAsync()
     {
@@ -69,8 +116,10 @@ public sealed class MovingInTests(PlatformFixture platform) : IAsyncLifetime
         var donations = Enumerable.Range(0, Donations).Select(n => _legacy.Id("donation", n).ToString()).ToHashSet();
         var donationExport = Path.Combine(_directory, "donation.jsonl");
         var requestExport = Path.Combine(_directory, "request.jsonl");
+        var campaignExport = Path.Combine(_directory, "campaign.jsonl");
         await RunAsync("DonationService", "export-copies", donationExport);
         await RunAsync("RequestService", "export-copies", requestExport);
+        await RunAsync("CampaignService", "export-copies", campaignExport);
         await KeepAsync(donationExport, key => profiles.Contains(key) || donations.Contains(key));
         await KeepAsync(requestExport, profiles.Contains);
 
@@ -80,7 +129,7 @@ public sealed class MovingInTests(PlatformFixture platform) : IAsyncLifetime
         {
             ("RequestService", new[] { donationExport }),
             ("CampaignService", new[] { donationExport }),
-            ("MessagingService", new[] { donationExport }),
+            ("MessagingService", new[] { donationExport, campaignExport }),
             ("DonationService", new[] { requestExport }),
         })
         {
@@ -99,7 +148,8 @@ public sealed class MovingInTests(PlatformFixture platform) : IAsyncLifetime
     private static async Task KeepAsync(string path, Func<string, bool> key)
     {
         var lines = await File.ReadAllLinesAsync(path);
-        await File.WriteAllLinesAsync(path, lines.Where(l => l.Length > 0 && key(JsonDocument.Parse(l).RootElement.GetProperty("key").GetString()!)));
+        await File.WriteAllLinesAsync(path, lines.Where(l => l.Length > 0
+            && (!JsonDocument.Parse(l).RootElement.TryGetProperty("key", out var k) || key(k.GetString()!))));
     }
 
     private async Task<string> RunAsync(string service, string command, params string[] arguments)

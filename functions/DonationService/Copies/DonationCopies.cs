@@ -1,5 +1,3 @@
-using System.Globalization;
-using Dapper;
 using Platform.Contracts;
 using Platform.Contracts.Events;
 using Platform.Data;
@@ -32,9 +30,9 @@ public static class DonationCopies
 }
 
 /// <summary>
-/// <c>republish [profiles|donations|all] [--batch-size N]</c>: publishes every profile and every
-/// (not deleted) donation again as <c>profile.updated</c> / <c>donation.updated</c> through the
-/// outbox, page by page, so the copies other services keep are rebuilt on any running deployment.
+/// <c>republish [all|profiles|donations] [--ids ID,...] [--batch-size N]</c>: publishes every profile and every
+/// (not deleted) donation, or only the given ids, again as <c>profile.updated</c> / <c>donation.updated</c>
+/// through the outbox, page by page, so the copies other services keep are rebuilt on any running deployment.
 /// Each row's version goes up by one in the same transaction: consumers keep a copy only from a newer
 /// version than theirs (newest version wins), so a copy that went wrong at the current version is
 /// overwritten, and one that is already newer is never taken back. The relay of the running service
@@ -42,39 +40,31 @@ public static class DonationCopies
 /// </summary>
 public sealed class RepublishTool(ServiceDatabase database) : IPlatformTool
 {
+    private static readonly string[] Kinds = ["all", "profiles", "donations"];
+
     public string Name => "republish";
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var what = "all";
-        var batch = 1000;
-        for (var i = 0; i < args.Length; i++)
+        var (arguments, error) = RepublishArguments.Parse(args, Kinds);
+        if (arguments is null)
         {
-            if (args[i] is "profiles" or "donations" or "all")
-            {
-                what = args[i];
-            }
-            else if (args[i] == "--batch-size" && i + 1 < args.Length
-                && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size is >= 1 and <= 10_000)
-            {
-                batch = size;
-                i++;
-            }
-            else
-            {
-                await Console.Error.WriteLineAsync($"republish: unexpected argument '{args[i]}'.{Environment.NewLine}usage: republish [profiles|donations|all] [--batch-size 1..10000]");
-                return 2;
-            }
+            await Console.Error.WriteLineAsync($"republish: {error}{Environment.NewLine}{RepublishArguments.Usage(Kinds)}");
+            return 2;
         }
 
-        if (what is "profiles" or "all")
+        if (arguments.What is "profiles" or "all")
         {
-            Console.WriteLine($"profile.updated  {await RepublishAsync("donation.profiles", ProfilesSql, row => new ProfileUpdated(new ProfileSnapshot(row.Id, row.A, row.B, row.Blocked, row.C, row.Version)), batch, cancellationToken),10} queued");
+            var queued = await Republisher.RepublishAsync<Row>(
+                database, "donation.profiles", ProfilesSql, row => new ProfileUpdated(new ProfileSnapshot(row.Id, row.A, row.B, row.Blocked, row.C, row.Version)), arguments, cancellationToken);
+            Console.WriteLine($"profile.updated  {queued,10} queued");
         }
 
-        if (what is "donations" or "all")
+        if (arguments.What is "donations" or "all")
         {
-            Console.WriteLine($"donation.updated {await RepublishAsync("donation.donations", DonationsSql, row => new DonationUpdated(new DonationSnapshot(row.Id, row.OwnerId, row.A, row.B, row.C!, row.Version)), batch, cancellationToken),10} queued");
+            var queued = await Republisher.RepublishAsync<Row>(
+                database, "donation.donations", DonationsSql, row => new DonationUpdated(new DonationSnapshot(row.Id, row.OwnerId, row.A, row.B, row.C!, row.Version)), arguments, cancellationToken);
+            Console.WriteLine($"donation.updated {queued,10} queued");
         }
 
         return 0;
@@ -91,32 +81,6 @@ public sealed class RepublishTool(ServiceDatabase database) : IPlatformTool
         update donation.donations d set version = d.version + 1 where d.id = any(@ids) and d.deleted_at is null
         returning d.id, d.title as a, d.category as b, d.status as c, false as blocked, d.donor_id as owner_id, d.version
         """;
-
-    private async Task<long> RepublishAsync(string table, string sql, Func<Row, IIntegrationEvent> toEvent, int limit, CancellationToken cancellationToken)
-    {
-        var after = Guid.Empty;
-        var total = 0L;
-        while (true)
-        {
-            await using var uow = await database.BeginAsync(cancellationToken);
-            var ids = (await uow.Connection.QueryAsync<Guid>(new CommandDefinition(
-                $"select id from {table} where id > @after order by id limit @limit", new { after, limit }, uow.Transaction, cancellationToken: cancellationToken))).AsList();
-            if (ids.Count == 0)
-            {
-                return total;
-            }
-
-            var rows = await uow.Connection.QueryAsync<Row>(new CommandDefinition(sql, new { ids = ids.ToArray() }, uow.Transaction, cancellationToken: cancellationToken));
-            foreach (var row in rows)
-            {
-                uow.Publish(toEvent(row));
-                total++;
-            }
-
-            await uow.CommitAsync(cancellationToken);
-            after = ids[^1];
-        }
-    }
 
     private sealed class Row
     {

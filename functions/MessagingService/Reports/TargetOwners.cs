@@ -16,7 +16,8 @@ public sealed class TargetOwners : ITargetOwners
         uow.Connection.ExecuteAsync(new CommandDefinition(
             """
             insert into messaging.target_owners (target_type, target_id, owner_id) values (@TargetType, @TargetId, @OwnerId)
-            on conflict (target_type, target_id) do nothing
+            on conflict (target_type, target_id) do update set owner_id = excluded.owner_id
+             where target_owners.owner_id is distinct from excluded.owner_id
             """,
             target,
             uow.Transaction,

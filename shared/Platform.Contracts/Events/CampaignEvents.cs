@@ -41,3 +41,11 @@ public sealed record CampaignContributionRefunded(
 
 [EventType("campaign.deleted")]
 public sealed record CampaignDeleted(Guid CampaignId, Guid RecipientId, Guid DeletedBy, long Version) : IIntegrationEvent;
+
+/// <summary>
+/// Nothing happened to the campaign: campaign-service's <c>republish</c> tool sends every campaign as it is
+/// now, so the copies others keep (messaging's owners of reported campaigns) are rebuilt, e.g. after
+/// <c>import-legacy</c>, which publishes no events. Consumers copy it and notify nobody.
+/// </summary>
+[EventType("campaign.republished")]
+public sealed record CampaignRepublished(CampaignSnapshot Campaign) : IIntegrationEvent;

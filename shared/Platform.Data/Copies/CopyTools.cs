@@ -80,6 +80,8 @@ public sealed class ExportCopiesTool(ServiceDatabase database, IReadOnlyList<Cop
         await using var file = new StreamWriter(path, append: false, new UTF8Encoding(false));
         foreach (var source in sources)
         {
+            // The set's first line names it alone, so an empty set is still an export of it.
+            await file.WriteLineAsync($"{{\"set\":{JsonSerializer.Serialize(source.Set)}}}");
             var count = 0;
             var rows = await connection.QueryAsync<(string Key, string Row)>(new CommandDefinition(
                 $"select key::text, row::text from ({source.Sql}) s(key, row)", transaction: transaction, cancellationToken: cancellationToken, flags: CommandFlags.None));
@@ -153,6 +155,11 @@ public sealed class CheckCopiesTool(ServiceDatabase database, IReadOnlyList<Copy
                 if (!sets.TryGetValue(set, out var rows))
                 {
                     sets[set] = rows = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+                }
+
+                if (!document.RootElement.TryGetProperty("key", out _))
+                {
+                    continue;
                 }
 
                 rows[document.RootElement.GetProperty("key").GetString()!] = document.RootElement.GetProperty("row").Clone();
