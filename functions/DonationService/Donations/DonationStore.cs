@@ -8,10 +8,10 @@ using Platform.Hosting.Http;
 namespace DonationService.Donations;
 
 /// <summary>The SQL of donations. Writes run inside the caller's unit of work.</summary>
-public sealed class DonationStore(ServiceDatabase database) : IDonationStore
+public sealed class DonationStore(ServiceDatabase database, TextSearchOptions search) : IDonationStore
 {
     private const string Columns =
-        "id, donor_id, title, description, category, location, image_url, status, review_reason, pickup_instructions, quantity, condition, expires_at, version, created_at, updated_at, deleted_at";
+        "id, donor_id, title, description, category, location, image_url, status, review_reason, pickup_instructions, quantity, condition, expires_at, latitude, longitude, version, created_at, updated_at, deleted_at";
 
     private static readonly string[] PublicStates = DonationRules.PublicStates.Select(s => s.ToText()).ToArray();
 
@@ -34,11 +34,11 @@ public sealed class DonationStore(ServiceDatabase database) : IDonationStore
     {
         var donation = await uow.Connection.QuerySingleAsync<Donation>(new CommandDefinition(
             $"""
-            insert into donation.donations (id, donor_id, title, description, category, location, image_url, pickup_instructions, quantity, condition, expires_at, status)
-            values (@id, @donorId, @Title, @Description, @category, @Location, @ImageUrl, @PickupInstructions, @Quantity, @Condition, @ExpiresAt, 'pending')
+            insert into donation.donations (id, donor_id, title, description, category, location, image_url, pickup_instructions, quantity, condition, expires_at, latitude, longitude, status)
+            values (@id, @donorId, @Title, @Description, @category, @Location, @ImageUrl, @PickupInstructions, @Quantity, @Condition, @ExpiresAt, @Latitude, @Longitude, 'pending')
             returning {Columns}
             """,
-            new { id = Guid.CreateVersion7(), donorId, fields.Title, fields.Description, category = fields.Category.ToText(), fields.Location, fields.ImageUrl, fields.PickupInstructions, fields.Quantity, fields.Condition, fields.ExpiresAt },
+            new { id = Guid.CreateVersion7(), donorId, fields.Title, fields.Description, category = fields.Category.ToText(), fields.Location, fields.ImageUrl, fields.PickupInstructions, fields.Quantity, fields.Condition, fields.ExpiresAt, fields.Latitude, fields.Longitude },
             uow.Transaction,
             cancellationToken: cancellationToken));
         uow.Publish(new DonationCreated(Snapshot(donation)));
@@ -51,11 +51,12 @@ public sealed class DonationStore(ServiceDatabase database) : IDonationStore
             $"""
             update donation.donations
                set title = @Title, description = @Description, category = @category, location = @Location, image_url = @ImageUrl,
-                   pickup_instructions = @PickupInstructions, quantity = @Quantity, condition = @Condition, expires_at = @ExpiresAt, version = version + 1, updated_at = now()
+                   pickup_instructions = @PickupInstructions, quantity = @Quantity, condition = @Condition, expires_at = @ExpiresAt,
+                   latitude = @Latitude, longitude = @Longitude, version = version + 1, updated_at = now()
              where id = @id
             returning {Columns}
             """,
-            new { id, fields.Title, fields.Description, category = fields.Category.ToText(), fields.Location, fields.ImageUrl, fields.PickupInstructions, fields.Quantity, fields.Condition, fields.ExpiresAt },
+            new { id, fields.Title, fields.Description, category = fields.Category.ToText(), fields.Location, fields.ImageUrl, fields.PickupInstructions, fields.Quantity, fields.Condition, fields.ExpiresAt, fields.Latitude, fields.Longitude },
             uow.Transaction,
             cancellationToken: cancellationToken));
         uow.Publish(new DonationUpdated(Snapshot(donation)));
@@ -130,12 +131,37 @@ public sealed class DonationStore(ServiceDatabase database) : IDonationStore
     public static DonationSnapshot Snapshot(Donation d) => new(d.Id, d.DonorId, d.Title, d.Category, d.Status, d.Version);
 
     /// <summary>
-    /// A page of donations the caller may see, newest first. Each filter adds a fixed, parameterised
-    /// condition, so PostgreSQL plans every combination with its own index.
+    /// A page of donations the caller may see, in the order asked for (issue 17: newest, relevance to q,
+    /// distance from near). Each filter adds a fixed, parameterised condition, so PostgreSQL plans every
+    /// combination with its own index: q with the GIN index on the generated <c>search</c> tsvector, near
+    /// with the GiST index on <c>earth_point</c>. Other sorts than newest select their value as
+    /// <c>sort_key</c> and page on (sort_key, id).
     /// </summary>
     public async Task<IReadOnlyList<Donation>> ListAsync(DonationFilter filter, Caller? caller, PageRequest page, CancellationToken cancellationToken)
     {
-        var sql = new StringBuilder($"select {Columns} from donation.donations where deleted_at is null");
+        var sort = filter.SortBy();
+        var near = filter.NearPoint();
+        var center = Coordinates.EarthPointSql("@nearLat", "@nearLng");
+        var query = "websearch_to_tsquery(@config::regconfig, @q)";
+        var distance = $"extensions.cube_distance(earth_point, {center})";
+        var sortKey = sort switch
+        {
+            DonationSort.Relevance => $"ts_rank(search, {query})::float8",
+            DonationSort.Distance => distance,
+            _ => null,
+        };
+        var sql = new StringBuilder($"select {Columns}");
+        if (near is not null)
+        {
+            sql.Append($", {distance} as distance_m");
+        }
+
+        if (sortKey is not null)
+        {
+            sql.Append($", {sortKey} as sort_key");
+        }
+
+        sql.Append(" from donation.donations where deleted_at is null");
         sql.Append(VisibleRows.Condition(caller is not null, caller?.IsAdmin == true, filter.Status?.ToText(), PublicStates, "donor_id"));
 
         if (filter.Status is not null)
@@ -158,15 +184,25 @@ public sealed class DonationStore(ServiceDatabase database) : IDonationStore
 
         if (filter.Query is not null)
         {
-            sql.Append(@" and title ilike @pattern");
+            sql.Append($" and search @@ {query}");
         }
 
+        if (near is not null)
+        {
+            sql.Append($" and earth_point operator(extensions.<@) extensions.cube_enlarge({center}, @chord, 3) and {distance} <= @chord");
+        }
+
+        var descending = sort != DonationSort.Distance;
         if (page.After is not null)
         {
-            sql.Append(" and (created_at, id) < (@afterAt, @afterId)");
+            sql.Append(sortKey is null
+                ? " and (created_at, id) < (@afterAt, @afterId)"
+                : $" and ({sortKey}, id) {(descending ? "<" : ">")} (@afterKey, @afterId)");
         }
 
-        sql.Append(" order by created_at desc, id desc limit @take");
+        sql.Append(sortKey is null
+            ? " order by created_at desc, id desc limit @take"
+            : descending ? " order by sort_key desc, id desc limit @take" : " order by sort_key, id limit @take");
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<Donation>(new CommandDefinition(
             sql.ToString(),
@@ -177,8 +213,13 @@ public sealed class DonationStore(ServiceDatabase database) : IDonationStore
                 status = filter.Status?.ToText(),
                 category = filter.Category?.ToText(),
                 filter.DonorId,
-                pattern = filter.Query is null ? null : "%" + EscapeLike(filter.Query) + "%",
+                config = search.Configuration,
+                q = filter.Query,
+                nearLat = near?.Latitude,
+                nearLng = near?.Longitude,
+                chord = near?.ChordM(),
                 afterAt = page.After?.AtOffset,
+                afterKey = page.After?.Key,
                 afterId = page.After?.Id,
                 take = page.Limit + 1,
             },
@@ -186,6 +227,8 @@ public sealed class DonationStore(ServiceDatabase database) : IDonationStore
         return rows.AsList();
     }
 
-    private static string EscapeLike(string text) =>
-        text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
+    /// <summary>The cursor after <paramref name="donation"/> in a list sorted by <paramref name="sort"/>.</summary>
+    public static Cursor CursorOf(Donation donation, DonationSort sort) => sort == DonationSort.Newest
+        ? new Cursor(donation.CreatedAt, donation.Id)
+        : Cursor.Sorted(sort.ToText(), donation.SortKey ?? 0, donation.Id);
 }
