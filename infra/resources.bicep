@@ -49,6 +49,8 @@ param stripeWebhookSecret string
 param checkoutSuccessUrl string
 param checkoutCancelUrl string
 
+param searchTextConfiguration string
+
 @secure()
 param rabbitMqConnection string
 
@@ -187,6 +189,7 @@ module donationService 'modules/function-app.bicep' = {
     shared: shared
     appSettings: union(commonSettings, {
       DonationDbConnection: vault.outputs.references.donationDbConnection
+      Search__TextConfiguration: searchTextConfiguration
     })
   }
   dependsOn: [roles]
@@ -216,6 +219,7 @@ module campaignService 'modules/function-app.bicep' = {
     shared: shared
     appSettings: union(commonSettings, {
       CampaignDbConnection: vault.outputs.references.campaignDbConnection
+      Search__TextConfiguration: searchTextConfiguration
       // Real payments: Stripe Checkout (the development provider is refused outside development).
       Payments__Provider: 'stripe'
       Payments__Stripe__SecretKey: vault.outputs.references.stripeSecretKey

@@ -26,6 +26,7 @@ RequestDbConnection REQUEST_DB_CONNECTION
 CampaignDbConnection CAMPAIGN_DB_CONNECTION
 MessagingDbConnection MESSAGING_DB_CONNECTION
 RabbitMQConnection RABBITMQ_CONNECTION
+Search__TextConfiguration SEARCH_TEXT_CONFIGURATION
 MAP
 
 missing=()

@@ -53,7 +53,8 @@ public static class DonationServiceSetup
         app.Services.AddSingleton<ContactStore>();
         app.Services.AddSingleton<IProfileStore, ProfileStore>();
         app.Services.AddSingleton<IDonationStore, DonationStore>();
-        app.Services.AddSingleton(new DonationExpiryOptions(BatchSweeper.IntervalFrom(app.Configuration["DonationExpiry:IntervalSeconds"], 30)));
+        var expiry = app.Configuration.GetSection("DonationExpiry");
+        app.Services.AddSingleton(new DonationExpiryOptions(BatchSweeper.IntervalFrom(expiry["IntervalSeconds"], 30)));
         app.AddTextSearch("donation.donations");
         if (!app.Mode.IsCommand())
         {

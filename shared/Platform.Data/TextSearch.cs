@@ -16,7 +16,6 @@ namespace Platform.Data;
 /// </summary>
 public sealed partial record TextSearchOptions(string Configuration)
 {
-    public const string Setting = "Search:TextConfiguration";
     public const string Default = "simple";
 
     public static TextSearchOptions From(string? configured)
@@ -40,7 +39,8 @@ public static class TextSearchSetup
     /// </summary>
     public static PlatformApplication AddTextSearch(this PlatformApplication app, params string[] tables)
     {
-        var options = TextSearchOptions.From(app.Configuration[TextSearchOptions.Setting]);
+        var search = app.Configuration.GetSection("Search");
+        var options = TextSearchOptions.From(search["TextConfiguration"]);
         app.Services.AddSingleton(options);
         if (app.Mode == HostingMode.Migrate)
         {

@@ -133,8 +133,8 @@ public sealed record DonationBody(
     [property: Range(1, 1000), Description("How many (absent: 1).")] int? Quantity,
     [property: OneOf<DonationCondition>] string? Condition,
     [property: FutureTime(DonationBody.MaxExpiryDays), Description("Optional: when the offer ends (food!). In the future, at most 365 days ahead; absent: never.")] string? ExpiresAt,
-    [property: Degrees(-90, 90), Description("Where the item is, with longitude (both or neither); absent: the donor's default location from their profile, if any.")] double? Latitude = null,
-    [property: Degrees(-180, 180)] double? Longitude = null) : ICheckedInput
+    [property: Degrees(-90, 90), Description("Where the item is, with longitude (both or neither); absent: the donor's default location from their profile, if any.")] double? Latitude,
+    [property: Degrees(-180, 180)] double? Longitude) : ICheckedInput
 {
     public const int MaxExpiryDays = 365;
 
@@ -171,13 +171,14 @@ public sealed record DonationFilter(
     [property: Description("Only this category.")] DonationCategory? Category,
     [property: Description("Only this donor's donations.")] Guid? DonorId,
     [property: JsonPropertyName("q"), Text(1, SearchTextAttribute.MaxLength), SearchText, Description(SearchTextAttribute.Help)] string? Query,
-    [property: OneOf<DonationSort>, Description("newest (default), relevance (needs q: best match first) or distance (needs near: nearest first). A cursor belongs to its sort.")] string? Sort = null,
-    [property: Text(3, 40), Pattern(Coordinates.NearPattern, Coordinates.NearMessage), Description("lat,lng in degrees (e.g. 51.5072,-0.1276): only donations with coordinates within radius_km of it; needs radius_km.")] string? Near = null,
-    [property: Text(1, 10), Pattern(Coordinates.RadiusPattern, Coordinates.RadiusMessage), Description("Kilometres around near, more than 0 and at most 200; needs near.")] string? RadiusKm = null)
+    [property: OneOf<DonationSort>, Description("newest (default without near), relevance (needs q: best match among the 1,000 newest matches) or distance (needs near; the default and only order with near: nearest first). A cursor belongs to its sort.")] string? Sort,
+    [property: Text(3, 40), Pattern(Coordinates.NearPattern, Coordinates.NearMessage), Description("lat,lng in degrees (e.g. 51.5072,-0.1276): only donations with coordinates within radius_km of it; needs radius_km.")] string? Near,
+    [property: Text(1, 10), Pattern(Coordinates.RadiusPattern, Coordinates.RadiusMessage), Description("Kilometres around near, more than 0 and at most 200; needs near.")] string? RadiusKm)
     : ICheckedInput, ISortedQuery
 {
     /// <summary>The order asked for (absent: newest).</summary>
-    public DonationSort SortBy() => EnumText.TryParse<DonationSort>(Sort, out var sort) ? sort : DonationSort.Newest;
+    public DonationSort SortBy() =>
+        EnumText.TryParse<DonationSort>(Sort, out var sort) ? sort : Near is not null ? DonationSort.Distance : DonationSort.Newest;
 
     public string? CursorSort() => SortBy() == DonationSort.Newest ? null : SortBy().ToText();
 
@@ -195,6 +196,11 @@ public sealed record DonationFilter(
         if (SortBy() == DonationSort.Distance && Near is null && !validation.Has("near"))
         {
             validation.Add("sort", "distance needs near and radius_km");
+        }
+
+        if (Near is not null && Sort is not null && SortBy() != DonationSort.Distance && !validation.Has("sort"))
+        {
+            validation.Add("sort", "a list near a point is sorted by distance (leave sort out or send sort=distance)");
         }
     }
 }

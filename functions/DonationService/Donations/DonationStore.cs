@@ -131,11 +131,25 @@ public sealed class DonationStore(ServiceDatabase database, TextSearchOptions se
     public static DonationSnapshot Snapshot(Donation d) => new(d.Id, d.DonorId, d.Title, d.Category, d.Status, d.Version);
 
     /// <summary>
-    /// A page of donations the caller may see, in the order asked for (issue 17: newest, relevance to q,
-    /// distance from near). Each filter adds a fixed, parameterised condition, so PostgreSQL plans every
-    /// combination with its own index: q with the GIN index on the generated <c>search</c> tsvector, near
-    /// with the GiST index on <c>earth_point</c>. Other sorts than newest select their value as
-    /// <c>sort_key</c> and page on (sort_key, id).
+    /// How many of the newest matches of q sort=relevance ranks: ranking reads every candidate's
+    /// tsvector, so a very common word would otherwise rank most of the table for each page.
+    /// </summary>
+    public const int RelevanceCandidates = 1000;
+
+    /// <summary>
+    /// How many rows beyond the page the distance order reads in index (KNN) order before breaking
+    /// ties of equal distance by id: more donations than this at exactly one point may be cut short.
+    /// </summary>
+    public const int DistanceTies = 200;
+
+    /// <summary>
+    /// A page of donations the caller may see, in the order asked for (issue 17). Each filter adds a
+    /// fixed, parameterised condition, so PostgreSQL plans every combination with its own index: q with
+    /// the GIN index on the generated <c>search</c> tsvector, near with the GiST index on
+    /// <c>earth_point</c>. newest pages on (created_at, id). relevance ranks the
+    /// <see cref="RelevanceCandidates"/> newest matches; distance walks the GiST index nearest first
+    /// (<c>&lt;-&gt;</c>), so neither reads more than a bounded number of rows whatever q or the radius;
+    /// both page on (sort_key, id).
     /// </summary>
     public async Task<IReadOnlyList<Donation>> ListAsync(DonationFilter filter, Caller? caller, PageRequest page, CancellationToken cancellationToken)
     {
@@ -143,69 +157,58 @@ public sealed class DonationStore(ServiceDatabase database, TextSearchOptions se
         var near = filter.NearPoint();
         var center = Coordinates.EarthPointSql("@nearLat", "@nearLng");
         var query = "websearch_to_tsquery(@config::regconfig, @q)";
-        var distance = $"extensions.cube_distance(earth_point, {center})";
-        var sortKey = sort switch
-        {
-            DonationSort.Relevance => $"ts_rank(search, {query})::float8",
-            DonationSort.Distance => distance,
-            _ => null,
-        };
-        var sql = new StringBuilder($"select {Columns}");
-        if (near is not null)
-        {
-            sql.Append($", {distance} as distance_m");
-        }
-
-        if (sortKey is not null)
-        {
-            sql.Append($", {sortKey} as sort_key");
-        }
-
-        sql.Append(" from donation.donations where deleted_at is null");
-        sql.Append(VisibleRows.Condition(caller is not null, caller?.IsAdmin == true, filter.Status?.ToText(), PublicStates, "donor_id"));
+        var distance = $"(earth_point operator(extensions.<->) {center})";
+        var where = new StringBuilder(" from donation.donations where deleted_at is null");
+        where.Append(VisibleRows.Condition(caller is not null, caller?.IsAdmin == true, filter.Status?.ToText(), PublicStates, "donor_id"));
 
         if (filter.Status is not null)
         {
-            sql.Append(" and status = @status");
+            where.Append(" and status = @status");
         }
 
         // Issue 17: past its expiry an item has left the feed, even in the seconds before the sweeper marks it expired.
-        sql.Append(" and (expires_at is null or expires_at > now() or status not in ('pending', 'available'))");
+        where.Append(" and (expires_at is null or expires_at > now() or status not in ('pending', 'available'))");
 
         if (filter.Category is not null)
         {
-            sql.Append(" and category = @category");
+            where.Append(" and category = @category");
         }
 
         if (filter.DonorId is not null)
         {
-            sql.Append(" and donor_id = @DonorId");
+            where.Append(" and donor_id = @DonorId");
         }
 
         if (filter.Query is not null)
         {
-            sql.Append($" and search @@ {query}");
+            where.Append($" and search @@ {query}");
         }
 
         if (near is not null)
         {
-            sql.Append($" and earth_point operator(extensions.<@) extensions.cube_enlarge({center}, @chord, 3) and {distance} <= @chord");
+            where.Append($" and earth_point operator(extensions.<@) extensions.cube_enlarge({center}, @chord, 3) and {distance} <= @chord");
         }
 
-        var descending = sort != DonationSort.Distance;
-        if (page.After is not null)
+        var selected = $"select {Columns}" + (near is not null ? $", {distance} as distance_m" : string.Empty);
+        var sql = sort switch
         {
-            sql.Append(sortKey is null
-                ? " and (created_at, id) < (@afterAt, @afterId)"
-                : $" and ({sortKey}, id) {(descending ? "<" : ">")} (@afterKey, @afterId)");
-        }
-
-        sql.Append(sortKey is null
-            ? " order by created_at desc, id desc limit @take"
-            : descending ? " order by sort_key desc, id desc limit @take" : " order by sort_key, id limit @take");
+            DonationSort.Relevance =>
+                $"select * from ({selected}, ts_rank(search, {query})::float8 as sort_key{where} order by created_at desc, id desc limit {RelevanceCandidates}) c"
+                + (page.After is null ? string.Empty : " where (sort_key, id) < (@afterKey, @afterId)")
+                + " order by sort_key desc, id desc limit @take",
+            DonationSort.Distance =>
+                $"select * from ({selected}, {distance} as sort_key{where}"
+                + (page.After is null ? string.Empty : $" and {distance} >= @afterKey")
+                + $" order by {distance} limit @take + {DistanceTies}) c"
+                + (page.After is null ? string.Empty : " where (sort_key, id) > (@afterKey, @afterId)")
+                + " order by sort_key, id limit @take",
+            _ => selected + where
+                + (page.After is null ? string.Empty : " and (created_at, id) < (@afterAt, @afterId)")
+                + " order by created_at desc, id desc limit @take",
+        };
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<Donation>(new CommandDefinition(
-            sql.ToString(),
+            sql,
             new
             {
                 publicStates = PublicStates,

@@ -105,8 +105,8 @@ public sealed record UpdateProfileBody(
     [property: Url] string? AvatarUrl,
     [property: Text(1, 200)] string? Location,
     [property: OneOf<ProfileRole>(Except = "admin"), Description("Absent leaves the role unchanged; nobody becomes admin through the API.")] string? Role,
-    [property: Degrees(-90, 90), Description("The default location of the user's new donations (with longitude; both or neither). Private: only the user and admins see it.")] double? Latitude = null,
-    [property: Degrees(-180, 180)] double? Longitude = null)
+    [property: Degrees(-90, 90), Description("The default location of the user's new donations (with longitude; both or neither). Private: only the user and admins see it.")] double? Latitude,
+    [property: Degrees(-180, 180)] double? Longitude)
     : ICheckedInput
 {
     public void Check(Validation validation, Caller? caller)

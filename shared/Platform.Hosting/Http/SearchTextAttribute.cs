@@ -6,7 +6,7 @@ namespace Platform.Hosting.Http;
 /// <summary>
 /// Words to search for with PostgreSQL's <c>websearch_to_tsquery</c> (issue 17): <c>"quoted phrases"</c>,
 /// <c>or</c> and <c>-word</c> work as on web search engines. Bounded so that no query can be made slow by
-/// its text: at most <see cref="MaxWords"/> words, and at least one word that is looked for (not only
+/// its text: at most <see cref="MaxWords"/> words (besides <c>or</c>), and at least one word that is looked for (not only
 /// operators, punctuation or <c>-excluded</c> words, which no index can serve). Use with
 /// <see cref="TextAttribute"/> for the length.
 /// </summary>
@@ -26,7 +26,7 @@ public sealed class SearchTextAttribute : FieldRuleAttribute
     {
         var text = (string)value;
         var words = Words(text);
-        if (words.Count > MaxWords)
+        if (words.Count(w => !string.Equals(w.Text, "or", StringComparison.OrdinalIgnoreCase)) > MaxWords)
         {
             validation.Add(field, string.Create(CultureInfo.InvariantCulture, $"must have at most {MaxWords} words"));
         }

@@ -102,6 +102,8 @@ public sealed class BadInputTests(DonationServiceFixture api)
         ["sort=ending_soon (campaigns only)"] = Get("api/donations?sort=ending_soon", 400, "sort"),
         ["sort=relevance without q"] = Get("api/donations?sort=relevance", 400, "sort"),
         ["sort=distance without near"] = Get("api/donations?sort=distance", 400, "sort"),
+        ["near with sort=newest"] = Get("api/donations?near=51.5,-0.12&radius_km=5&sort=newest", 400, "sort"),
+        ["near with sort=relevance"] = Get("api/donations?q=chair&near=51.5,-0.12&radius_km=5&sort=relevance", 400, "sort"),
         ["near without radius_km"] = Get("api/donations?near=51.5,-0.12", 400, "radius_km"),
         ["radius_km without near"] = Get("api/donations?radius_km=5", 400, "near"),
         ["near latitude 91"] = Get("api/donations?near=91,0&radius_km=5", 400, "near"),
