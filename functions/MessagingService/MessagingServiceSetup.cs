@@ -51,6 +51,7 @@ public static class MessagingServiceSetup
             .Notify<CampaignStatusChanged>()
             .Notify<CampaignContributed>()
             .Notify<CampaignCompleted>()
+            .Notify<CampaignEnded>()
             .Notify<CampaignContributionRefunded>());
         app.AddHttpApi(OpenApi.MessagingApi.Description);
         app.Services.AddSingleton<IMessageStore, MessageStore>();
