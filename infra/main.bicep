@@ -72,6 +72,9 @@ param stripeWebhookSecret string = ''
 param checkoutSuccessUrl string = 'http://localhost:3000/contributions/{CONTRIBUTION_ID}?paid=1'
 param checkoutCancelUrl string = 'http://localhost:3000/contributions/{CONTRIBUTION_ID}?cancelled=1'
 
+@description('PostgreSQL text search configuration of donation and campaign search (simple, english, …); the postprovision migration re-indexes the rows when it changes (docs/DESIGN-NOTES.md, "Search").')
+param searchTextConfiguration string = 'simple'
+
 @secure()
 @description('RabbitMQ URI shared by the four services, e.g. amqps://user:password@host/vhost.')
 param rabbitMqConnection string
@@ -119,6 +122,7 @@ module resources 'resources.bicep' = {
     stripeWebhookSecret: stripeWebhookSecret
     checkoutSuccessUrl: checkoutSuccessUrl
     checkoutCancelUrl: checkoutCancelUrl
+    searchTextConfiguration: searchTextConfiguration
     rabbitMqConnection: rabbitMqConnection
     principalId: principalId
     principalType: principalType

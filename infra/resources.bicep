@@ -51,6 +51,8 @@ param stripeWebhookSecret string
 param checkoutSuccessUrl string
 param checkoutCancelUrl string
 
+param searchTextConfiguration string
+
 @secure()
 param rabbitMqConnection string
 
@@ -190,6 +192,7 @@ module donationService 'modules/function-app.bicep' = {
     shared: shared
     appSettings: union(commonSettings, {
       DonationDbConnection: vault.outputs.references.donationDbConnection
+      Search__TextConfiguration: searchTextConfiguration
     })
   }
   dependsOn: [roles]
@@ -219,6 +222,7 @@ module campaignService 'modules/function-app.bicep' = {
     shared: shared
     appSettings: union(commonSettings, {
       CampaignDbConnection: vault.outputs.references.campaignDbConnection
+      Search__TextConfiguration: searchTextConfiguration
       // Real payments: Stripe Checkout (the development provider is refused outside development).
       Payments__Provider: 'stripe'
       Payments__Stripe__SecretKey: vault.outputs.references.stripeSecretKey

@@ -27,6 +27,7 @@ CampaignDbConnection CAMPAIGN_DB_CONNECTION
 MessagingDbConnection MESSAGING_DB_CONNECTION
 RabbitMQConnection RABBITMQ_CONNECTION
 Database__RootCertificate DATABASE_ROOT_CERTIFICATE
+Search__TextConfiguration SEARCH_TEXT_CONFIGURATION
 MAP
 
 missing=()

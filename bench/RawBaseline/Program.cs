@@ -12,7 +12,12 @@ var app = builder.Build();
 var user = RawUser.FromEnvironment();
 
 app.MapGet("/api/health", () => Results.Ok());
-if (Raw.DataSource("DonationDbConnection") is { } donations) Donations.Map(app, donations, user);
+if (Raw.DataSource("DonationDbConnection") is { } donations)
+{
+    Donations.Map(app, donations, user);
+    Search.Map(app, donations);
+}
+
 if (Raw.DataSource("RequestDbConnection") is { } requests) Requests.Map(app, requests, user);
 if (Raw.DataSource("CampaignDbConnection") is { } campaigns) Campaigns.Map(app, campaigns, user);
 if (Raw.DataSource("MessagingDbConnection") is { } messaging) Messaging.Map(app, messaging, user);

@@ -62,6 +62,14 @@ public static class CampaignServiceSetup
         app.Services.AddSingleton<CampaignWorkflow>();
         app.Services.AddSingleton(new ContributionGate());
         app.AddPayments();
+        app.AddTextSearch("campaign.campaigns");
+        var deadlines = app.Configuration.GetSection("CampaignDeadlines");
+        app.Services.AddSingleton(new CampaignDeadlineOptions(BatchSweeper.IntervalFrom(deadlines["IntervalSeconds"], 30)));
+        if (!app.Mode.IsCommand())
+        {
+            app.Services.AddHostedService<CampaignDeadlineSweeper>();
+        }
+
         return app;
     }
 }

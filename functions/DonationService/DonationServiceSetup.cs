@@ -54,9 +54,8 @@ public static class DonationServiceSetup
         app.Services.AddSingleton<IProfileStore, ProfileStore>();
         app.Services.AddSingleton<IDonationStore, DonationStore>();
         var expiry = app.Configuration.GetSection("DonationExpiry");
-        var expirySeconds = expiry["IntervalSeconds"];
-        app.Services.AddSingleton(new DonationExpiryOptions(TimeSpan.FromSeconds(
-            int.TryParse(expirySeconds, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? seconds : 30)));
+        app.Services.AddSingleton(new DonationExpiryOptions(BatchSweeper.IntervalFrom(expiry["IntervalSeconds"], 30)));
+        app.AddTextSearch("donation.donations");
         if (!app.Mode.IsCommand())
         {
             app.Services.AddHostedService<DonationExpirySweeper>();

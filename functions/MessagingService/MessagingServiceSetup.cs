@@ -56,6 +56,7 @@ public static class MessagingServiceSetup
             .Notify<CampaignContributed>()
             .Notify<CampaignCompleted>()
             .Notify<CampaignRepublished>()
+            .Notify<CampaignEnded>()
             .Notify<CampaignContributionRefunded>());
         app.AddHttpApi(OpenApi.MessagingApi.Description);
         app.Services.AddSingleton<IMessageStore, MessageStore>();

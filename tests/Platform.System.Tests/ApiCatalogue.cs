@@ -80,6 +80,8 @@ public static class ApiCatalogue
         new("quantity", FieldKind.Int),
         new("condition", FieldKind.Enum, Values: ["new", "like_new", "good", "fair"]),
         new("expires_at", FieldKind.FutureTime),
+        new("latitude", FieldKind.Money), // a JSON number (degrees), fuzzed like amounts
+        new("longitude", FieldKind.Money),
     ];
 
     private static readonly Field[] CampaignFields =
@@ -90,6 +92,7 @@ public static class ApiCatalogue
         new("location", FieldKind.Text, Max: 200),
         new("image_url", FieldKind.Url),
         new("goal_amount", FieldKind.Money, Required: true),
+        new("ends_at", FieldKind.FutureTime),
     ];
 
     private static readonly Field[] Review = [new("decision", FieldKind.Enum, Required: true, Values: ["approve", "reject"]), new("reason", FieldKind.Text, Max: 500)];
@@ -107,6 +110,7 @@ public static class ApiCatalogue
         [
             new("full_name", FieldKind.Text, Max: 120), new("phone", FieldKind.Text, Max: 32), new("avatar_url", FieldKind.Url),
             new("location", FieldKind.Text, Max: 200), new("role", FieldKind.Enum, Values: ["donor", "recipient"]),
+            new("latitude", FieldKind.Money), new("longitude", FieldKind.Money),
         ], []),
         Post(Service.Donation, "profiles/me/verification", Access.User, IdKind.None, new Field("document_ids", FieldKind.UuidList, Required: true), new Field("verification_image_url", FieldKind.Url)),
         Get(Service.Donation, "profiles/{id}", Access.Anyone, IdKind.Profile),
@@ -118,7 +122,9 @@ public static class ApiCatalogue
         Post(Service.Donation, "admin/profiles/{id}/unblock", Access.Admin, IdKind.Profile),
         Get(Service.Donation, "donations", Access.Anyone, IdKind.None,
             new Field("status", FieldKind.Enum, Values: ["pending", "available", "rejected", "claimed", "completed", "expired"]), new Field("category", FieldKind.Enum, Values: DonationCategories),
-            new Field("donor_id", FieldKind.Uuid, Refers: IdKind.Profile), new Field("q", FieldKind.Text, Max: 100)),
+            new Field("donor_id", FieldKind.Uuid, Refers: IdKind.Profile), new Field("q", FieldKind.Text, Max: 200),
+            new Field("sort", FieldKind.Enum, Values: ["newest", "relevance", "distance"]), new Field("near", FieldKind.Text, Max: 40),
+            new Field("radius_km", FieldKind.Text, Max: 10)),
         Get(Service.Donation, "donations/{id}", Access.Anyone, IdKind.Donation),
         Post(Service.Donation, "donations", Access.User, IdKind.None, DonationFields),
         new(Service.Donation, "PUT", "donations/{id}", Access.User, IdKind.Donation, DonationFields, []),
@@ -158,8 +164,9 @@ public static class ApiCatalogue
         Get(Service.Campaign, "health/live", Access.Anyone) with { InApiMd = false },
         Get(Service.Campaign, "openapi.json", Access.Anyone) with { InApiMd = false },
         Get(Service.Campaign, "campaigns", Access.Anyone, IdKind.None,
-            new Field("status", FieldKind.Enum, Values: ["pending", "active", "paused", "completed", "rejected"]), new Field("category", FieldKind.Enum, Values: CampaignCategories),
-            new Field("recipient_id", FieldKind.Uuid, Refers: IdKind.Profile)),
+            new Field("status", FieldKind.Enum, Values: ["pending", "active", "paused", "completed", "rejected", "ended"]), new Field("category", FieldKind.Enum, Values: CampaignCategories),
+            new Field("recipient_id", FieldKind.Uuid, Refers: IdKind.Profile), new Field("q", FieldKind.Text, Max: 200),
+            new Field("sort", FieldKind.Enum, Values: ["newest", "relevance", "ending_soon", "most_funded", "least_funded"])),
         Get(Service.Campaign, "campaigns/{id}", Access.Anyone, IdKind.Campaign),
         Post(Service.Campaign, "campaigns", Access.User, IdKind.None, CampaignFields),
         new(Service.Campaign, "PUT", "campaigns/{id}", Access.User, IdKind.Campaign, CampaignFields, []),

@@ -19,7 +19,7 @@ namespace Platform.SystemTests;
 public sealed class RowLevelSecurityTests(PlatformFixture platform, ITestOutputHelper output)
 {
     private const string ListedDonations = "deleted_at is null and status in ('available', 'claimed', 'completed')";
-    private const string ListedCampaigns = "deleted_at is null and status in ('active', 'paused', 'completed')";
+    private const string ListedCampaigns = "deleted_at is null and status in ('active', 'paused', 'completed', 'ended')";
 
     /// <summary>
     /// What each role may read, as a predicate over the table's rows (<c>@uid</c> = the signed-in user);

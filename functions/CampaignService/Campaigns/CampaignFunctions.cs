@@ -23,7 +23,7 @@ public sealed class CampaignFunctions(
         }
 
         var rows = await campaigns.ListAsync(call.Input, call.Caller, call.Page, ct);
-        var result = rows.ToPage(call.Page.Limit, c => new Cursor(c.CreatedAt, c.Id));
+        var result = rows.ToPage(call.Page.Limit, c => CampaignStore.CursorOf(c, call.Input.SortBy()));
         return new ApiResponse(StatusCodes.Status200OK, new Page<CampaignView>(await views.ManyAsync(result.Items, ct), result.NextCursor));
     }
 

@@ -14,6 +14,9 @@ public enum CampaignStatus
     Paused,
     Completed,
     Rejected,
+
+    /// <summary>Its deadline (<c>ends_at</c>) passed before the goal was reached (issue 17); final.</summary>
+    Ended,
 }
 
 public enum CampaignCategory
@@ -67,6 +70,13 @@ public sealed class Campaign
 
     public DateTime? CompletedAt { get; init; }
 
+    public DateTime? EndsAt { get; init; }
+
+    public DateTime? EndedAt { get; init; }
+
+    /// <summary>The value of a list's sort other than newest (rank, funded share), as its cursor carries it.</summary>
+    public double? SortKey { get; init; }
+
     public long Version { get; init; }
 
     public DateTime CreatedAt { get; init; }
@@ -98,12 +108,14 @@ public sealed record CampaignView(
     DateTime? CompletedAt,
     DateTime CreatedAt,
     DateTime UpdatedAt,
-    [property: Description("Uploaded images in order (at most 5), each with its public URL. image_url is the older free-form URL, still kept.")] IReadOnlyList<FileView> Images)
+    [property: Description("Uploaded images in order (at most 5), each with its public URL. image_url is the older free-form URL, still kept.")] IReadOnlyList<FileView> Images,
+    [property: Description("The deadline, if any: an active or paused campaign still short of its goal then becomes ended.")] DateTime? EndsAt,
+    [property: Description("When the campaign ended at its deadline (status ended).")] DateTime? EndedAt)
 {
     /// <summary>The view with the given images (built with their URLs by CampaignService.Files.CampaignViews).</summary>
     public static CampaignView From(Campaign c, IReadOnlyList<FileView> images) => new(
         c.Id, c.RecipientId, c.Title, c.Description, c.Category, c.Location, c.ImageUrl, c.GoalAmount, c.CollectedAmount,
-        c.ContributorCount, c.Currency, c.Status, c.PauseReason, c.ReviewReason, c.CompletedAt, c.CreatedAt, c.UpdatedAt, images);
+        c.ContributorCount, c.Currency, c.Status, c.PauseReason, c.ReviewReason, c.CompletedAt, c.CreatedAt, c.UpdatedAt, images, c.EndsAt, c.EndedAt);
 }
 
 /// <summary>The body of POST and PUT /api/campaigns, with its rules: goal_amount is a JSON number.</summary>
@@ -117,11 +129,16 @@ public sealed record CampaignBody(
     [property: OneOf<CampaignCurrency>, Description(
         "The currency of the goal and of every contribution, set when the campaign is created (default usd) and changeable only "
         + "while it is pending. Omitted on PUT: unchanged. A currency without minor unit (jpy) takes whole amounts.")]
-    string? Currency) : ICheckedInput
+    string? Currency,
+    [property: FutureTime(CampaignRules.MaxDeadlineDays), Description(
+        "Optional deadline (RFC 3339 with offset): in the future, at most 365 days ahead. At the deadline an active or paused campaign "
+        + "short of its goal ends (status ended). PUT replaces it like every field (absent: no deadline).")]
+    string? EndsAt) : ICheckedInput
 {
     /// <summary>The checked fields (an empty description is none; no currency is the default on create, unchanged on update).</summary>
     public CampaignFields ToFields() =>
-        new(Title!, string.IsNullOrEmpty(Description) ? null : Description, EnumText.Parse<CampaignCategory>(Category!), Location, ImageUrl, GoalAmount!.Value, Currency);
+        new(Title!, string.IsNullOrEmpty(Description) ? null : Description, EnumText.Parse<CampaignCategory>(Category!), Location, ImageUrl, GoalAmount!.Value, Currency,
+            FutureTimeAttribute.Parse(EndsAt));
 
     /// <summary>A goal in a currency named here has that currency's decimals (without one, the campaign's currency decides later).</summary>
     public void Check(Validation validation, Caller? caller)
@@ -140,10 +157,40 @@ public sealed record ReviewBody([property: Required, OneOf<ReviewDecision>] stri
 }
 
 /// <summary>The checked fields of a create or update.</summary>
-public sealed record CampaignFields(string Title, string? Description, CampaignCategory Category, string? Location, string? ImageUrl, decimal GoalAmount, string? Currency);
+public sealed record CampaignFields(
+    string Title, string? Description, CampaignCategory Category, string? Location, string? ImageUrl, decimal GoalAmount, string? Currency, DateTime? EndsAt = null);
+
+/// <summary>The orders of the campaign list (issue 17).</summary>
+public enum CampaignSort
+{
+    Newest,
+    Relevance,
+    EndingSoon,
+    MostFunded,
+    LeastFunded,
+}
 
 /// <summary>The list query; the visibility rule is applied in SQL from the caller.</summary>
 public sealed record CampaignFilter(
     [property: Description("Only campaigns in this state.")] CampaignStatus? Status,
     [property: Description("Only this category.")] CampaignCategory? Category,
-    [property: Description("Only this recipient's campaigns.")] Guid? RecipientId);
+    [property: Description("Only this recipient's campaigns.")] Guid? RecipientId,
+    [property: System.Text.Json.Serialization.JsonPropertyName("q"), Text(1, SearchTextAttribute.MaxLength), SearchText, Description(SearchTextAttribute.Help)] string? Query,
+    [property: OneOf<CampaignSort>, Description(
+        "newest (default); relevance (needs q: best match first); ending_soon (nearest deadline first, campaigns without one last); "
+        + "most_funded / least_funded (share of the goal collected). A cursor belongs to its sort.")]
+    string? Sort) : ICheckedInput, ISortedQuery
+{
+    /// <summary>The order asked for (absent: newest).</summary>
+    public CampaignSort SortBy() => EnumText.TryParse<CampaignSort>(Sort, out var sort) ? sort : CampaignSort.Newest;
+
+    public string? CursorSort() => SortBy() == CampaignSort.Newest ? null : SortBy().ToText();
+
+    public void Check(Validation validation, Caller? caller)
+    {
+        if (SortBy() == CampaignSort.Relevance && Query is null && !validation.Has("q"))
+        {
+            validation.Add("sort", "relevance needs q (the words to rank by)");
+        }
+    }
+}

@@ -13,23 +13,27 @@ public static class CampaignRules
     public const double MinGoal = 0.01;
     public const double MaxGoal = 10_000_000;
 
+    /// <summary>How far ahead a deadline (<c>ends_at</c>) may be set.</summary>
+    public const int MaxDeadlineDays = 365;
+
     /// <summary>States anyone (also anonymous) may see.</summary>
-    public static readonly IReadOnlyList<CampaignStatus> PublicStates = [CampaignStatus.Active, CampaignStatus.Paused, CampaignStatus.Completed];
+    public static readonly IReadOnlyList<CampaignStatus> PublicStates = [CampaignStatus.Active, CampaignStatus.Paused, CampaignStatus.Completed, CampaignStatus.Ended];
 
     public static readonly IReadOnlyList<CampaignStatus> EditableStates = [CampaignStatus.Pending, CampaignStatus.Active, CampaignStatus.Paused];
 
     /// <summary>
     /// The state machine: pending → active | rejected (admin review); active ↔ paused (owner, or a
-    /// block of the owner); active → completed (the contribution that reaches the goal). Deletion is
-    /// a soft delete from any state, not a status.
+    /// block of the owner); active → completed (the contribution that reaches the goal); active or
+    /// paused → ended (the deadline sweeper, issue 17). Deletion is a soft delete from any state, not a status.
     /// </summary>
     private static readonly Dictionary<CampaignStatus, CampaignStatus[]> Transitions = new()
     {
         [CampaignStatus.Pending] = [CampaignStatus.Active, CampaignStatus.Rejected],
-        [CampaignStatus.Active] = [CampaignStatus.Paused, CampaignStatus.Completed],
-        [CampaignStatus.Paused] = [CampaignStatus.Active],
+        [CampaignStatus.Active] = [CampaignStatus.Paused, CampaignStatus.Completed, CampaignStatus.Ended],
+        [CampaignStatus.Paused] = [CampaignStatus.Active, CampaignStatus.Ended],
         [CampaignStatus.Completed] = [],
         [CampaignStatus.Rejected] = [],
+        [CampaignStatus.Ended] = [],
     };
 
     public static bool CanMove(CampaignStatus from, CampaignStatus to) => Transitions[from].Contains(to);
@@ -77,7 +81,13 @@ public static class CampaignRules
         Owner(campaign, caller, profile, "pause") ?? From(campaign, CampaignStatus.Active, "paused");
 
     public static Failure? CanResume(Campaign campaign, Caller caller, ProfileCopy? profile) =>
-        Owner(campaign, caller, profile, "resume") ?? From(campaign, CampaignStatus.Paused, "resumed");
+        Owner(campaign, caller, profile, "resume") ?? From(campaign, CampaignStatus.Paused, "resumed") ?? PastDeadline(campaign, "resumed");
+
+    /// <summary>A campaign whose deadline has passed takes no money and cannot become active again; the sweeper ends it.</summary>
+    public static Failure? PastDeadline(Campaign campaign, string past) =>
+        campaign.EndsAt is { } endsAt && endsAt <= DateTime.UtcNow
+            ? Result.Conflict(string.Create(CultureInfo.InvariantCulture, $"The campaign's deadline has passed; it cannot be {past} (ends_at: {endsAt:O})."))
+            : null;
 
     /// <summary>An admin deletes any campaign; the owner only one nobody has contributed to yet.</summary>
     public static Failure? CanDelete(Campaign campaign, Caller caller, ProfileCopy? profile)
@@ -102,6 +112,7 @@ public static class CampaignRules
     public static Result<CampaignStatus> Review(Campaign campaign, ReviewDecision decision) =>
         campaign.State != CampaignStatus.Pending
             ? Result.Conflict($"Only a pending campaign can be reviewed (status: {campaign.Status}).")
+            : decision == ReviewDecision.Approve && PastDeadline(campaign, "approved") is { } late ? late
             : decision == ReviewDecision.Approve ? CampaignStatus.Active : CampaignStatus.Rejected;
 
     private static Failure? Owner(Campaign campaign, Caller caller, ProfileCopy? profile, string action) =>

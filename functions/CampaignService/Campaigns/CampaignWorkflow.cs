@@ -50,6 +50,22 @@ public sealed class CampaignWorkflow(ICampaignStore campaigns, IContributionStor
     }
 
     /// <summary>
+    /// Issue 17: ends up to <paramref name="batch"/> active or paused campaigns past their deadline and
+    /// publishes <c>campaign.ended</c> for each, with its contributors, in the same transaction; returns how many.
+    /// </summary>
+    public async Task<int> EndDueAsync(UnitOfWork uow, int batch, CancellationToken ct)
+    {
+        var ended = await campaigns.EndDueAsync(uow, batch, ct);
+        foreach (var campaign in ended)
+        {
+            var contributors = await contributions.ContributorIdsAsync(uow, campaign.Id, ct);
+            uow.Publish(new CampaignEnded(campaign.Snapshot, contributors, campaign.EndsAt!.Value));
+        }
+
+        return ended.Count;
+    }
+
+    /// <summary>
     /// Deletes a (locked) campaign; its confirmed contributions are queued for a refund in the same
     /// transaction (the refund saga, <see cref="Payments.RefundSaga"/>, pays them back).
     /// </summary>

@@ -32,4 +32,10 @@ public interface ICampaignStore
     Task<Campaign> AddContributionAsync(UnitOfWork uow, Guid id, decimal amount, bool newContributor, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<Campaign>> ListAsync(CampaignFilter filter, Caller? caller, PageRequest page, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Ends up to <paramref name="batch"/> active or paused campaigns past their deadline (status
+    /// <c>ended</c>), skipping rows other transactions hold; returns them, locked in <paramref name="uow"/>.
+    /// </summary>
+    Task<IReadOnlyList<Campaign>> EndDueAsync(UnitOfWork uow, int batch, CancellationToken cancellationToken);
 }

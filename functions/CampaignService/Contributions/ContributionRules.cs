@@ -18,6 +18,7 @@ public static class ContributionRules
         : profile is { Blocked: true } ? Result.Forbidden("Your account is blocked.")
         : caller.UserId == campaign.RecipientId ? Result.Forbidden("You cannot contribute to your own campaign.")
         : campaign.State != CampaignStatus.Active ? Result.Conflict($"Only an active campaign takes contributions (status: {campaign.Status}).")
+        : CampaignRules.PastDeadline(campaign, "contributed to") is { } late ? late
         : Currencies.Of(campaign.Currency).RefuseContribution(amount) is { } refused ? Result.Invalid("amount", refused)
         : null;
 

@@ -23,7 +23,7 @@ public sealed class DonationFunctions(
         }
 
         var rows = await donations.ListAsync(call.Input, call.Caller, call.Page, ct);
-        var result = rows.ToPage(call.Page.Limit, d => new Cursor(d.CreatedAt, d.Id));
+        var result = rows.ToPage(call.Page.Limit, d => DonationStore.CursorOf(d, call.Input.SortBy()));
         return new ApiResponse(StatusCodes.Status200OK, new Page<DonationView>([.. await views.ManyAsync(result.Items, ct, call.Caller)], result.NextCursor));
     }
 
@@ -61,7 +61,14 @@ public sealed class DonationFunctions(
                 return refused.ToResponse();
             }
 
-            var donation = await donations.InsertAsync(uow, call.User.UserId, call.Input.ToFields(), ct);
+            // Issue 17: without coordinates of its own, a new donation is placed at the donor's default location.
+            var fields = call.Input.ToFields();
+            if (fields.Latitude is null && profile.Latitude is { } latitude && profile.Longitude is { } longitude)
+            {
+                fields = fields with { Latitude = latitude, Longitude = longitude };
+            }
+
+            var donation = await donations.InsertAsync(uow, call.User.UserId, fields, ct);
             return Result.Created(DonationView.From(donation, [], call.User)).ToResponse(d => $"/api/donations/{d.Id}");
         }, ct);
     }

@@ -8,10 +8,10 @@ using Platform.Hosting.Http;
 namespace DonationService.Donations;
 
 /// <summary>The SQL of donations. Writes run inside the caller's unit of work.</summary>
-public sealed class DonationStore(ServiceDatabase database) : IDonationStore
+public sealed class DonationStore(ServiceDatabase database, TextSearchOptions search) : IDonationStore
 {
     private const string Columns =
-        "id, donor_id, title, description, category, location, image_url, status, review_reason, pickup_instructions, quantity, condition, expires_at, version, created_at, updated_at, deleted_at";
+        "id, donor_id, title, description, category, location, image_url, status, review_reason, pickup_instructions, quantity, condition, expires_at, latitude, longitude, version, created_at, updated_at, deleted_at";
 
     private static readonly string[] PublicStates = DonationRules.PublicStates.Select(s => s.ToText()).ToArray();
 
@@ -34,11 +34,11 @@ public sealed class DonationStore(ServiceDatabase database) : IDonationStore
     {
         var donation = await uow.Connection.QuerySingleAsync<Donation>(new CommandDefinition(
             $"""
-            insert into donation.donations (id, donor_id, title, description, category, location, image_url, pickup_instructions, quantity, condition, expires_at, status)
-            values (@id, @donorId, @Title, @Description, @category, @Location, @ImageUrl, @PickupInstructions, @Quantity, @Condition, @ExpiresAt, 'pending')
+            insert into donation.donations (id, donor_id, title, description, category, location, image_url, pickup_instructions, quantity, condition, expires_at, latitude, longitude, status)
+            values (@id, @donorId, @Title, @Description, @category, @Location, @ImageUrl, @PickupInstructions, @Quantity, @Condition, @ExpiresAt, @Latitude, @Longitude, 'pending')
             returning {Columns}
             """,
-            new { id = Guid.CreateVersion7(), donorId, fields.Title, fields.Description, category = fields.Category.ToText(), fields.Location, fields.ImageUrl, fields.PickupInstructions, fields.Quantity, fields.Condition, fields.ExpiresAt },
+            new { id = Guid.CreateVersion7(), donorId, fields.Title, fields.Description, category = fields.Category.ToText(), fields.Location, fields.ImageUrl, fields.PickupInstructions, fields.Quantity, fields.Condition, fields.ExpiresAt, fields.Latitude, fields.Longitude },
             uow.Transaction,
             cancellationToken: cancellationToken));
         uow.Publish(new DonationCreated(Snapshot(donation)));
@@ -51,11 +51,12 @@ public sealed class DonationStore(ServiceDatabase database) : IDonationStore
             $"""
             update donation.donations
                set title = @Title, description = @Description, category = @category, location = @Location, image_url = @ImageUrl,
-                   pickup_instructions = @PickupInstructions, quantity = @Quantity, condition = @Condition, expires_at = @ExpiresAt, version = version + 1, updated_at = now()
+                   pickup_instructions = @PickupInstructions, quantity = @Quantity, condition = @Condition, expires_at = @ExpiresAt,
+                   latitude = @Latitude, longitude = @Longitude, version = version + 1, updated_at = now()
              where id = @id
             returning {Columns}
             """,
-            new { id, fields.Title, fields.Description, category = fields.Category.ToText(), fields.Location, fields.ImageUrl, fields.PickupInstructions, fields.Quantity, fields.Condition, fields.ExpiresAt },
+            new { id, fields.Title, fields.Description, category = fields.Category.ToText(), fields.Location, fields.ImageUrl, fields.PickupInstructions, fields.Quantity, fields.Condition, fields.ExpiresAt, fields.Latitude, fields.Longitude },
             uow.Transaction,
             cancellationToken: cancellationToken));
         uow.Publish(new DonationUpdated(Snapshot(donation)));
@@ -130,46 +131,84 @@ public sealed class DonationStore(ServiceDatabase database) : IDonationStore
     public static DonationSnapshot Snapshot(Donation d) => new(d.Id, d.DonorId, d.Title, d.Category, d.Status, d.Version);
 
     /// <summary>
-    /// A page of donations the caller may see, newest first. Each filter adds a fixed, parameterised
-    /// condition, so PostgreSQL plans every combination with its own index.
+    /// How many of the newest matches of q sort=relevance ranks: ranking reads every candidate's
+    /// tsvector, so a very common word would otherwise rank most of the table for each page.
+    /// </summary>
+    public const int RelevanceCandidates = 1000;
+
+    /// <summary>
+    /// How many rows beyond the page the distance order reads in index (KNN) order before breaking
+    /// ties of equal distance by id: more donations than this at exactly one point may be cut short.
+    /// </summary>
+    public const int DistanceTies = 200;
+
+    /// <summary>
+    /// A page of donations the caller may see, in the order asked for (issue 17). Each filter adds a
+    /// fixed, parameterised condition, so PostgreSQL plans every combination with its own index: q with
+    /// the GIN index on the generated <c>search</c> tsvector, near with the GiST index on
+    /// <c>earth_point</c>. newest pages on (created_at, id). relevance ranks the
+    /// <see cref="RelevanceCandidates"/> newest matches; distance walks the GiST index nearest first
+    /// (<c>&lt;-&gt;</c>), so neither reads more than a bounded number of rows whatever q or the radius;
+    /// both page on (sort_key, id).
     /// </summary>
     public async Task<IReadOnlyList<Donation>> ListAsync(DonationFilter filter, Caller? caller, PageRequest page, CancellationToken cancellationToken)
     {
-        var sql = new StringBuilder($"select {Columns} from donation.donations where deleted_at is null");
-        sql.Append(VisibleRows.Condition(caller is not null, caller?.IsAdmin == true, filter.Status?.ToText(), PublicStates, "donor_id"));
+        var sort = filter.SortBy();
+        var near = filter.NearPoint();
+        var center = Coordinates.EarthPointSql("@nearLat", "@nearLng");
+        var query = "websearch_to_tsquery(@config::regconfig, @q)";
+        var distance = $"(earth_point operator(extensions.<->) {center})";
+        var where = new StringBuilder(" from donation.donations where deleted_at is null");
+        where.Append(VisibleRows.Condition(caller is not null, caller?.IsAdmin == true, filter.Status?.ToText(), PublicStates, "donor_id"));
 
         if (filter.Status is not null)
         {
-            sql.Append(" and status = @status");
+            where.Append(" and status = @status");
         }
 
         // Issue 17: past its expiry an item has left the feed, even in the seconds before the sweeper marks it expired.
-        sql.Append(" and (expires_at is null or expires_at > now() or status not in ('pending', 'available'))");
+        where.Append(" and (expires_at is null or expires_at > now() or status not in ('pending', 'available'))");
 
         if (filter.Category is not null)
         {
-            sql.Append(" and category = @category");
+            where.Append(" and category = @category");
         }
 
         if (filter.DonorId is not null)
         {
-            sql.Append(" and donor_id = @DonorId");
+            where.Append(" and donor_id = @DonorId");
         }
 
         if (filter.Query is not null)
         {
-            sql.Append(@" and title ilike @pattern");
+            where.Append($" and search @@ {query}");
         }
 
-        if (page.After is not null)
+        if (near is not null)
         {
-            sql.Append(" and (created_at, id) < (@afterAt, @afterId)");
+            where.Append($" and earth_point operator(extensions.<@) extensions.cube_enlarge({center}, @chord, 3) and {distance} <= @chord");
         }
 
-        sql.Append(" order by created_at desc, id desc limit @take");
+        var selected = $"select {Columns}" + (near is not null ? $", {distance} as distance_m" : string.Empty);
+        var sql = sort switch
+        {
+            DonationSort.Relevance =>
+                $"select * from ({selected}, ts_rank(search, {query})::float8 as sort_key{where} order by created_at desc, id desc limit {RelevanceCandidates}) c"
+                + (page.After is null ? string.Empty : " where (sort_key, id) < (@afterKey, @afterId)")
+                + " order by sort_key desc, id desc limit @take",
+            DonationSort.Distance =>
+                $"select * from ({selected}, {distance} as sort_key{where}"
+                + (page.After is null ? string.Empty : $" and {distance} >= @afterKey")
+                + $" order by {distance} limit @take + {DistanceTies}) c"
+                + (page.After is null ? string.Empty : " where (sort_key, id) > (@afterKey, @afterId)")
+                + " order by sort_key, id limit @take",
+            _ => selected + where
+                + (page.After is null ? string.Empty : " and (created_at, id) < (@afterAt, @afterId)")
+                + " order by created_at desc, id desc limit @take",
+        };
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<Donation>(new CommandDefinition(
-            sql.ToString(),
+            sql,
             new
             {
                 publicStates = PublicStates,
@@ -177,8 +216,13 @@ public sealed class DonationStore(ServiceDatabase database) : IDonationStore
                 status = filter.Status?.ToText(),
                 category = filter.Category?.ToText(),
                 filter.DonorId,
-                pattern = filter.Query is null ? null : "%" + EscapeLike(filter.Query) + "%",
+                config = search.Configuration,
+                q = filter.Query,
+                nearLat = near?.Latitude,
+                nearLng = near?.Longitude,
+                chord = near?.ChordM(),
                 afterAt = page.After?.AtOffset,
+                afterKey = page.After?.Key,
                 afterId = page.After?.Id,
                 take = page.Limit + 1,
             },
@@ -186,6 +230,8 @@ public sealed class DonationStore(ServiceDatabase database) : IDonationStore
         return rows.AsList();
     }
 
-    private static string EscapeLike(string text) =>
-        text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
+    /// <summary>The cursor after <paramref name="donation"/> in a list sorted by <paramref name="sort"/>.</summary>
+    public static Cursor CursorOf(Donation donation, DonationSort sort) => sort == DonationSort.Newest
+        ? new Cursor(donation.CreatedAt, donation.Id)
+        : Cursor.Sorted(sort.ToText(), donation.SortKey ?? 0, donation.Id);
 }

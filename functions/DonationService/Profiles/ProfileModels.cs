@@ -41,6 +41,10 @@ public sealed class Profile
 
     public string? Location { get; init; }
 
+    public double? Latitude { get; init; }
+
+    public double? Longitude { get; init; }
+
     public string Role { get; init; } = "recipient";
 
     public string RecipientStatus { get; init; } = "none";
@@ -77,12 +81,14 @@ public sealed record ProfileView(
     decimal RatingAvg,
     int RatingCount,
     DateTime CreatedAt,
-    DateTime UpdatedAt)
+    DateTime UpdatedAt,
+    [property: Description("The default location of new donations (WGS 84 degrees), private to the user and admins.")] double? Latitude,
+    double? Longitude)
 {
     /// <summary>The view with the given verification documents (built with their read URLs by DonationService.Files.ProfileViews).</summary>
     public static ProfileView From(Profile p, IReadOnlyList<FileView> verificationDocuments) => new(
         p.Id, p.Email, p.FullName, p.Phone, p.AvatarUrl, p.Location, p.Role, p.RecipientStatus,
-        p.VerificationImageUrl, verificationDocuments, p.Blocked, p.RatingAvg, p.RatingCount, p.CreatedAt, p.UpdatedAt);
+        p.VerificationImageUrl, verificationDocuments, p.Blocked, p.RatingAvg, p.RatingCount, p.CreatedAt, p.UpdatedAt, p.Latitude, p.Longitude);
 }
 
 /// <summary>What anyone may see of a profile.</summary>
@@ -98,18 +104,21 @@ public sealed record UpdateProfileBody(
     [property: Text(3, 32), Pattern(@"^\+?[0-9 ()\-]{3,32}$", "may contain only digits, spaces, parentheses, dashes and a leading +")] string? Phone,
     [property: Url] string? AvatarUrl,
     [property: Text(1, 200)] string? Location,
-    [property: OneOf<ProfileRole>(Except = "admin"), Description("Absent leaves the role unchanged; nobody becomes admin through the API.")] string? Role)
+    [property: OneOf<ProfileRole>(Except = "admin"), Description("Absent leaves the role unchanged; nobody becomes admin through the API.")] string? Role,
+    [property: Degrees(-90, 90), Description("The default location of the user's new donations (with longitude; both or neither). Private: only the user and admins see it.")] double? Latitude,
+    [property: Degrees(-180, 180)] double? Longitude)
     : ICheckedInput
 {
     public void Check(Validation validation, Caller? caller)
     {
+        DonationService.Donations.Coordinates.CheckPair(validation, Latitude, Longitude);
         if (caller is { IsAdmin: true } && EnumText.TryParse<ProfileRole>(Role, out var role) && role != ProfileRole.Admin)
         {
             validation.Add("role", "an admin's role follows the admin grant and cannot be changed here");
         }
     }
 
-    public ProfileChanges ToChanges() => new(FullName, Phone, AvatarUrl, Location, Role is null ? null : EnumText.Parse<ProfileRole>(Role));
+    public ProfileChanges ToChanges() => new(FullName, Phone, AvatarUrl, Location, Role is null ? null : EnumText.Parse<ProfileRole>(Role), Latitude, Longitude);
 }
 
 /// <summary>
@@ -142,4 +151,4 @@ public sealed record VerificationDecisionBody([property: Required, OneOf<Verific
 }
 
 /// <summary>Checked changes to one's own profile.</summary>
-public sealed record ProfileChanges(string? FullName, string? Phone, string? AvatarUrl, string? Location, ProfileRole? Role);
+public sealed record ProfileChanges(string? FullName, string? Phone, string? AvatarUrl, string? Location, ProfileRole? Role, double? Latitude = null, double? Longitude = null);

@@ -11,7 +11,7 @@ namespace DonationService.Profiles;
 public sealed class ProfileStore(ServiceDatabase database) : IProfileStore
 {
     private const string Columns =
-        "id, email, full_name, phone, avatar_url, location, role, recipient_status, verification_image_url, blocked, rating_avg, rating_count, version, created_at, updated_at";
+        "id, email, full_name, phone, avatar_url, location, latitude, longitude, role, recipient_status, verification_image_url, blocked, rating_avg, rating_count, version, created_at, updated_at";
 
     public async Task<Profile?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -90,11 +90,11 @@ public sealed class ProfileStore(ServiceDatabase database) : IProfileStore
             $"""
             update donation.profiles
                set full_name = @FullName, phone = @Phone, avatar_url = @AvatarUrl, location = @Location,
-                   role = coalesce(@role, role), version = version + 1, updated_at = now()
+                   latitude = @Latitude, longitude = @Longitude, role = coalesce(@role, role), version = version + 1, updated_at = now()
              where id = @id
             returning {Columns}
             """,
-            new { id, changes.FullName, changes.Phone, changes.AvatarUrl, changes.Location, role = changes.Role?.ToText() },
+            new { id, changes.FullName, changes.Phone, changes.AvatarUrl, changes.Location, changes.Latitude, changes.Longitude, role = changes.Role?.ToText() },
             uow.Transaction,
             cancellationToken: cancellationToken));
         uow.Publish(new ProfileUpdated(Snapshot(profile)));

@@ -55,6 +55,27 @@ public static partial class Notices
         return [owner, .. contributors];
     }
 
+    /// <summary>Its deadline passed short of the goal (issue 17): the owner, and every contributor once.</summary>
+    private static Notice[] Of(CampaignEnded e)
+    {
+        var owner = Create(
+            e.Campaign.RecipientId,
+            Name<CampaignEnded>(),
+            "Your campaign has ended",
+            $"{Quoted(e.Campaign.Title)} reached its deadline with {Money(e.Campaign.CollectedAmount)} of {Money(e.Campaign.GoalAmount)} collected.",
+            Ids(e.Campaign, ("ends_at", e.EndsAt)));
+        var contributors = e.ContributorIds
+            .Where(id => id != e.Campaign.RecipientId)
+            .Distinct()
+            .Select(id => Create(
+                id,
+                Name<CampaignEnded>(),
+                "A campaign you supported has ended",
+                $"{Quoted(e.Campaign.Title)} reached its deadline with {Money(e.Campaign.CollectedAmount)} of {Money(e.Campaign.GoalAmount)} collected. Thank you!",
+                Ids(e.Campaign, ("ends_at", e.EndsAt))));
+        return [owner, .. contributors];
+    }
+
     /// <summary>The contributor whose money went back (their campaign was removed, or it came after the goal was reached).</summary>
     private static Notice Of(CampaignContributionRefunded e) => Create(
         e.ContributorId,

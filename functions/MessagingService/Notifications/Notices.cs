@@ -37,6 +37,7 @@ public static partial class Notices
         CampaignStatusChanged e => [Of(e)],
         CampaignContributed e => [Of(e)],
         CampaignCompleted e => Of(e),
+        CampaignEnded e => Of(e),
         CampaignContributionRefunded e => [Of(e)],
         _ => throw new ArgumentException($"messaging does not notify about {message.GetType().Name}.", nameof(message)),
     };
@@ -56,6 +57,7 @@ public static partial class Notices
         CampaignStatusChanged e => Campaign(e.Campaign),
         CampaignContributed e => Campaign(e.Campaign),
         CampaignCompleted e => Campaign(e.Campaign),
+        CampaignEnded e => Campaign(e.Campaign),
         _ => null,
     };
 

@@ -32,6 +32,13 @@ public sealed record CampaignContributed(CampaignSnapshot Campaign, Guid Contrib
 public sealed record CampaignCompleted(CampaignSnapshot Campaign, IReadOnlyList<Guid> ContributorIds) : IIntegrationEvent;
 
 /// <summary>
+/// The campaign's deadline (<c>ends_at</c>) passed before its goal was reached: it is now <c>ended</c>
+/// (issue 17). Published exactly once per campaign, by the deadline sweeper, with who contributed.
+/// </summary>
+[EventType("campaign.ended")]
+public sealed record CampaignEnded(CampaignSnapshot Campaign, IReadOnlyList<Guid> ContributorIds, DateTime EndsAt) : IIntegrationEvent;
+
+/// <summary>
 /// The payment provider refunded a contribution in full (its campaign was deleted or removed, or the
 /// money arrived after the campaign stopped taking it); published once, with the refund's record.
 /// </summary>

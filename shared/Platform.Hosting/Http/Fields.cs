@@ -96,6 +96,15 @@ public static class Fields
         for (var i = 0; i < fields.Count; i++)
         {
             values[i] = Read(reader, validation, fields[i]);
+            if (values[i] is string text && !validation.Has(fields[i].Name))
+            {
+                // The text's other rules (a pattern, search words), as a body's: the document describes them for query parameters too.
+                foreach (var rule in fields[i].Rules.Where(r => r is not TextAttribute))
+                {
+                    rule.Check(fields[i].Name, text, fields[i].Required is not null, validation);
+                }
+            }
+
             if (values[i] is null && fields[i].Required is { } required && !validation.Has(fields[i].Name))
             {
                 validation.Add(fields[i].Name, required.Message);

@@ -65,6 +65,11 @@ public sealed class HttpCalls(IAuthenticator auth, ApiDescription api)
             var validation = new Validation();
             var query = readsQuery ? Fields.Bind<TInput>(request, validation, caller) : null;
             var page = operation.IsPaged ? new QueryReader(request, validation).Page() : default;
+            if (query is ISortedQuery sorted && !validation.Has("cursor"))
+            {
+                new QueryReader(request, validation).CheckSort(page, sorted);
+            }
+
             return validation.IsValid
                 ? new Call<TInput>(null, caller, routeId, query, page, [])
                 : Call<TInput>.Failed(validation.ToProblem());

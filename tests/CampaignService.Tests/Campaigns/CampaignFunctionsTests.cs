@@ -22,7 +22,7 @@ public sealed class CampaignFunctionsTests
     public async Task ListCampaigns_passes_an_anonymous_caller_and_the_filters_to_the_store()
     {
         _campaigns.Setup(c => c.ListAsync(
-                new CampaignFilter(CampaignStatus.Paused, CampaignCategory.Medical, OwnerId), null, It.Is<PageRequest>(p => p.Limit == 5), It.IsAny<CancellationToken>()))
+                new CampaignFilter(CampaignStatus.Paused, CampaignCategory.Medical, OwnerId, null, null), null, It.Is<PageRequest>(p => p.Limit == 5), It.IsAny<CancellationToken>()))
             .ReturnsAsync([Campaign("paused")]);
 
         var result = await Functions(Auth(AuthResult.Anonymous)).ListCampaigns(Get($"?status=paused&category=medical&recipient_id={OwnerId}&limit=5"), CancellationToken.None);

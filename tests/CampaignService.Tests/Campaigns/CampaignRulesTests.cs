@@ -48,7 +48,7 @@ public sealed class CampaignRulesTests
     [Fact]
     public void Validate_returns_trimmed_fields_the_category_and_the_goal()
     {
-        var body = new CampaignBody(" Books ", " For 40 pupils ", "education", " Leeds ", "https://cdn.example.test/b.jpg", 1500.50m, null);
+        var body = new CampaignBody(" Books ", " For 40 pupils ", "education", " Leeds ", "https://cdn.example.test/b.jpg", 1500.50m, null, null);
 
         var result = Validate(body);
 
@@ -61,7 +61,7 @@ public sealed class CampaignRulesTests
     [InlineData("jpy", "1500.50", "goal_amount")]
     public void Validate_refuses_an_unsupported_currency_and_cents_in_a_currency_without_them(string currency, string goal, string field)
     {
-        var body = new CampaignBody("Books", null, "education", null, null, decimal.Parse(goal, System.Globalization.CultureInfo.InvariantCulture), currency);
+        var body = new CampaignBody("Books", null, "education", null, null, decimal.Parse(goal, System.Globalization.CultureInfo.InvariantCulture), currency, null);
 
         var result = Validate(body);
 
@@ -72,7 +72,7 @@ public sealed class CampaignRulesTests
     [Fact]
     public void Validate_keeps_a_supported_currency()
     {
-        Assert.Equal("jpy", Validate(new CampaignBody("Books", null, "education", null, null, 1500m, "jpy")).Value!.Currency);
+        Assert.Equal("jpy", Validate(new CampaignBody("Books", null, "education", null, null, 1500m, "jpy", null)).Value!.Currency);
     }
 
     [Theory]
@@ -84,7 +84,7 @@ public sealed class CampaignRulesTests
     [InlineData("-5", "goal_amount")]
     public void Validate_refuses_a_goal_outside_one_cent_to_ten_million_or_with_more_than_two_decimals(string? goal, string field)
     {
-        var body = new CampaignBody("Books", null, "education", null, null, goal is null ? null : decimal.Parse(goal, System.Globalization.CultureInfo.InvariantCulture), null);
+        var body = new CampaignBody("Books", null, "education", null, null, goal is null ? null : decimal.Parse(goal, System.Globalization.CultureInfo.InvariantCulture), null, null);
 
         var result = Validate(body);
 
@@ -99,7 +99,7 @@ public sealed class CampaignRulesTests
     [InlineData("99.9")]
     public void Validate_accepts_goals_at_the_bounds(string goal)
     {
-        var body = new CampaignBody("Books", null, "education", null, null, decimal.Parse(goal, System.Globalization.CultureInfo.InvariantCulture), null);
+        var body = new CampaignBody("Books", null, "education", null, null, decimal.Parse(goal, System.Globalization.CultureInfo.InvariantCulture), null, null);
 
         Assert.True(Validate(body).IsSuccess);
     }
@@ -107,7 +107,7 @@ public sealed class CampaignRulesTests
     [Fact]
     public void Validate_names_every_bad_field()
     {
-        var result = Validate(new CampaignBody("", null, "toys", null, "ftp://x", null, null));
+        var result = Validate(new CampaignBody("", null, "toys", null, "ftp://x", null, null, null));
 
         Assert.Equal(["category", "goal_amount", "image_url", "title"], result.Errors!.Keys.Order(StringComparer.Ordinal));
     }

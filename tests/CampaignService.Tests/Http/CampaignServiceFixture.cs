@@ -61,6 +61,7 @@ public class CampaignServiceFixture : IAsyncLifetime
         ["SUPABASE_URL"] = SupabaseUrl,
         ["SUPABASE_JWT_SECRET"] = TestEnvironment.JwtSecret,
         ["BlobStorageConnection"] = TestEnvironment.Require("BlobStorageConnection"),
+        ["CampaignDeadlines__IntervalSeconds"] = "1",
     };
 
     public virtual async Task DisposeAsync()

@@ -52,7 +52,7 @@ public sealed class DonationFunctionsTests
     [Fact]
     public async Task ListDonations_passes_filter_caller_and_page_to_the_store()
     {
-        var filter = new DonationFilter(DonationStatus.Available, DonationCategory.Books, OtherId, "lamp");
+        var filter = new DonationFilter(DonationStatus.Available, DonationCategory.Books, OtherId, "lamp", null, null, null);
         _donations.Setup(d => d.ListAsync(filter, User, new PageRequest(20, null), It.IsAny<CancellationToken>()))
             .ReturnsAsync([Stored("available")]);
 

@@ -251,5 +251,5 @@ public sealed class DonationRulesTests
 
     /// <summary>A body with the original five fields (the issue 17 fields absent).</summary>
     private static DonationBody Body(string? title, string? description, string? category, string? location, string? imageUrl) =>
-        new(title, description, category, location, imageUrl, null, null, null, null);
+        new(title, description, category, location, imageUrl, null, null, null, null, null, null);
 }

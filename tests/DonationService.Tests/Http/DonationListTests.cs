@@ -2,7 +2,7 @@ using static DonationService.Tests.Http.DonationServiceFixture;
 
 namespace DonationService.Tests.Http;
 
-/// <summary>GET /api/donations: visibility by caller, filters, title search and keyset pagination.</summary>
+/// <summary>GET /api/donations: visibility by caller, filters, word search and keyset pagination.</summary>
 [Collection(DonationServiceCollection.Name)]
 public sealed class DonationListTests(DonationServiceFixture api)
 {
@@ -47,12 +47,10 @@ public sealed class DonationListTests(DonationServiceFixture api)
 
     [Theory]
     [InlineData("100%", "100% cotton")]
-    [InlineData("%", "100% cotton")]
-    [InlineData("e_c", "snake_case")]
-    [InlineData("_", "snake_case")]
-    [InlineData(@"k\s", @"back\slash")]
+    [InlineData("snake_case", "snake_case")]
+    [InlineData(@"back\slash", @"back\slash")]
     [InlineData("COTTON", "100% cotton", "1000 cotton")]
-    public async Task List_q_searches_titles_and_treats_like_wildcards_literally(string q, params string[] expected)
+    public async Task List_q_searches_whole_words_and_treats_like_wildcards_as_punctuation(string q, params string[] expected)
     {
         var donor = await api.NewUserAsync("donor");
         var ids = new Dictionary<string, Guid>();

@@ -37,7 +37,7 @@ public sealed class ProfileRulesTests
     [Fact]
     public void ValidateUpdate_returns_trimmed_changes_for_valid_fields()
     {
-        var body = new UpdateProfileBody(" Ann Lee ", "+49 (30) 123-456", "https://cdn.example.test/a.png", " Berlin ", "donor");
+        var body = new UpdateProfileBody(" Ann Lee ", "+49 (30) 123-456", "https://cdn.example.test/a.png", " Berlin ", "donor", null, null);
 
         var result = ValidateUpdate(body, User());
 
@@ -48,7 +48,7 @@ public sealed class ProfileRulesTests
     [Fact]
     public void ValidateUpdate_accepts_an_empty_body_as_no_values()
     {
-        var result = ValidateUpdate(new UpdateProfileBody(null, null, null, null, null), User());
+        var result = ValidateUpdate(new UpdateProfileBody(null, null, null, null, null, null, null), User());
 
         Assert.Equal(new ProfileChanges(null, null, null, null, null), result.Value);
     }
@@ -56,7 +56,7 @@ public sealed class ProfileRulesTests
     [Fact]
     public void ValidateUpdate_refuses_the_admin_role()
     {
-        var result = ValidateUpdate(new UpdateProfileBody(null, null, null, null, "admin"), User());
+        var result = ValidateUpdate(new UpdateProfileBody(null, null, null, null, "admin", null, null), User());
 
         Assert.Equal(ResultKind.Invalid, result.Kind);
         Assert.Equal("must be one of: donor, recipient", Assert.Single(result.Errors!["role"]));
@@ -65,7 +65,7 @@ public sealed class ProfileRulesTests
     [Fact]
     public void ValidateUpdate_refuses_an_admin_changing_their_own_role()
     {
-        var result = ValidateUpdate(new UpdateProfileBody(null, null, null, null, "donor"), User(isAdmin: true));
+        var result = ValidateUpdate(new UpdateProfileBody(null, null, null, null, "donor", null, null), User(isAdmin: true));
 
         Assert.Equal(["role"], result.Errors!.Keys);
     }
@@ -73,7 +73,7 @@ public sealed class ProfileRulesTests
     [Fact]
     public void ValidateUpdate_lets_an_admin_change_other_fields()
     {
-        Assert.True(ValidateUpdate(new UpdateProfileBody("Root", null, null, null, null), User(isAdmin: true)).IsSuccess);
+        Assert.True(ValidateUpdate(new UpdateProfileBody("Root", null, null, null, null, null, null), User(isAdmin: true)).IsSuccess);
     }
 
     [Theory]
@@ -81,7 +81,7 @@ public sealed class ProfileRulesTests
     [InlineData("Donor")]
     public void ValidateUpdate_refuses_an_unknown_role(string role)
     {
-        Assert.Equal(["role"], ValidateUpdate(new UpdateProfileBody(null, null, null, null, role), User()).Errors!.Keys);
+        Assert.Equal(["role"], ValidateUpdate(new UpdateProfileBody(null, null, null, null, role, null, null), User()).Errors!.Keys);
     }
 
     [Theory]
@@ -90,7 +90,7 @@ public sealed class ProfileRulesTests
     [InlineData("123")]
     public void ValidateUpdate_accepts_phone_numbers_of_digits_spaces_parentheses_dashes_and_a_leading_plus(string phone)
     {
-        Assert.True(ValidateUpdate(new UpdateProfileBody(null, phone, null, null, null), User()).IsSuccess);
+        Assert.True(ValidateUpdate(new UpdateProfileBody(null, phone, null, null, null, null, null), User()).IsSuccess);
     }
 
     [Theory]
@@ -102,13 +102,13 @@ public sealed class ProfileRulesTests
     [InlineData("tel:5550100")]
     public void ValidateUpdate_refuses_other_phone_numbers(string phone)
     {
-        Assert.Equal(["phone"], ValidateUpdate(new UpdateProfileBody(null, phone, null, null, null), User()).Errors!.Keys);
+        Assert.Equal(["phone"], ValidateUpdate(new UpdateProfileBody(null, phone, null, null, null, null, null), User()).Errors!.Keys);
     }
 
     [Fact]
     public void ValidateUpdate_reports_every_bad_field_at_once()
     {
-        var body = new UpdateProfileBody(new string('a', 121), "abc", "ftp://x.test/a.png", "", "admin");
+        var body = new UpdateProfileBody(new string('a', 121), "abc", "ftp://x.test/a.png", "", "admin", null, null);
 
         var result = ValidateUpdate(body, User());
 

@@ -17,7 +17,7 @@ public sealed class NotificationEventTests(MessagingServiceFixture app)
         "profile.verification_decided", "profile.blocked", "profile.unblocked",
         "donation.reviewed", "donation.released", "donation.completed",
         "request.created", "request.rejected", "request.cancelled", "request.completed",
-        "campaign.created", "campaign.updated", "campaign.reviewed", "campaign.status_changed", "campaign.contributed", "campaign.completed", "campaign.contribution_refunded",
+        "campaign.created", "campaign.updated", "campaign.reviewed", "campaign.status_changed", "campaign.contributed", "campaign.completed", "campaign.ended", "campaign.contribution_refunded",
     ];
 
     [Theory]
@@ -105,13 +105,14 @@ public sealed class NotificationEventTests(MessagingServiceFixture app)
             "campaign.status_changed" => new CampaignStatusChanged(campaign, "active", "paused", null),
             "campaign.contributed" => new CampaignContributed(campaign, Guid.NewGuid(), b.Id, 12.5m),
             "campaign.completed" => new CampaignCompleted(campaign, [b.Id]),
+            "campaign.ended" => new CampaignEnded(campaign with { Status = "ended" }, [b.Id, a.Id], DateTime.UtcNow),
             "campaign.contribution_refunded" => new CampaignContributionRefunded(Guid.NewGuid(), campaign.CampaignId, a.Id, 12.5m, "usd", "campaign_deleted", "re_1"),
             _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
         };
         Assert.Equal(type, EventCatalog.NameOf(message.GetType()));
         TestUser[] recipients = type switch
         {
-            "donation.released" or "donation.completed" or "campaign.completed" => [a, b],
+            "donation.released" or "donation.completed" or "campaign.completed" or "campaign.ended" => [a, b],
             "request.rejected" or "request.completed" => [b],
             _ => [a],
         };

@@ -42,6 +42,7 @@ public sealed class NoticesTests
         { "campaign paused", new CampaignStatusChanged(Campaign, "active", "paused", "owner_blocked"), [RecipientId] },
         { "campaign contributed", new CampaignContributed(Campaign, Guid.CreateVersion7(), UserId, 20m), [RecipientId] },
         { "campaign completed", new CampaignCompleted(Campaign, [UserId, OtherId, UserId, RecipientId]), [RecipientId, UserId, OtherId] },
+        { "campaign ended", new CampaignEnded(Campaign, [OtherId, RecipientId, OtherId], DateTime.UtcNow), [RecipientId, OtherId] },
         { "contribution refunded", new CampaignContributionRefunded(Guid.CreateVersion7(), Guid.CreateVersion7(), UserId, 20m, "usd", "campaign_deleted", "re_1"), [UserId] },
     };
 
