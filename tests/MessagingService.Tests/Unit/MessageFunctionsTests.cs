@@ -1,7 +1,10 @@
+using MessagingService.Files;
 using MessagingService.Messages;
 using MessagingService.Notifications;
 using MessagingService.OpenApi;
+using MessagingService.Reports;
 using Moq;
+using Platform.Blobs;
 using Platform.Data;
 using Platform.Hosting.Http;
 using static MessagingService.Tests.Unit.Harness;
@@ -16,6 +19,7 @@ public sealed class MessageFunctionsTests
 {
     private readonly Mock<IMessageStore> _messages = new(MockBehavior.Strict);
     private readonly Mock<INotificationStore> _notifications = new(MockBehavior.Strict);
+    private readonly Mock<IMessageAttachmentStore> _attachments = new(MockBehavior.Strict);
 
     [Fact]
     public async Task Send_returns_401_when_signed_out()
@@ -98,7 +102,7 @@ public sealed class MessageFunctionsTests
         };
         _messages.Setup(m => m.ListConversationsAsync(SenderId, new PageRequest(20, null), It.IsAny<CancellationToken>())).ReturnsAsync([row]);
 
-        var (status, page) = await new ConversationFunctions(new HttpCalls(Auth(Sender).Object, MessagingApi.Description), _messages.Object).ListConversations(Get(), CancellationToken.None).RunAsync();
+        var (status, page) = await new ConversationFunctions(new HttpCalls(Auth(Sender).Object, MessagingApi.Description), _messages.Object, Views()).ListConversations(Get(), CancellationToken.None).RunAsync();
 
         var item = Assert.Single(page.GetProperty("items").EnumerateArray());
         Assert.Equal(200, status);
@@ -111,6 +115,18 @@ public sealed class MessageFunctionsTests
     private MessageFunctions Functions(Mock<Platform.Hosting.Auth.IAuthenticator> auth)
     {
         var database = UnreachableDatabase();
-        return new MessageFunctions(new HttpCalls(auth.Object, MessagingApi.Description), database, new IdempotentWrites(database), _messages.Object, _notifications.Object, new BlockedUsers());
+        return new MessageFunctions(
+            new HttpCalls(auth.Object, MessagingApi.Description), database, new IdempotentWrites(database), _messages.Object, _notifications.Object, new BlockedUsers(),
+            Unconfigured(), _attachments.Object, Mock.Of<IReportStore>(MockBehavior.Strict), Views());
+    }
+
+    /// <summary>Storage is not configured: a test that needs it fails loudly.</summary>
+    private static BlobStorage Unconfigured() => new(new BlobStorageOptions(), [MessagingFiles.MessageAttachment], TimeProvider.System);
+
+    /// <summary>Views of messages without attachments (storage is never asked).</summary>
+    private MessageViews Views()
+    {
+        _attachments.Setup(a => a.ForParentsAsync(It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        return new MessageViews(_attachments.Object, Unconfigured());
     }
 }
