@@ -28,6 +28,7 @@ public sealed partial class EventSampleTests
         "campaign.contribution_refunded",
         "rating.changed",
         "donation.expired",
+        "message.removed",
     ];
 
     /// <summary>Past participles of the catalogue that do not end in -ed.</summary>
