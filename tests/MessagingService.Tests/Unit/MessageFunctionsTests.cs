@@ -41,6 +41,50 @@ public sealed class MessageFunctionsTests
     }
 
     [Theory]
+    [InlineData("""["../../etc/passwd"]""")]
+    [InlineData("""["7c9e6679-7425-40de-944b-e07fc1f90ae7/16fd2706-8baf-433b-82eb-8c7fada847da"]""")]
+    [InlineData("""["16fd2706-8baf-433b-82eb-8c7fada847da", "16fd2706-8baf-433b-82eb-8c7fada847da"]""")]
+    [InlineData("""["16fd2706-8baf-433b-82eb-8c7fada847da", "26fd2706-8baf-433b-82eb-8c7fada847da", "36fd2706-8baf-433b-82eb-8c7fada847da", "46fd2706-8baf-433b-82eb-8c7fada847da"]""")]
+    [InlineData("\"16fd2706-8baf-433b-82eb-8c7fada847da\"")]
+    [InlineData("[null]")]
+    public async Task Send_is_400_for_odd_attachment_ids_before_touching_the_database_or_storage(string ids)
+    {
+        var json = $$"""{ "receiver_id": "{{ReceiverId}}", "content": "a picture", "attachment_ids": {{ids}} }""";
+
+        var (status, problem) = await Functions(Auth(Sender)).SendMessage(Post(json), CancellationToken.None).RunAsync();
+
+        Assert.Equal(400, status);
+        Assert.StartsWith("attachment_ids", Assert.Single(problem.ErrorFields()), StringComparison.Ordinal);
+        _messages.VerifyNoOtherCalls();
+    }
+
+    [Theory]
+    [InlineData("""{"kind":"donation_image"}""")]
+    [InlineData("""{"kind":"campaign_image"}""")]
+    [InlineData("""{"kind":"../message_attachment"}""")]
+    [InlineData("""{"kind":"Message_Attachment"}""")]
+    [InlineData("{}")]
+    public async Task CreateUpload_is_400_for_a_kind_it_does_not_own_before_touching_the_database(string body)
+    {
+        var uploads = new UploadFunctions(new HttpCalls(Auth(Sender).Object, MessagingApi.Description), UnreachableDatabase(), Unconfigured(), new BlockedUsers());
+
+        var (status, problem) = await uploads.CreateUpload(Post(body), CancellationToken.None).RunAsync();
+
+        Assert.Equal(400, status);
+        Assert.Equal(["kind"], problem.ErrorFields());
+    }
+
+    [Fact]
+    public async Task CreateUpload_is_401_when_signed_out()
+    {
+        var uploads = new UploadFunctions(new HttpCalls(SignedOut().Object, MessagingApi.Description), UnreachableDatabase(), Unconfigured(), new BlockedUsers());
+
+        var (status, _) = await uploads.CreateUpload(Post("""{"kind":"message_attachment"}"""), CancellationToken.None).RunAsync();
+
+        Assert.Equal(401, status);
+    }
+
+    [Theory]
     [InlineData("""{ "receiver_id": 5, "content": "x" }""", 400)]
     [InlineData("[1, 2]", 400)]
     [InlineData("not json", 400)]
