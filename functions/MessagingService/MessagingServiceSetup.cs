@@ -1,8 +1,10 @@
+using MessagingService.Files;
 using MessagingService.Import;
 using MessagingService.Messages;
 using MessagingService.Notifications;
 using MessagingService.Reports;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.Blobs;
 using Platform.Contracts.Events;
 using Platform.Data;
 using Platform.Data.Copies;
@@ -57,8 +59,12 @@ public static class MessagingServiceSetup
             .Notify<CampaignCompleted>()
             .Notify<CampaignRepublished>()
             .Notify<CampaignEnded>()
-            .Notify<CampaignContributionRefunded>());
+            .Notify<CampaignContributionRefunded>()
+            .Handle<MessageRemoved, MessageRemovedHandler>());
         app.AddHttpApi(OpenApi.MessagingApi.Description);
+        app.AddBlobStorage<MessageAttachmentStore>(MessagingFiles.MessageAttachment);
+        app.Services.AddSingleton<IMessageAttachmentStore>(sp => (MessageAttachmentStore)sp.GetRequiredService<IBlobAttachments>());
+        app.Services.AddSingleton<MessageViews>();
         app.Services.AddSingleton<IMessageStore, MessageStore>();
         app.Services.AddSingleton<IReportStore, ReportStore>();
         app.Services.AddSingleton<INotificationStore, NotificationStore>();

@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using Microsoft.AspNetCore.Http;
+using Platform.Hosting.Http;
 
 namespace Platform.Blobs;
 
@@ -25,3 +27,24 @@ public sealed record FileView(
     [property: Description("The blob id it was uploaded and attached with.")] Guid Id,
     [property: Description("Where to read it: a plain URL for public images; a read-only URL valid for a few minutes for private files.")] string Url,
     [property: Description("Its media type, recognised from its first bytes when it was attached.")] string ContentType);
+
+/// <summary>Views of attached files, built without a call to storage (public URLs, or read SAS signed locally).</summary>
+public static class FileViews
+{
+    /// <summary>The views of <paramref name="files"/> by the parent they belong to, each parent's in order.</summary>
+    public static async Task<ILookup<Guid, FileView>> ByParentAsync(
+        this BlobStorage storage, BlobKind kind, IEnumerable<AttachedFile> files, CancellationToken cancellationToken)
+    {
+        var views = new List<(Guid Parent, FileView View)>();
+        foreach (var file in files.OrderBy(f => f.Position))
+        {
+            views.Add((file.ParentId, await storage.ViewAsync(kind, file.OwnerId, file.BlobId, file.ContentType, cancellationToken)));
+        }
+
+        return views.ToLookup(v => v.Parent, v => v.View);
+    }
+
+    /// <summary>The 201 answer of POST /api/uploads: a new upload slot of <paramref name="kind"/> for <paramref name="owner"/>.</summary>
+    public static async Task<ApiResponse> IssueUploadResponseAsync(this BlobStorage storage, BlobKind kind, Guid owner, CancellationToken cancellationToken) =>
+        new(StatusCodes.Status201Created, await storage.IssueUploadAsync(kind, owner, cancellationToken));
+}

@@ -30,6 +30,7 @@ public sealed partial class EventSampleTests
         "donation.expired",
         "campaign.republished",
         "campaign.ended",
+        "message.removed",
     ];
 
     /// <summary>Past participles of the catalogue that do not end in -ed.</summary>

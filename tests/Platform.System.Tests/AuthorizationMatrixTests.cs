@@ -271,6 +271,17 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
             new(Service.Messaging, "GET", "conversations", "", recipients, Protected(200, 200, 200, 200, 200), Fixed("api/conversations?limit=100"), ConversationPrivacy),
             new(Service.Messaging, "POST", "messages/{id}/read", "sent by the donor to the owner", recipients, Protected(200, 404, 200, 404, 403), async c =>
                 new Target($"api/messages/{await p.MessageAsync(w.D, c == Caller.Blocked ? w.BR.Id : w.R.Id)}/read")),
+            new(Service.Messaging, "GET", "messages/{id}", "beyond API.md (issue 16): sent by the donor to the owner, not reported (wrong role = its sender)", recipients,
+                Protected(200, 404, 200, 404, 200), async c => new Target($"api/messages/{await p.MessageAsync(w.D, c == Caller.Blocked ? w.BR.Id : w.R.Id)}")),
+            new(Service.Messaging, "POST", "uploads", "beyond API.md (issue 16): a message_attachment slot", recipients, Protected(201, 201, 403, 201, 201),
+                Fixed("api/uploads", new { kind = "message_attachment" })),
+            new(Service.Messaging, "POST", "messages", "beyond API.md (issue 16): with the owner's uploaded picture (someone else's: 400; blocked: 403 before storage)", recipients,
+                Protected(201, 400, 403, 400, 400), async c => new Target("api/messages", new
+                {
+                    receiver_id = w.P.Id,
+                    content = "A picture from the matrix",
+                    attachment_ids = new[] { await p.UploadedAsync(Service.Messaging, w.R, "message_attachment") },
+                })),
             new(Service.Messaging, "POST", "reports", "about a user", recipients, Protected(201, 201, 403, 201, 201), _ =>
                 Task.FromResult(new Target("api/reports", new { target_type = "user", target_id = Guid.NewGuid(), reason = "spam" }))),
             new(Service.Messaging, "POST", "reports", "about a message to the owner (wrong role = its sender: 400)", recipients, Protected(201, 404, 403, 404, 400), async c =>

@@ -11,20 +11,8 @@ public sealed class CampaignViews(ICampaignImageStore images, BlobStorage storag
 
     public async Task<IReadOnlyList<CampaignView>> ManyAsync(IReadOnlyList<Campaign> campaigns, CancellationToken cancellationToken)
     {
-        var rows = await images.ForCampaignsAsync([.. campaigns.Select(c => c.Id)], cancellationToken);
-        var byCampaign = rows.ToLookup(r => r.CampaignId);
-        var views = new List<CampaignView>(campaigns.Count);
-        foreach (var campaign in campaigns)
-        {
-            var files = new List<FileView>();
-            foreach (var row in byCampaign[campaign.Id])
-            {
-                files.Add(await storage.ViewAsync(CampaignFiles.CampaignImage, row.OwnerId, row.BlobId, row.ContentType, cancellationToken));
-            }
-
-            views.Add(CampaignView.From(campaign, files));
-        }
-
-        return views;
+        var files = await storage.ByParentAsync(
+            CampaignFiles.CampaignImage, await images.ForParentsAsync([.. campaigns.Select(c => c.Id)], cancellationToken), cancellationToken);
+        return [.. campaigns.Select(c => CampaignView.From(c, [.. files[c.Id]]))];
     }
 }

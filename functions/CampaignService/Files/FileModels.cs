@@ -22,19 +22,3 @@ public sealed record ArrangeImagesBody(
 {
     public IReadOnlyList<Guid> ToIds() => [.. ImageIds!.Select(Guid.Parse)];
 }
-
-/// <summary>An attached image row; its blob is <c>{owner id}/{blob id}</c> in campaign-images.</summary>
-public sealed class CampaignImage
-{
-    public Guid BlobId { get; init; }
-
-    public Guid CampaignId { get; init; }
-
-    public Guid OwnerId { get; init; }
-
-    public int Position { get; init; }
-
-    public string ContentType { get; init; } = string.Empty;
-
-    public long SizeBytes { get; init; }
-}

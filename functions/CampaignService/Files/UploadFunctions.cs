@@ -34,7 +34,6 @@ public sealed class UploadFunctions(HttpCalls http, ServiceDatabase database, Bl
             return refused.ToResponse();
         }
 
-        var slot = await storage.IssueUploadAsync(CampaignFiles.KindOf(call.Input.ToKind()), call.User.UserId, ct);
-        return new ApiResponse(StatusCodes.Status201Created, slot);
+        return await storage.IssueUploadResponseAsync(CampaignFiles.KindOf(call.Input.ToKind()), call.User.UserId, ct);
     }
 }

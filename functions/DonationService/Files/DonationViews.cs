@@ -13,20 +13,8 @@ public sealed class DonationViews(IDonationImageStore images, BlobStorage storag
     /// <summary>The views for <paramref name="caller"/> (private fields only for the donor and admins; none without a caller).</summary>
     public async Task<IReadOnlyList<DonationView>> ManyAsync(IReadOnlyList<Donation> donations, CancellationToken cancellationToken, Caller? caller = null)
     {
-        var rows = await images.ForDonationsAsync([.. donations.Select(d => d.Id)], cancellationToken);
-        var byDonation = rows.ToLookup(r => r.DonationId);
-        var views = new List<DonationView>(donations.Count);
-        foreach (var donation in donations)
-        {
-            var files = new List<FileView>();
-            foreach (var row in byDonation[donation.Id])
-            {
-                files.Add(await storage.ViewAsync(DonationFiles.DonationImage, row.OwnerId, row.BlobId, row.ContentType, cancellationToken));
-            }
-
-            views.Add(DonationView.From(donation, files, caller));
-        }
-
-        return views;
+        var files = await storage.ByParentAsync(
+            DonationFiles.DonationImage, await images.ForParentsAsync([.. donations.Select(d => d.Id)], cancellationToken), cancellationToken);
+        return [.. donations.Select(d => DonationView.From(d, [.. files[d.Id]], caller))];
     }
 }

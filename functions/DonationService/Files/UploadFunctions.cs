@@ -34,7 +34,6 @@ public sealed class UploadFunctions(HttpCalls http, BlobStorage storage, IProfil
             return refused.Value.ToResponse();
         }
 
-        var slot = await storage.IssueUploadAsync(DonationFiles.KindOf(kind), call.User.UserId, ct);
-        return new ApiResponse(StatusCodes.Status201Created, slot);
+        return await storage.IssueUploadResponseAsync(DonationFiles.KindOf(kind), call.User.UserId, ct);
     }
 }

@@ -10,6 +10,13 @@ public sealed class BlockedUsers
         await uow.Connection.ExecuteScalarAsync<bool?>(new CommandDefinition(
             "select blocked from messaging.blocked_users where user_id = @userId", new { userId }, uow.Transaction, cancellationToken: cancellationToken)) == true;
 
+    /// <summary>The same question outside a unit of work (before storage is asked).</summary>
+    public async Task<bool> IsBlockedAsync(ServiceDatabase database, Guid userId, CancellationToken cancellationToken)
+    {
+        await using var uow = await database.BeginAsync(cancellationToken);
+        return await IsBlockedAsync(uow, userId, cancellationToken);
+    }
+
     /// <summary>
     /// Records a block state; an older (or the same) version than the one held is ignored, since events
     /// may arrive out of order. True when the state was recorded.

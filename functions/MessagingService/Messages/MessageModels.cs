@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using MessagingService.Files;
+using Platform.Blobs;
 using Platform.Hosting.Auth;
 using Platform.Hosting.Http;
 
@@ -55,14 +57,24 @@ public sealed class ConversationRow
 }
 
 public sealed record MessageView(
-    Guid Id, Guid SenderId, Guid ReceiverId, string Content, Guid? DonationId, Guid? CampaignId, DateTime? ReadAt, DateTime CreatedAt)
+    Guid Id,
+    Guid SenderId,
+    Guid ReceiverId,
+    string Content,
+    Guid? DonationId,
+    Guid? CampaignId,
+    DateTime? ReadAt,
+    DateTime CreatedAt,
+    [property: Description("Pictures sent with the message, in order; each url is a read-only link valid 10 minutes (ask for the message again for fresh ones).")]
+    IReadOnlyList<FileView> Attachments)
 {
-    public static MessageView From(Message m) => new(m.Id, m.SenderId, m.ReceiverId, m.Content, m.DonationId, m.CampaignId, m.ReadAt, m.CreatedAt);
+    public static MessageView From(Message m, IReadOnlyList<FileView> attachments) =>
+        new(m.Id, m.SenderId, m.ReceiverId, m.Content, m.DonationId, m.CampaignId, m.ReadAt, m.CreatedAt, attachments);
 }
 
 public sealed record ConversationView(Guid PartnerId, MessageView LastMessage, long UnreadCount)
 {
-    public static ConversationView From(ConversationRow r) => new(r.PartnerId, MessageView.From(r.LastMessage), r.UnreadCount);
+    public static ConversationView From(ConversationRow r, IReadOnlyList<FileView> attachments) => new(r.PartnerId, MessageView.From(r.LastMessage, attachments), r.UnreadCount);
 }
 
 /// <summary>A message goes to another user, about one donation or one campaign at most.</summary>
@@ -70,7 +82,9 @@ public sealed record SendMessageBody(
     [property: Required, Uuid] string? ReceiverId,
     [property: Required, Text(1, MessageRules.MaxContent)] string? Content,
     [property: Uuid] string? DonationId,
-    [property: Uuid, Description("A message is about a donation or a campaign, not both.")] string? CampaignId)
+    [property: Uuid, Description("A message is about a donation or a campaign, not both.")] string? CampaignId,
+    [property: UuidList(0, MessagingFiles.MaxAttachmentsPerMessage), Description("Up to 3 pictures to send with the message, in order: blob_ids of upload slots of kind message_attachment (POST /api/uploads) whose file was PUT.")]
+    IReadOnlyList<string>? AttachmentIds)
     : ICheckedInput
 {
     /// <summary>Ids that failed their own rule are still raw text here: only parsed ones are compared.</summary>
@@ -86,6 +100,9 @@ public sealed record SendMessageBody(
             validation.Add("campaign_id", "a message is about a donation or a campaign, not both");
         }
     }
+
+    /// <summary>The checked attachment ids, in order (none when absent).</summary>
+    public IReadOnlyList<Guid> ToAttachmentIds() => AttachmentIds is null ? [] : [.. AttachmentIds.Select(Guid.Parse)];
 
     /// <summary>The checked message.</summary>
     public MessageDraft ToDraft() => new(Guid.Parse(ReceiverId!), Content!, Id(DonationId), Id(CampaignId));

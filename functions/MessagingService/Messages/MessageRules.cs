@@ -12,6 +12,13 @@ public static class MessageRules
     public static bool IsParty(Message message, Caller caller) =>
         message.SenderId == caller.UserId || message.ReceiverId == caller.UserId;
 
+    /// <summary>
+    /// A message is seen by its two parties; by an admin only while someone has reported it (admins
+    /// judge reported messages, they do not browse conversations); to everyone else it does not exist.
+    /// </summary>
+    public static Failure? CanView(Message message, Caller caller, bool reported) =>
+        IsParty(message, caller) || (caller.IsAdmin && reported) ? null : Result.NotFound("No such message.");
+
     /// <summary>Only the receiver marks a message read; to anyone outside the conversation it does not exist.</summary>
     public static Failure? CanMarkRead(Message message, Caller caller) =>
         !IsParty(message, caller) ? Result.NotFound("No such message.")

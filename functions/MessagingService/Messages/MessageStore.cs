@@ -29,6 +29,16 @@ public sealed class MessageStore(ServiceDatabase database) : IMessageStore
         uow.Connection.QuerySingleOrDefaultAsync<Message>(new CommandDefinition(
             $"select {Columns} from messaging.messages where id = @id for update", new { id }, uow.Transaction, cancellationToken: cancellationToken));
 
+    public Task<Message?> DeleteAsync(UnitOfWork uow, Guid id, CancellationToken cancellationToken) =>
+        uow.Connection.QuerySingleOrDefaultAsync<Message>(new CommandDefinition(
+            $"""
+            with gone as (delete from messaging.notifications where source_event_id = @source and type = 'message.sent')
+            delete from messaging.messages where id = @id returning {Columns}
+            """,
+            new { id, source = id.ToString() },
+            uow.Transaction,
+            cancellationToken: cancellationToken));
+
     public Task<Message> MarkReadAsync(UnitOfWork uow, Guid id, CancellationToken cancellationToken) =>
         uow.Connection.QuerySingleAsync<Message>(new CommandDefinition(
             $"update messaging.messages set read_at = coalesce(read_at, now()) where id = @id returning {Columns}",
@@ -117,6 +127,9 @@ public interface IMessageStore
     Task<Message?> FindAsync(UnitOfWork uow, Guid id, CancellationToken cancellationToken);
 
     Task<Message?> LockAsync(UnitOfWork uow, Guid id, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a message and the notification of it (its excerpt); null when it is gone already.</summary>
+    Task<Message?> DeleteAsync(UnitOfWork uow, Guid id, CancellationToken cancellationToken);
 
     /// <summary>Sets read_at unless it is set already; returns the row.</summary>
     Task<Message> MarkReadAsync(UnitOfWork uow, Guid id, CancellationToken cancellationToken);

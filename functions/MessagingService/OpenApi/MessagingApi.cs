@@ -1,6 +1,8 @@
+using MessagingService.Files;
 using MessagingService.Messages;
 using MessagingService.Notifications;
 using MessagingService.Reports;
+using Platform.Blobs;
 using Platform.Hosting.OpenApi;
 
 namespace MessagingService.OpenApi;
@@ -16,11 +18,23 @@ public static class MessagingApi
         .Tag("messages", "Messages between users, optionally about a donation or a campaign.")
         .Tag("reports", "Abuse reports about users, donations, campaigns or messages.")
         .Tag("notifications", "Notifications from the platform's events, per user.")
+        .Tag("files", "Pictures uploaded straight to blob storage (upload slots), then sent with a message.")
         .Operation("SendMessage", op => op.Tag("messages").User()
-            .Summary("Send a message to another user")
+            .Summary("Send a message to another user, optionally with up to 3 pictures")
+            .Describe("attachment_ids (optional, in order) are blob_ids of message_attachment upload slots (POST /api/uploads) whose file was PUT. "
+                + "Each must have been uploaded by the caller with such a slot, be at most 5 MiB and start like a JPEG, PNG or WebP file "
+                + "(its name and declared type do not count); a file that fails is deleted, and the answer is 400 with errors.attachment_ids naming "
+                + "each bad item. Nothing is sent then. The view's attachments carry read-only URLs valid 10 minutes.")
             .Body<SendMessageBody>().Idempotent()
             .Returns<MessageView>(201, location: true)
-            .Error(403, Blocked))
+            .Error(403, Blocked)
+            .Error(409, "An attachment is already attached to a message: nothing was sent.")
+            .Error(503, "File storage is unavailable; retry after Retry-After."))
+        .Operation("GetMessage", op => op.Tag("messages").User()
+            .Summary("One message with fresh attachment URLs: to its two parties, and to admins while it is reported")
+            .Describe("Everyone else gets 404, as for a message that does not exist. Admins see a message only while a report about it exists "
+                + "(to judge it); they do not browse conversations.")
+            .Returns<MessageView>())
         .Operation("ListMessages", op => op.Tag("messages").User()
             .Summary("The conversation with one user, oldest first")
             .Query<ConversationFilter>()
@@ -50,6 +64,16 @@ public static class MessagingApi
             .Body<ResolveReportBody>()
             .Returns<ReportView>()
             .Error(409, "The report's status does not allow this; detail has the status."))
+        .Operation("CreateUpload", op => op.Tag("files").User()
+            .Summary("An upload slot: a short-lived URL to PUT one message picture straight to storage")
+            .Describe("The slot's upload_url is a create-only SAS URL for one new blob, valid for 10 minutes; PUT the file's bytes to it with the headers listed, "
+                + "then send it with a message (attachment_ids). The services never carry the bytes. Kind here: message_attachment (anyone signed in "
+                + "who is not blocked; JPEG, PNG or WebP, at most 5 MiB, private: read URLs only for the two parties). Other kinds are issued by the "
+                + "service that owns them (donation-service, campaign-service). Uploads never sent are deleted after 24 hours.")
+            .Body<UploadBody>()
+            .Returns<UploadSlotView>(201)
+            .Error(403, Blocked)
+            .Error(503, "File storage is unavailable; retry after Retry-After."))
         .Operation("ListNotifications", op => op.Tag("notifications").User()
             .Summary("Own notifications, newest first")
             .Query<NotificationFilter>()

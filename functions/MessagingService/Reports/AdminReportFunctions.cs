@@ -1,3 +1,4 @@
+using MessagingService.Messages;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -10,10 +11,11 @@ namespace MessagingService.Reports;
 
 /// <summary>
 /// Admins review or resolve a report with an action; report.resolved carries it to the owning
-/// service (donation-service blocks the user or removes the donation, campaign-service removes the campaign).
+/// service (donation-service blocks the user or removes the donation, campaign-service removes the campaign);
+/// remove_message deletes the reported message here, and its attachments through message.removed.
 /// </summary>
 public sealed class AdminReportFunctions(
-    HttpCalls http, ServiceDatabase database, IReportStore reports, ITargetOwners owners, ILogger<AdminReportFunctions> logger)
+    HttpCalls http, ServiceDatabase database, IReportStore reports, ITargetOwners owners, IMessageStore messages, ILogger<AdminReportFunctions> logger)
 {
     [Function(nameof(ResolveReport))]
     public async Task<IActionResult> ResolveReport(
@@ -47,6 +49,12 @@ public sealed class AdminReportFunctions(
         }
 
         var resolved = await reports.ResolveAsync(uow, report.Id, resolution, admin.UserId, subject, ct);
+        if (resolution.Action == ReportAction.RemoveMessage && await messages.DeleteAsync(uow, report.TargetId, ct) is { } removed)
+        {
+            // Gone from the conversation now; its attachments' blobs go through message.removed (a second report's removal finds nothing).
+            uow.Publish(new MessageRemoved(removed.Id, removed.SenderId, removed.ReceiverId, admin.UserId));
+        }
+
         uow.Publish(new ReportResolved(
             resolved.Id, resolved.TargetType, resolved.TargetId, resolved.Status, resolved.Action!, resolved.SubjectUserId, admin.UserId));
         await uow.CommitAsync(ct);

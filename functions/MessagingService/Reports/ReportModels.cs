@@ -33,6 +33,7 @@ public enum ReportAction
     BlockUser,
     RemoveDonation,
     RemoveCampaign,
+    RemoveMessage,
 }
 
 /// <summary>A reports row.</summary>
@@ -110,7 +111,7 @@ public sealed record CreateReportBody(
 
 public sealed record ResolveReportBody(
     [property: Required, OneOf<ResolveStatus>] string? Status,
-    [property: OneOf<ReportAction>, Description("Absent means none; block_user, remove_donation and remove_campaign are carried out by the owning service.")] string? Action)
+    [property: OneOf<ReportAction>, Description("Absent means none; block_user, remove_donation and remove_campaign are carried out by the owning service; remove_message deletes a reported message and its attachments.")] string? Action)
 {
     /// <summary>The checked decision (no action is none).</summary>
     public Resolution ToResolution() =>

@@ -38,7 +38,7 @@ public static class ReportRules
 
     /// <summary>
     /// open → reviewed or resolved, reviewed → resolved; a resolved report is final (409). The action
-    /// must fit the target: remove_donation a donation, remove_campaign a campaign, block_user a user
+    /// must fit the target: remove_donation a donation, remove_campaign a campaign, remove_message a message, block_user a user
     /// messaging knows (<paramref name="subject"/>, learned now if not when the report was filed) or a donation
     /// or campaign whose owner the owning service resolves.
     /// </summary>
@@ -57,6 +57,8 @@ public static class ReportRules
                 Result.Invalid("action", $"remove_donation needs a report about a donation (this one is about a {report.TargetType})"),
             ReportAction.RemoveCampaign when target != ReportTargetType.Campaign =>
                 Result.Invalid("action", $"remove_campaign needs a report about a campaign (this one is about a {report.TargetType})"),
+            ReportAction.RemoveMessage when target != ReportTargetType.Message =>
+                Result.Invalid("action", $"remove_message needs a report about a message (this one is about a {report.TargetType})"),
             ReportAction.BlockUser when subject is null && target is not (ReportTargetType.Donation or ReportTargetType.Campaign) =>
                 Result.Invalid("action", "block_user needs a user to block, and this report names none"),
             _ => null,

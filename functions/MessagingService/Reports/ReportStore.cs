@@ -42,6 +42,14 @@ public sealed class ReportStore(ServiceDatabase database) : IReportStore
             uow.Transaction,
             cancellationToken: cancellationToken));
 
+    /// <summary>Whether anyone has reported this target (in any state).</summary>
+    public Task<bool> IsReportedAsync(UnitOfWork uow, string targetType, Guid targetId, CancellationToken cancellationToken) =>
+        uow.Connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "select exists (select 1 from messaging.reports where target_type = @targetType and target_id = @targetId)",
+            new { targetType, targetId },
+            uow.Transaction,
+            cancellationToken: cancellationToken));
+
     /// <summary>A page of reports newest first: a user's own, or for admins everyone's.</summary>
     public async Task<IReadOnlyList<Report>> ListAsync(Caller caller, ReportStatus? status, PageRequest page, CancellationToken cancellationToken)
     {
@@ -79,6 +87,8 @@ public interface IReportStore
     Task<Report?> LockAsync(UnitOfWork uow, Guid id, CancellationToken cancellationToken);
 
     Task<Report> ResolveAsync(UnitOfWork uow, Guid id, Resolution resolution, Guid adminId, Guid? subjectUserId, CancellationToken cancellationToken);
+
+    Task<bool> IsReportedAsync(UnitOfWork uow, string targetType, Guid targetId, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<Report>> ListAsync(Caller caller, ReportStatus? status, PageRequest page, CancellationToken cancellationToken);
 }

@@ -33,7 +33,7 @@ public static class FunctionHarness
     public static CampaignViews ViewsWithoutImages()
     {
         var images = new Mock<ICampaignImageStore>(MockBehavior.Strict);
-        images.Setup(i => i.ForCampaignsAsync(It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        images.Setup(i => i.ForParentsAsync(It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
         return new CampaignViews(images.Object, new BlobStorage(new BlobStorageOptions(), [CampaignFiles.CampaignImage], TimeProvider.System));
     }
 

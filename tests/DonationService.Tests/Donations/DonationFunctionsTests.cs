@@ -186,7 +186,7 @@ public sealed class DonationFunctionsTests
     {
         var database = UnreachableDatabase();
         var images = new Mock<IDonationImageStore>();
-        images.Setup(i => i.ForDonationsAsync(It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        images.Setup(i => i.ForParentsAsync(It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
         var views = new DonationViews(images.Object, new BlobStorage(new BlobStorageOptions(), [DonationFiles.DonationImage], TimeProvider.System));
         return new DonationFunctions(new HttpCalls(auth.Object, DonationApi.Description), database, new IdempotentWrites(database), _donations.Object, _profiles.Object, views);
     }

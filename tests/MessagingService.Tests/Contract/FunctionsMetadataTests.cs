@@ -9,7 +9,9 @@ public sealed class FunctionsMetadataTests() : FunctionsMetadataContract(
         [
             ("SendMessage", "messages", "POST"),
             ("ListMessages", "messages", "GET"),
+            ("GetMessage", "messages/{id}", "GET"),
             ("MarkMessageRead", "messages/{id}/read", "POST"),
+            ("CreateUpload", "uploads", "POST"),
             ("ListConversations", "conversations", "GET"),
             ("CreateReport", "reports", "POST"),
             ("ListReports", "reports", "GET"),

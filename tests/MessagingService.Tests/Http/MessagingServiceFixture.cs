@@ -56,6 +56,7 @@ public sealed class MessagingServiceFixture : IAsyncLifetime
             ["Eventing__Queue"] = Queue,
             ["Eventing__Concurrency"] = "1",
             ["Eventing__RetryDelaysMs"] = "500",
+            ["BlobStorageConnection"] = TestEnvironment.Require("BlobStorageConnection"),
         });
         Broker = await EventBroker.ConnectAsync();
         await Broker.WaitForConsumerAsync(Queue, TimeSpan.FromSeconds(30));

@@ -1,7 +1,10 @@
+using MessagingService.Files;
 using MessagingService.Messages;
 using MessagingService.Notifications;
 using MessagingService.OpenApi;
+using MessagingService.Reports;
 using Moq;
+using Platform.Blobs;
 using Platform.Data;
 using Platform.Hosting.Http;
 using static MessagingService.Tests.Unit.Harness;
@@ -16,6 +19,7 @@ public sealed class MessageFunctionsTests
 {
     private readonly Mock<IMessageStore> _messages = new(MockBehavior.Strict);
     private readonly Mock<INotificationStore> _notifications = new(MockBehavior.Strict);
+    private readonly Mock<IMessageAttachmentStore> _attachments = new(MockBehavior.Strict);
 
     [Fact]
     public async Task Send_returns_401_when_signed_out()
@@ -34,6 +38,50 @@ public sealed class MessageFunctionsTests
 
         Assert.Equal(400, status);
         Assert.Equal(["receiver_id"], problem.ErrorFields());
+    }
+
+    [Theory]
+    [InlineData("""["../../etc/passwd"]""")]
+    [InlineData("""["7c9e6679-7425-40de-944b-e07fc1f90ae7/16fd2706-8baf-433b-82eb-8c7fada847da"]""")]
+    [InlineData("""["16fd2706-8baf-433b-82eb-8c7fada847da", "16fd2706-8baf-433b-82eb-8c7fada847da"]""")]
+    [InlineData("""["16fd2706-8baf-433b-82eb-8c7fada847da", "26fd2706-8baf-433b-82eb-8c7fada847da", "36fd2706-8baf-433b-82eb-8c7fada847da", "46fd2706-8baf-433b-82eb-8c7fada847da"]""")]
+    [InlineData("\"16fd2706-8baf-433b-82eb-8c7fada847da\"")]
+    [InlineData("[null]")]
+    public async Task Send_is_400_for_odd_attachment_ids_before_touching_the_database_or_storage(string ids)
+    {
+        var json = $$"""{ "receiver_id": "{{ReceiverId}}", "content": "a picture", "attachment_ids": {{ids}} }""";
+
+        var (status, problem) = await Functions(Auth(Sender)).SendMessage(Post(json), CancellationToken.None).RunAsync();
+
+        Assert.Equal(400, status);
+        Assert.StartsWith("attachment_ids", Assert.Single(problem.ErrorFields()), StringComparison.Ordinal);
+        _messages.VerifyNoOtherCalls();
+    }
+
+    [Theory]
+    [InlineData("""{"kind":"donation_image"}""")]
+    [InlineData("""{"kind":"campaign_image"}""")]
+    [InlineData("""{"kind":"../message_attachment"}""")]
+    [InlineData("""{"kind":"Message_Attachment"}""")]
+    [InlineData("{}")]
+    public async Task CreateUpload_is_400_for_a_kind_it_does_not_own_before_touching_the_database(string body)
+    {
+        var uploads = new UploadFunctions(new HttpCalls(Auth(Sender).Object, MessagingApi.Description), UnreachableDatabase(), Unconfigured(), new BlockedUsers());
+
+        var (status, problem) = await uploads.CreateUpload(Post(body), CancellationToken.None).RunAsync();
+
+        Assert.Equal(400, status);
+        Assert.Equal(["kind"], problem.ErrorFields());
+    }
+
+    [Fact]
+    public async Task CreateUpload_is_401_when_signed_out()
+    {
+        var uploads = new UploadFunctions(new HttpCalls(SignedOut().Object, MessagingApi.Description), UnreachableDatabase(), Unconfigured(), new BlockedUsers());
+
+        var (status, _) = await uploads.CreateUpload(Post("""{"kind":"message_attachment"}"""), CancellationToken.None).RunAsync();
+
+        Assert.Equal(401, status);
     }
 
     [Theory]
@@ -98,7 +146,7 @@ public sealed class MessageFunctionsTests
         };
         _messages.Setup(m => m.ListConversationsAsync(SenderId, new PageRequest(20, null), It.IsAny<CancellationToken>())).ReturnsAsync([row]);
 
-        var (status, page) = await new ConversationFunctions(new HttpCalls(Auth(Sender).Object, MessagingApi.Description), _messages.Object).ListConversations(Get(), CancellationToken.None).RunAsync();
+        var (status, page) = await new ConversationFunctions(new HttpCalls(Auth(Sender).Object, MessagingApi.Description), _messages.Object, Views()).ListConversations(Get(), CancellationToken.None).RunAsync();
 
         var item = Assert.Single(page.GetProperty("items").EnumerateArray());
         Assert.Equal(200, status);
@@ -111,6 +159,18 @@ public sealed class MessageFunctionsTests
     private MessageFunctions Functions(Mock<Platform.Hosting.Auth.IAuthenticator> auth)
     {
         var database = UnreachableDatabase();
-        return new MessageFunctions(new HttpCalls(auth.Object, MessagingApi.Description), database, new IdempotentWrites(database), _messages.Object, _notifications.Object, new BlockedUsers());
+        return new MessageFunctions(
+            new HttpCalls(auth.Object, MessagingApi.Description), database, new IdempotentWrites(database), _messages.Object, _notifications.Object, new BlockedUsers(),
+            Unconfigured(), _attachments.Object, Mock.Of<IReportStore>(MockBehavior.Strict), Views());
+    }
+
+    /// <summary>Storage is not configured: a test that needs it fails loudly.</summary>
+    private static BlobStorage Unconfigured() => new(new BlobStorageOptions(), [MessagingFiles.MessageAttachment], TimeProvider.System);
+
+    /// <summary>Views of messages without attachments (storage is never asked).</summary>
+    private MessageViews Views()
+    {
+        _attachments.Setup(a => a.ForParentsAsync(It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        return new MessageViews(_attachments.Object, Unconfigured());
     }
 }

@@ -12,7 +12,7 @@ public sealed class MessageRulesTests
     [Fact]
     public void Send_accepts_a_message_to_another_user_and_trims_the_content()
     {
-        var result = ValidateSend(new SendMessageBody(ReceiverId.ToString(), "  Hello!\n", DonationId.ToString(), null), Sender);
+        var result = ValidateSend(new SendMessageBody(ReceiverId.ToString(), "  Hello!\n", DonationId.ToString(), null, null), Sender);
 
         Assert.True(result.IsSuccess);
         Assert.Equal(new MessageDraft(ReceiverId, "Hello!", DonationId, null), result.Value);
@@ -21,7 +21,7 @@ public sealed class MessageRulesTests
     [Fact]
     public void Send_returns_invalid_receiver_id_when_the_caller_messages_themselves()
     {
-        var result = ValidateSend(new SendMessageBody(SenderId.ToString(), "Hi me", null, null), Sender);
+        var result = ValidateSend(new SendMessageBody(SenderId.ToString(), "Hi me", null, null, null), Sender);
 
         Assert.Equal(ResultKind.Invalid, result.Kind);
         Assert.Equal(["receiver_id"], result.ErrorFields());
@@ -33,7 +33,7 @@ public sealed class MessageRulesTests
     [InlineData("00000000-0000-0000-0000-000000000000", "receiver_id")]
     public void Send_returns_invalid_receiver_id_when_it_is_missing_or_not_a_uuid(string? receiver, string field)
     {
-        var result = ValidateSend(new SendMessageBody(receiver, "Hi", null, null), Sender);
+        var result = ValidateSend(new SendMessageBody(receiver, "Hi", null, null, null), Sender);
 
         Assert.Equal([field], result.ErrorFields());
     }
@@ -44,7 +44,7 @@ public sealed class MessageRulesTests
     [InlineData("   \n ")]
     public void Send_returns_invalid_content_when_it_is_missing_or_blank(string? content)
     {
-        var result = ValidateSend(new SendMessageBody(ReceiverId.ToString(), content, null, null), Sender);
+        var result = ValidateSend(new SendMessageBody(ReceiverId.ToString(), content, null, null, null), Sender);
 
         Assert.Equal(["content"], result.ErrorFields());
     }
@@ -52,14 +52,14 @@ public sealed class MessageRulesTests
     [Fact]
     public void Send_accepts_4000_characters_and_refuses_4001()
     {
-        Assert.True(ValidateSend(new SendMessageBody(ReceiverId.ToString(), new string('a', 4000), null, null), Sender).IsSuccess);
-        Assert.Equal(["content"], ValidateSend(new SendMessageBody(ReceiverId.ToString(), new string('a', 4001), null, null), Sender).ErrorFields());
+        Assert.True(ValidateSend(new SendMessageBody(ReceiverId.ToString(), new string('a', 4000), null, null, null), Sender).IsSuccess);
+        Assert.Equal(["content"], ValidateSend(new SendMessageBody(ReceiverId.ToString(), new string('a', 4001), null, null, null), Sender).ErrorFields());
     }
 
     [Fact]
     public void Send_returns_invalid_campaign_id_when_a_message_is_about_a_donation_and_a_campaign()
     {
-        var result = ValidateSend(new SendMessageBody(ReceiverId.ToString(), "Hi", DonationId.ToString(), CampaignId.ToString()), Sender);
+        var result = ValidateSend(new SendMessageBody(ReceiverId.ToString(), "Hi", DonationId.ToString(), CampaignId.ToString(), null), Sender);
 
         Assert.Equal(["campaign_id"], result.ErrorFields());
     }
@@ -67,7 +67,7 @@ public sealed class MessageRulesTests
     [Fact]
     public void Send_reports_every_bad_field_at_once()
     {
-        var result = ValidateSend(new SendMessageBody("x", "", "y", "z"), Sender);
+        var result = ValidateSend(new SendMessageBody("x", "", "y", "z", null), Sender);
 
         Assert.Equal(["campaign_id", "content", "donation_id", "receiver_id"], result.ErrorFields());
     }

@@ -81,5 +81,5 @@ public sealed class ReportFunctionsTests
     }
 
     private AdminReportFunctions AdminFunctions(Caller caller) =>
-        new(new HttpCalls(Auth(caller).Object, MessagingApi.Description), UnreachableDatabase(), _reports.Object, _owners.Object, NullLogger<AdminReportFunctions>.Instance);
+        new(new HttpCalls(Auth(caller).Object, MessagingApi.Description), UnreachableDatabase(), _reports.Object, _owners.Object, new Mock<IMessageStore>(MockBehavior.Strict).Object, NullLogger<AdminReportFunctions>.Instance);
 }
