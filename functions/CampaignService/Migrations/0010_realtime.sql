@@ -27,3 +27,9 @@ begin
     execute format('alter publication supabase_realtime add table campaign.campaigns (%s)', cols);
 end
 $$;
+
+-- Issue 17, admin dashboards (GET /api/admin/stats), in this migration too: contributions by status
+-- and the money raised per currency (confirmed ones) read one index, and the last 30 days a range of
+-- another, without touching the table (index-only scans once vacuumed).
+create index contributions_status_currency on campaign.contributions (status, currency) include (amount);
+create index contributions_created on campaign.contributions (created_at) include (status);
