@@ -2,6 +2,7 @@ using MessagingService.Import;
 using MessagingService.Messages;
 using MessagingService.Notifications;
 using MessagingService.Reports;
+using MessagingService.Stats;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Contracts.Events;
 using Platform.Data;
@@ -57,6 +58,7 @@ public static class MessagingServiceSetup
         app.Services.AddSingleton<IReportStore, ReportStore>();
         app.Services.AddSingleton<INotificationStore, NotificationStore>();
         app.Services.AddSingleton<BlockedUsers>();
+        app.Services.AddSingleton<MessagingStatsStore>();
         app.Services.AddSingleton<ITargetOwners, TargetOwners>();
         return app;
     }

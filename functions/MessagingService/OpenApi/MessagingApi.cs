@@ -1,6 +1,7 @@
 using MessagingService.Messages;
 using MessagingService.Notifications;
 using MessagingService.Reports;
+using MessagingService.Stats;
 using Platform.Hosting.OpenApi;
 
 namespace MessagingService.OpenApi;
@@ -48,6 +49,11 @@ public static class MessagingApi
             .Body<ResolveReportBody>()
             .Returns<ReportView>()
             .Error(409, "The report's status does not allow this; detail has the status."))
+        .Operation("GetMessagingStats", op => op.Tag("admin").Admin()
+            .Summary("Admin dashboard: open reports, reports by status, messages and reports per day for the last 30 days")
+            .Describe("Counts over the whole tables, read from indexes: cheap enough to call every few seconds. Days are UTC calendar days, the last 30 "
+                + "(today included, so today's counts grow), oldest first; a day without rows counts 0.")
+            .Returns<MessagingStatsView>())
         .Operation("ListNotifications", op => op.Tag("notifications").User()
             .Summary("Own notifications, newest first")
             .Query<NotificationFilter>()

@@ -10,6 +10,7 @@ public sealed class FunctionsMetadataTests() : FunctionsMetadataContract(
             ("SendMessage", "messages", "POST"),
             ("ListMessages", "messages", "GET"),
             ("MarkMessageRead", "messages/{id}/read", "POST"),
+            ("GetMessagingStats", "admin/stats", "GET"),
             ("ListConversations", "conversations", "GET"),
             ("CreateReport", "reports", "POST"),
             ("ListReports", "reports", "GET"),
