@@ -113,7 +113,7 @@ select date_trunc('day', created_at at time zone 'UTC') as day, count(*) from me
 select date_trunc('day', created_at at time zone 'UTC') as day, count(*) from messaging.reports where created_at >= $SINCE group by 1;"
 
 percentiles() { # stdin: one figure in ms per line; prints "p50 p99"
-  sort -n | awk '{ a[NR] = $1 } END { i50 = int(NR * 0.50 + 0.5); i99 = int(NR * 0.99 + 0.5); if (i50 < 1) i50 = 1; if (i99 < 1) i99 = 1; printf "%.2f %.2f", a[i50], a[i99] }'
+  sort -n | awk '{ a[NR] = $1 } END { i50 = int(NR * 0.50 + 0.5); i99 = int(NR * 0.99 + 0.5); if (i50 < 1) i50 = 1; if (i99 < 1) i99 = 1; printf "%.2f %.2f\n", a[i50], a[i99] }'
 }
 raw_ms() { # raw_ms DB SQL: CALLS iterations of SQL in one session; per iteration the sum of its statements' times
   local db=$1 sql=$2 statements script i
@@ -125,8 +125,8 @@ raw_ms() { # raw_ms DB SQL: CALLS iterations of SQL in one session; per iteratio
 }
 http_ms() { # http_ms PORT: CALLS calls (after 20 warm-up) on one keep-alive connection, the time of each
   local url="http://127.0.0.1:$1/api/admin/stats" urls=() i
-  for ((i = 0; i < CALLS + 20; i++)); do urls+=("$url"); done
-  curl -s -H "Authorization: Bearer $ADMIN_TOKEN" -o /dev/null -w '%{http_code} %{time_total}\n' "${urls[@]}" |
+  for ((i = 0; i < CALLS + 20; i++)); do urls+=(-o /dev/null "$url"); done
+  curl -s -H "Authorization: Bearer $ADMIN_TOKEN" -w '%{http_code} %{time_total}\n' "${urls[@]}" |
     awk 'NR > 20 { if ($1 != 200) { print "HTTP " $1 > "/dev/stderr"; exit 1 } printf "%.3f\n", $2 * 1000 }'
 }
 wait_healthy() { # wait_healthy PORT PID
