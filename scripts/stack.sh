@@ -114,7 +114,9 @@ pg_start() {
   port_open "$PG_PORT" && die "port $PG_PORT is taken by another process (set PG_PORT to use another)"
   mkdir -p "$PG_SOCK"
   [[ $EUID -ne 0 ]] || chown postgres:postgres "$PG_ROOT" "$PG_SOCK"
-  local opts="-p $PG_PORT -k '$PG_SOCK' -c listen_addresses=127.0.0.1 -c max_connections=300"
+  # wal_level=logical as on Supabase: Realtime (postgres_changes) decodes the WAL of the tables in
+  # the supabase_realtime publication, and the realtime tests read it through a replication slot.
+  local opts="-p $PG_PORT -k '$PG_SOCK' -c listen_addresses=127.0.0.1 -c max_connections=300 -c wal_level=logical"
   [[ $PG_FAST == 1 ]] && opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   touch "$PG_LOG"
   [[ $EUID -ne 0 ]] || chown postgres:postgres "$PG_LOG"

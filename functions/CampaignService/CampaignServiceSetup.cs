@@ -6,6 +6,7 @@ using CampaignService.Import;
 using CampaignService.Moderation;
 using CampaignService.Payments;
 using CampaignService.Profiles;
+using CampaignService.Stats;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Blobs;
 using Platform.Contracts.Events;
@@ -56,6 +57,7 @@ public static class CampaignServiceSetup
         app.AddBlobStorage<CampaignImageStore>(CampaignFiles.CampaignImage);
         app.Services.AddSingleton<ICampaignImageStore>(sp => (CampaignImageStore)sp.GetRequiredService<IBlobAttachments>());
         app.Services.AddSingleton<CampaignViews>();
+        app.Services.AddSingleton<CampaignStatsStore>();
         app.Services.AddSingleton<IProfileCopyStore, ProfileCopyStore>();
         app.Services.AddSingleton<ICampaignStore, CampaignStore>();
         app.Services.AddSingleton<IContributionStore, ContributionStore>();

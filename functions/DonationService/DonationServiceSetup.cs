@@ -6,6 +6,7 @@ using DonationService.Files;
 using DonationService.Import;
 using DonationService.Moderation;
 using DonationService.Profiles;
+using DonationService.Stats;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Blobs;
 using Platform.Contracts.Events;
@@ -51,6 +52,7 @@ public static class DonationServiceSetup
         app.Services.AddSingleton<ProfileViews>();
         app.Services.AddSingleton<ClaimStore>();
         app.Services.AddSingleton<ContactStore>();
+        app.Services.AddSingleton<DonationStatsStore>();
         app.Services.AddSingleton<IProfileStore, ProfileStore>();
         app.Services.AddSingleton<IDonationStore, DonationStore>();
         var expiry = app.Configuration.GetSection("DonationExpiry");

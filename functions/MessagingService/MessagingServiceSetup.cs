@@ -3,6 +3,7 @@ using MessagingService.Import;
 using MessagingService.Messages;
 using MessagingService.Notifications;
 using MessagingService.Reports;
+using MessagingService.Stats;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Blobs;
 using Platform.Contracts.Events;
@@ -69,6 +70,7 @@ public static class MessagingServiceSetup
         app.Services.AddSingleton<IReportStore, ReportStore>();
         app.Services.AddSingleton<INotificationStore, NotificationStore>();
         app.Services.AddSingleton<BlockedUsers>();
+        app.Services.AddSingleton<MessagingStatsStore>();
         app.Services.AddSingleton<ITargetOwners, TargetOwners>();
         return app;
     }

@@ -53,3 +53,14 @@ ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public
   GRANT ALL ON SEQUENCES TO anon, authenticated, service_role;
 ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public
   GRANT EXECUTE ON FUNCTIONS TO anon, authenticated, service_role;
+
+-- Supabase Realtime (postgres_changes) streams the tables of the publication `supabase_realtime`,
+-- which every Supabase project has, empty (a table list, not FOR ALL TABLES; insert, update,
+-- delete and truncate). Services add their tables in guarded migrations (docs/REALTIME.md).
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = 'supabase_realtime') THEN
+    CREATE PUBLICATION supabase_realtime;
+  END IF;
+END
+$$;

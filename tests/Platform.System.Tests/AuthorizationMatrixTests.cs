@@ -150,6 +150,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
                 })),
             new(Service.Donation, "GET", "profiles/{id}", "the donor's", donors, Public(200, 200, 200, 200, 200, 200), Fixed($"api/profiles/{w.D.Id}"), ProfilePrivacy),
             new(Service.Donation, "GET", "admin/profiles", "", donors, Protected(403, 403, 403, 200, 403), Fixed("api/admin/profiles?limit=5")),
+            new(Service.Donation, "GET", "admin/stats", "", donors, Protected(403, 403, 403, 200, 403), Fixed("api/admin/stats")),
             new(Service.Donation, "POST", "admin/profiles/{id}/verification", "requested", targets, Protected(403, 403, 403, 200, 403), async c =>
             {
                 var target = await w.RequestedVerificationAsync();
@@ -238,6 +239,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
                 new Target($"api/campaigns/{(c == Caller.Blocked ? w.BVActive : await p.PausedCampaignAsync(w.V))}/resume")),
             new(Service.Campaign, "DELETE", "campaigns/{id}", "active, no contributions", owners, Protected(204, 403, 403, 204, 403), async c =>
                 new Target($"api/campaigns/{(c == Caller.Blocked ? w.BVActive : await p.ActiveCampaignAsync(w.V))}")),
+            new(Service.Campaign, "GET", "admin/stats", "", owners, Protected(403, 403, 403, 200, 403), Fixed("api/admin/stats")),
             new(Service.Campaign, "POST", "admin/campaigns/{id}/review", "pending", owners, Protected(403, 403, 403, 200, 403), async c =>
                 new Target($"api/admin/campaigns/{(c == Caller.Blocked ? w.BVPending : await p.PendingCampaignAsync(w.V))}/review", new { decision = "approve" })),
             new(Service.Campaign, "POST", "campaigns/{id}/contributions", "active (not to one's own)", owners, Protected(403, 201, 403, 201, 201),
@@ -287,6 +289,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
             new(Service.Messaging, "POST", "reports", "about a message to the owner (wrong role = its sender: 400)", recipients, Protected(201, 404, 403, 404, 400), async c =>
                 new Target("api/reports", new { target_type = "message", target_id = await p.MessageAsync(w.D, c == Caller.Blocked ? w.BR.Id : w.R.Id), reason = "rude" })),
             new(Service.Messaging, "GET", "reports", "", recipients, Protected(200, 200, 200, 200, 200), Fixed("api/reports?limit=100"), ReportPrivacy),
+            new(Service.Messaging, "GET", "admin/stats", "", recipients, Protected(403, 403, 403, 200, 403), Fixed("api/admin/stats")),
             new(Service.Messaging, "POST", "admin/reports/{id}/resolve", "open, filed by the owner", recipients, Protected(403, 403, 403, 200, 403), async _ =>
                 new Target($"api/admin/reports/{await p.ReportAsync(w.R, "user", Guid.NewGuid())}/resolve", new { status = "reviewed", action = "none" })),
             new(Service.Messaging, "GET", "notifications", "", recipients, Protected(200, 200, 200, 200, 200), Fixed("api/notifications?limit=100"), NotificationPrivacy),

@@ -2,6 +2,7 @@ using CampaignService.Campaigns;
 using CampaignService.Contributions;
 using CampaignService.Files;
 using CampaignService.Payments;
+using CampaignService.Stats;
 using Platform.Blobs;
 using Platform.Hosting.OpenApi;
 
@@ -95,6 +96,11 @@ public static class CampaignApi
             .Error(404, "The event names no contribution made through Stripe.")
             .Error(409, "The contribution is already final (a duplicate delivery, or a late one): nothing changed; detail has the status.")
             .Error(422, "The amount, currency or session differs from the pending contribution's: nothing changed."))
+        .Operation("GetCampaignStats", op => op.Tag("admin").Admin()
+            .Summary("Admin dashboard: pending reviews, campaigns and contributions by status, money raised per currency, the last 30 days")
+            .Describe("Counts and sums over the whole tables, read from indexes: cheap enough to call every few seconds. Money is never added across "
+                + "currencies. Days are UTC calendar days, the last 30 (today included, so today's counts grow), oldest first; a day without rows counts 0.")
+            .Returns<CampaignStatsView>())
         .Operation("CreateUpload", op => op.Tag("files").User()
             .Summary("An upload slot: a short-lived URL to PUT one campaign image straight to storage")
             .Describe("The slot's upload_url is a create-only SAS URL for one new blob, valid for 10 minutes; PUT the file's bytes to it with the headers listed, "

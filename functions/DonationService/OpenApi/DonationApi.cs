@@ -2,6 +2,7 @@ using DonationService.Contacts;
 using DonationService.Donations;
 using DonationService.Files;
 using DonationService.Profiles;
+using DonationService.Stats;
 using Platform.Blobs;
 using Platform.Hosting.OpenApi;
 
@@ -118,6 +119,12 @@ public static class DonationApi
             .Returns<DonationView>()
             .Error(403, "Not the donor, or blocked.")
             .Error(409, "The donation cannot be edited in its status."))
+        .Operation("GetDonationStats", op => op.Tag("admin").Admin()
+            .Summary("Admin dashboard: pending reviews and verifications, donations by status, users, the last 30 days")
+            .Describe("Counts over the whole table, read from indexes: cheap enough to call every few seconds. Days are UTC calendar days, the last 30 "
+                + "(today included, so today's count grows), oldest first; a day without rows counts 0. The other services have their own "
+                + "GET /api/admin/stats (requests, campaigns and money raised, reports and messages).")
+            .Returns<DonationStatsView>())
         .Operation("ReviewDonation", op => op.Tag("admin").Admin()
             .Summary("Approve (available) or reject a pending donation")
             .Body<ReviewBody>()

@@ -2,6 +2,7 @@ using MessagingService.Files;
 using MessagingService.Messages;
 using MessagingService.Notifications;
 using MessagingService.Reports;
+using MessagingService.Stats;
 using Platform.Blobs;
 using Platform.Hosting.OpenApi;
 
@@ -74,6 +75,11 @@ public static class MessagingApi
             .Returns<UploadSlotView>(201)
             .Error(403, Blocked)
             .Error(503, "File storage is unavailable; retry after Retry-After."))
+        .Operation("GetMessagingStats", op => op.Tag("admin").Admin()
+            .Summary("Admin dashboard: open reports, reports by status, messages and reports per day for the last 30 days")
+            .Describe("Counts over the whole tables, read from indexes: cheap enough to call every few seconds. Days are UTC calendar days, the last 30 "
+                + "(today included, so today's counts grow), oldest first; a day without rows counts 0.")
+            .Returns<MessagingStatsView>())
         .Operation("ListNotifications", op => op.Tag("notifications").User()
             .Summary("Own notifications, newest first")
             .Query<NotificationFilter>()

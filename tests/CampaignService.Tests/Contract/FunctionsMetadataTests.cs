@@ -9,6 +9,7 @@ public sealed class FunctionsMetadataTests() : FunctionsMetadataContract(
         [
             ("ListCampaigns", "campaigns", "GET"),
             ("GetCampaign", "campaigns/{id}", "GET"),
+            ("GetCampaignStats", "admin/stats", "GET"),
             ("CreateCampaign", "campaigns", "POST"),
             ("UpdateCampaign", "campaigns/{id}", "PUT"),
             ("DeleteCampaign", "campaigns/{id}", "DELETE"),
@@ -37,7 +38,8 @@ public sealed class FunctionsMetadataTests() : FunctionsMetadataContract(
             ["CampaignService.Migrations.0001_profile_copy.sql", "CampaignService.Migrations.0002_campaigns.sql", "CampaignService.Migrations.0003_contributions.sql", "CampaignService.Migrations.0004_public_columns.sql",
              "CampaignService.Migrations.0005_payments.sql",
              "CampaignService.Migrations.0006_campaign_currency.sql", "CampaignService.Migrations.0007_campaign_images.sql",
-             "CampaignService.Migrations.0008_search_and_deadlines.sql"],
+             "CampaignService.Migrations.0008_search_and_deadlines.sql",
+             "CampaignService.Migrations.0010_realtime.sql"],
             names);
     }
 }

@@ -21,6 +21,7 @@ public sealed class FunctionsMetadataTests() : FunctionsMetadataContract(
             ("UpdateDonation", "donations/{id}", "PUT"),
             ("DeleteDonation", "donations/{id}", "DELETE"),
             ("GetHandOverContact", "donations/{id}/contact", "GET"),
+            ("GetDonationStats", "admin/stats", "GET"),
             ("ReviewDonation", "admin/donations/{id}/review", "POST"),
             ("CreateUpload", "uploads", "POST"),
             ("AttachDonationImage", "donations/{id}/images", "POST"),

@@ -12,6 +12,7 @@ public sealed class FunctionsMetadataTests() : FunctionsMetadataContract(
             ("GetMessage", "messages/{id}", "GET"),
             ("MarkMessageRead", "messages/{id}/read", "POST"),
             ("CreateUpload", "uploads", "POST"),
+            ("GetMessagingStats", "admin/stats", "GET"),
             ("ListConversations", "conversations", "GET"),
             ("CreateReport", "reports", "POST"),
             ("ListReports", "reports", "GET"),
