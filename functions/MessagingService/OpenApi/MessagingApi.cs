@@ -1,6 +1,7 @@
 using MessagingService.Messages;
 using MessagingService.Notifications;
 using MessagingService.Reports;
+using Platform.Hosting.Http;
 using Platform.Hosting.OpenApi;
 
 namespace MessagingService.OpenApi;
@@ -16,7 +17,7 @@ public static class MessagingApi
         .Tag("messages", "Messages between users, optionally about a donation or a campaign.")
         .Tag("reports", "Abuse reports about users, donations, campaigns or messages.")
         .Tag("notifications", "Notifications from the platform's events, per user.")
-        .Operation("SendMessage", op => op.Tag("messages").User()
+        .Operation("SendMessage", op => op.Tag("messages").User().RateLimit(RateClass.Messages)
             .Summary("Send a message to another user")
             .Body<SendMessageBody>().Idempotent()
             .Returns<MessageView>(201, location: true)
@@ -32,7 +33,7 @@ public static class MessagingApi
             .Summary("Mark a received message read (again: 200, unchanged)")
             .Returns<MessageView>()
             .Error(403, "Only the receiver marks a message read."))
-        .Operation("CreateReport", op => op.Tag("reports").User()
+        .Operation("CreateReport", op => op.Tag("reports").User().RateLimit(RateClass.Reports)
             .Summary("Report a user, donation, campaign or message")
             .Body<CreateReportBody>().Idempotent()
             .Returns<ReportView>(201)
