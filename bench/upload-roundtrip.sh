@@ -25,6 +25,7 @@ cleanup() {
 trap cleanup EXIT
 
 use_development_environment # the local stack's http and amqp endpoints
+use_rig_rate_limits # one address, a few users, thousands of requests a second: allowances no rig reaches, the limiter still measured
 (cd "$(dirname "$dll")" && exec dotnet "$dll" --standalone --urls "http://127.0.0.1:$APP_PORT") >"$work/app.log" 2>&1 &
 app_pid=$!
 api="http://127.0.0.1:$APP_PORT/api"

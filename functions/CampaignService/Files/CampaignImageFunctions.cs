@@ -14,7 +14,7 @@ namespace CampaignService.Files;
 /// <summary>Attaching uploaded images to a campaign, reordering and detaching them (the same steps as donation photos).</summary>
 public sealed class CampaignImageFunctions(
     HttpCalls http, ServiceDatabase database, BlobStorage storage, ICampaignStore campaigns, IProfileCopyStore profiles,
-    ICampaignImageStore images, CampaignViews views, ILogger<CampaignImageFunctions> logger)
+    ICampaignImageStore images, CampaignViews views, CampaignWorkflow workflow, ILogger<CampaignImageFunctions> logger)
 {
     [Function(nameof(AttachCampaignImage))]
     public async Task<IActionResult> AttachCampaignImage(
@@ -75,6 +75,8 @@ public sealed class CampaignImageFunctions(
             return Problems.Conflict("This file is already attached; upload it again to use it twice.");
         }
 
+        // A new image is content contributors have not seen: an approved campaign goes back to review (issue 18).
+        campaign = await workflow.ResubmitIfApprovedAsync(uow, campaign, ct);
         await uow.CommitAsync(ct);
         await storage.MarkAttachedAsync(kind, call.User.UserId, checkedBlob.Value!.Id, ct);
         return new ApiResponse(StatusCodes.Status200OK, await views.OneAsync(campaign, ct));

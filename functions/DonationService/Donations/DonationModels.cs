@@ -82,6 +82,9 @@ public sealed class Donation
     public DateTime UpdatedAt { get; init; }
 
     public DateTime? DeletedAt { get; init; }
+
+    /// <summary>When a material edit last sent the donation back to review (issue 18).</summary>
+    public DateTime? ResubmittedAt { get; init; }
 }
 
 public sealed record DonationView(
@@ -100,13 +103,15 @@ public sealed record DonationView(
     [property: Description("Private: shown to the donor and admins only (null for everyone else); the recipient of an approved request reads it through GET /api/donations/{id}/contact.")] string? PickupInstructions,
     int Quantity,
     [property: OneOf<DonationCondition>] string? Condition,
-    [property: Description("When the item stops being offered; a pending or available donation then becomes expired and leaves the listings.")] DateTime? ExpiresAt)
+    [property: Description("When the item stops being offered; a pending or available donation then becomes expired and leaves the listings.")] DateTime? ExpiresAt,
+    [property: Description("Shown to the donor and admins (null for everyone else): when an edit of the title, description, category or photos last sent the approved donation back to review; with status pending, the edit awaits an admin.")] DateTime? ResubmittedAt = null)
 {
     /// <summary>The view for <paramref name="caller"/>: pickup instructions only for the donor and admins.</summary>
     public static DonationView From(Donation d, IReadOnlyList<FileView> images, Caller? caller = null) => new(
         d.Id, d.DonorId, d.Title, d.Description, d.Category, d.Location, d.ImageUrl, d.Status, d.ReviewReason, d.CreatedAt, d.UpdatedAt, images,
         caller is not null && (caller.IsAdmin || caller.UserId == d.DonorId) ? d.PickupInstructions : null,
-        d.Quantity, d.Condition, d.ExpiresAt);
+        d.Quantity, d.Condition, d.ExpiresAt,
+        caller is not null && (caller.IsAdmin || caller.UserId == d.DonorId) ? d.ResubmittedAt : null);
 }
 
 /// <summary>The body of a create or an update, with its rules.</summary>

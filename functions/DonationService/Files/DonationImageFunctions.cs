@@ -69,6 +69,12 @@ public sealed class DonationImageFunctions(
             return Problems.Conflict("This file is already attached; upload it again to use it twice.");
         }
 
+        // A new photo is new content the public has not seen: an available donation goes back to review (issue 18).
+        if (donation.Status == DonationStatus.Available.ToText())
+        {
+            donation = await donations.ResubmitAsync(uow, donation.Id, publish: true, ct);
+        }
+
         await uow.CommitAsync(ct);
         await storage.MarkAttachedAsync(kind, call.User.UserId, checkedBlob.Value!.Id, ct);
         return new ApiResponse(StatusCodes.Status200OK, await views.OneAsync(donation, ct, call.User));

@@ -134,7 +134,7 @@ public readonly record struct RatePartition(RateClass Class, bool IsUser, UInt12
 /// (<see cref="HttpCalls"/>), after the token is verified, so that both hostings get the same limits and
 /// a user is counted by the token's subject rather than by anything a client could vary. One token
 /// bucket per (class, caller): <c>PermitLimit</c> requests at once, refilled evenly over the window; no
-/// queueing (an exhausted caller gets 429 with Retry-After at once). Buckets idle and full are dropped
+/// queueing (an exhausted caller gets 429 with Retry-After at once). Admins are not limited. Buckets idle and full are dropped
 /// by the partitioned limiter. Limits hold per instance: several instances allow that many times more
 /// (a global limit belongs in front, docs/DESIGN-NOTES.md).
 /// </summary>
@@ -192,8 +192,10 @@ public sealed class RateLimits : IDisposable
     /// </summary>
     public ApiResponse? TryAcquire(RateClass rateClass, Caller? caller, HttpRequest request)
     {
+        // Admins are staff working a queue (a burst of reviews, a wave of reports to resolve); their
+        // tokens are not the ones a script is given, and moderation must never wait on a limit.
         var allowance = _settings.For(rateClass);
-        if (allowance.IsOff)
+        if (allowance.IsOff || caller is { IsAdmin: true })
         {
             return null;
         }

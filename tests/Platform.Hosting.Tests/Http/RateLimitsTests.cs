@@ -137,6 +137,18 @@ public sealed class RateLimitsTests
     }
 
     [Fact]
+    public void Admins_are_never_refused()
+    {
+        using var limits = Limits(permits: 1);
+        var admin = new Caller(Guid.NewGuid(), null, IsAdmin: true);
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Null(limits.TryAcquire(RateClass.Writes, admin, Request()));
+        }
+    }
+
+    [Fact]
     public void Settings_have_generous_defaults_and_read_overrides_and_refuse_nonsense()
     {
         var defaults = RateLimitSettings.Read(new ConfigurationBuilder().Build(), behindFunctionsHost: false);
