@@ -102,7 +102,7 @@ public sealed record CampaignView(
     DateTime CreatedAt,
     DateTime UpdatedAt,
     [property: Description("Uploaded images in order (at most 5), each with its public URL. image_url is the older free-form URL, still kept.")] IReadOnlyList<FileView> Images,
-    [property: Description("When an edit of the title, description, category, goal or images last sent the approved campaign back to review; with status pending, the edit awaits an admin and no contribution is taken.")] DateTime? ResubmittedAt = null)
+    [property: Description("When an edit of the title, description, category, goal or images last sent the approved campaign back to review; with status pending, the edit awaits an admin and no contribution is taken.")] DateTime? ResubmittedAt)
 {
     /// <summary>The view with the given images (built with their URLs by CampaignService.Files.CampaignViews).</summary>
     public static CampaignView From(Campaign c, IReadOnlyList<FileView> images) => new(

@@ -104,7 +104,7 @@ public sealed record DonationView(
     int Quantity,
     [property: OneOf<DonationCondition>] string? Condition,
     [property: Description("When the item stops being offered; a pending or available donation then becomes expired and leaves the listings.")] DateTime? ExpiresAt,
-    [property: Description("Shown to the donor and admins (null for everyone else): when an edit of the title, description, category or photos last sent the approved donation back to review; with status pending, the edit awaits an admin.")] DateTime? ResubmittedAt = null)
+    [property: Description("Shown to the donor and admins (null for everyone else): when an edit of the title, description, category or photos last sent the approved donation back to review; with status pending, the edit awaits an admin.")] DateTime? ResubmittedAt)
 {
     /// <summary>The view for <paramref name="caller"/>: pickup instructions only for the donor and admins.</summary>
     public static DonationView From(Donation d, IReadOnlyList<FileView> images, Caller? caller = null) => new(
