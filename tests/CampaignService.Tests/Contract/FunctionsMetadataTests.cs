@@ -36,7 +36,8 @@ public sealed class FunctionsMetadataTests() : FunctionsMetadataContract(
         Assert.Equal(
             ["CampaignService.Migrations.0001_profile_copy.sql", "CampaignService.Migrations.0002_campaigns.sql", "CampaignService.Migrations.0003_contributions.sql", "CampaignService.Migrations.0004_public_columns.sql",
              "CampaignService.Migrations.0005_payments.sql",
-             "CampaignService.Migrations.0006_campaign_currency.sql", "CampaignService.Migrations.0007_campaign_images.sql"],
+             "CampaignService.Migrations.0006_campaign_currency.sql", "CampaignService.Migrations.0007_campaign_images.sql",
+             "CampaignService.Migrations.0009_rereview.sql"],
             names);
     }
 }
