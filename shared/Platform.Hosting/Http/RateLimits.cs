@@ -59,8 +59,10 @@ public sealed record RateLimitSettings(
         RateClass.Writes => Writes,
         RateClass.Messages => Messages,
         RateClass.Reports => Reports,
-        _ => new RateAllowance(0, TimeSpan.Zero),
+        _ => Off,
     };
+
+    private static readonly RateAllowance Off = new(0, TimeSpan.Zero);
 
     /// <summary>
     /// Reads the settings; <paramref name="behindFunctionsHost"/> gives the default of
