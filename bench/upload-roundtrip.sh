@@ -36,6 +36,7 @@ cleanup() {
 trap cleanup EXIT
 
 use_development_environment # the local stack's http and amqp endpoints
+use_rig_rate_limits # one address, a few users, thousands of requests a second: allowances no rig reaches, the limiter still measured
 
 # start_app NAME PORT: a service standalone on PORT, waited for until healthy.
 start_app() {

@@ -127,6 +127,15 @@ migrate_services() {
 # contribution at once and moves no money (refused outside Development; Azure runs Stripe).
 use_development_environment() { export DOTNET_ENVIRONMENT=Development Payments__Provider="${Payments__Provider:-development}"; }
 
+# use_rig_rate_limits : a load rig (benchmarks, fault injection) drives thousands of requests a second
+# from one address and a few users, which the default per-caller limits exist to refuse. It raises
+# every class's allowance far above any rig's rate; the limiter stays on the path, so its cost is
+# part of what a benchmark measures (docs/DESIGN-NOTES.md, "Rate limits").
+use_rig_rate_limits() {
+  local class
+  for class in Reads Writes Messages Reports; do export "RateLimits__${class}__PermitLimit=1000000000"; done
+}
+
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # proc_alive PID : true if PID runs. A zombie waiting to be reaped does not, once all its threads

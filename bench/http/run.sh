@@ -155,6 +155,7 @@ finish_stack_up || die "the stack did not start"
 eval "$("$REPO/scripts/stack.sh" env)"
 export DonationServiceUrl="http://127.0.0.1:$AUX_PORT"
 use_development_environment # the local stack, and contributions confirmed at once by the development provider (no payment provider in a benchmark)
+use_rig_rate_limits # one address, a few users, thousands of requests a second: allowances no rig reaches, the limiter still measured
 migrate_services
 export PGPASSWORD=postgres
 psql_db() { /usr/lib/postgresql/15/bin/psql -X -q -t -A -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$1" "${@:2}"; }

@@ -80,6 +80,7 @@ fi
 # The services' environment; the driver passes it on unchanged when it restarts the one it killed.
 export DonationServiceUrl="http://127.0.0.1:${PORT[DonationService]}"
 use_development_environment
+use_rig_rate_limits # one address, a few users, thousands of requests a second: allowances no rig reaches, the limiter still measured
 export Logging__LogLevel__Default=Warning Logging__LogLevel__Platform=Information Logging__Console__FormatterName=simple
 export FAULT_RUN_DIR="$RUN_DIR" FAULT_REPO="$REPO" PLATFORM_BUILD_CONFIGURATION="$CONFIGURATION"
 FAULT_SERVICES=""

@@ -26,6 +26,12 @@ public interface IFileParent<TParent>
 
     /// <summary>The view answered after a change.</summary>
     Task<object> ViewAsync(TParent parent, Caller user, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// What attaching a new file does to the parent, in the attach's transaction (a new photo of an approved
+    /// item sends it back to review); the parent as it now is.
+    /// </summary>
+    Task<TParent> FileAttachedAsync(UnitOfWork uow, TParent parent, CancellationToken cancellationToken) => Task.FromResult(parent);
 }
 
 /// <summary>
@@ -86,6 +92,7 @@ public sealed class OrderedFileRoutes<TParent>(
             return Problems.Conflict("This file is already attached; upload it again to use it twice.");
         }
 
+        parent = await parents.FileAttachedAsync(uow, parent!, ct);
         await uow.CommitAsync(ct);
         await storage.MarkAttachedAsync(rules.Kind, user.UserId, checkedBlob.Value!.Id, ct);
         return new ApiResponse(StatusCodes.Status200OK, await parents.ViewAsync(parent!, user, ct));

@@ -14,8 +14,9 @@ namespace Platform.FunctionsHost;
 
 /// <summary>
 /// The host's HTTP side in the ASP.NET Core integration: routes a request to a function by the
-/// routes the worker reported, forwards the request unchanged to the worker's HttpUri with the
-/// header <c>x-ms-invocation-id</c>, sends the InvocationRequest (trigger input: an empty RpcHttp;
+/// routes the worker reported, forwards the request to the worker's HttpUri with the header
+/// <c>x-ms-invocation-id</c> and, as the host's YARP forwarder does, X-Forwarded-For/-Proto/-Host set
+/// to what it saw (a client's own are replaced), sends the InvocationRequest (trigger input: an empty RpcHttp;
 /// trigger metadata: query and route values, Query and Headers as JSON), and returns the worker's
 /// HTTP response once the invocation has answered. Unmatched routes get the host's bare 404.
 /// </summary>
@@ -27,6 +28,7 @@ internal sealed class HttpFrontDoor : IAsyncDisposable
     private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
     {
         "Connection", "Keep-Alive", "Transfer-Encoding", "Upgrade", "Proxy-Connection", "TE", "Trailer", "Host",
+        "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host",
     };
 
     private readonly FunctionsTestHost _host;
@@ -251,6 +253,15 @@ internal sealed class HttpFrontDoor : IAsyncDisposable
                 }
             }
 
+            // As the host's forwarder (YARP's default transforms, action Set): X-Forwarded-* are
+            // replaced by what the host saw, so a client's own X-Forwarded-For never reaches the worker.
+            if (context.Connection.RemoteIpAddress is { } client)
+            {
+                message.Headers.TryAddWithoutValidation("X-Forwarded-For", client.ToString());
+            }
+
+            message.Headers.TryAddWithoutValidation("X-Forwarded-Proto", context.Request.Scheme);
+            message.Headers.TryAddWithoutValidation("X-Forwarded-Host", context.Request.Host.Value);
             message.Headers.TryAddWithoutValidation(InvocationIdHeader, invocationId);
             try
             {

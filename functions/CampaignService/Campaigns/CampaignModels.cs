@@ -85,6 +85,9 @@ public sealed class Campaign
 
     public DateTime? DeletedAt { get; init; }
 
+    /// <summary>When a material edit last sent the campaign back to review (issue 18).</summary>
+    public DateTime? ResubmittedAt { get; init; }
+
     public CampaignStatus State => EnumText.Parse<CampaignStatus>(Status);
 
     public CampaignSnapshot Snapshot => new(Id, RecipientId, Title, Status, GoalAmount, CollectedAmount, Version);
@@ -110,12 +113,13 @@ public sealed record CampaignView(
     DateTime UpdatedAt,
     [property: Description("Uploaded images in order (at most 5), each with its public URL. image_url is the older free-form URL, still kept.")] IReadOnlyList<FileView> Images,
     [property: Description("The deadline, if any: an active or paused campaign still short of its goal then becomes ended.")] DateTime? EndsAt,
-    [property: Description("When the campaign ended at its deadline (status ended).")] DateTime? EndedAt)
+    [property: Description("When the campaign ended at its deadline (status ended).")] DateTime? EndedAt,
+    [property: Description("When an edit of the title, description, category, goal or images last sent the approved campaign back to review; with status pending, the edit awaits an admin and no contribution is taken.")] DateTime? ResubmittedAt)
 {
     /// <summary>The view with the given images (built with their URLs by CampaignService.Files.CampaignViews).</summary>
     public static CampaignView From(Campaign c, IReadOnlyList<FileView> images) => new(
         c.Id, c.RecipientId, c.Title, c.Description, c.Category, c.Location, c.ImageUrl, c.GoalAmount, c.CollectedAmount,
-        c.ContributorCount, c.Currency, c.Status, c.PauseReason, c.ReviewReason, c.CompletedAt, c.CreatedAt, c.UpdatedAt, images, c.EndsAt, c.EndedAt);
+        c.ContributorCount, c.Currency, c.Status, c.PauseReason, c.ReviewReason, c.CompletedAt, c.CreatedAt, c.UpdatedAt, images, c.EndsAt, c.EndedAt, c.ResubmittedAt);
 }
 
 /// <summary>The body of POST and PUT /api/campaigns, with its rules: goal_amount is a JSON number.</summary>

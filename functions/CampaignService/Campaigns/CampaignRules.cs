@@ -70,6 +70,19 @@ public static class CampaignRules
                     $"goal_amount must be above the amount already collected (status: {campaign.Status}, collected_amount: {campaign.CollectedAmount:0.00})."))
                 : null));
 
+    /// <summary>
+    /// Whether an edit of an approved (active or paused) campaign goes back to review (issue 18): a
+    /// change of what contributors were shown and an admin approved (title, description, category,
+    /// image URL, goal). The location is safe and stays immediate.
+    /// </summary>
+    public static bool NeedsReReview(Campaign campaign, CampaignFields edit) =>
+        campaign.State is CampaignStatus.Active or CampaignStatus.Paused
+        && (!string.Equals(campaign.Title, edit.Title, StringComparison.Ordinal)
+            || !string.Equals(campaign.Description ?? string.Empty, edit.Description ?? string.Empty, StringComparison.Ordinal)
+            || campaign.Category != edit.Category.ToText()
+            || !string.Equals(campaign.ImageUrl ?? string.Empty, edit.ImageUrl ?? string.Empty, StringComparison.Ordinal)
+            || campaign.GoalAmount != edit.GoalAmount);
+
     /// <summary>The owner changes a campaign's images while it can be edited (pending, active or paused).</summary>
     public static Failure? CanEditImages(Campaign campaign, Caller caller, ProfileCopy? profile) =>
         Owner(campaign, caller, profile, "edit")

@@ -12,7 +12,7 @@ public sealed class CampaignStore(ServiceDatabase database, TextSearchOptions se
 {
     private const string Columns =
         "id, recipient_id, title, description, category, location, image_url, goal_amount, collected_amount, contributor_count, currency, "
-        + "status, pause_reason, review_reason, completed_at, ends_at, ended_at, version, created_at, updated_at, deleted_at";
+        + "status, pause_reason, review_reason, completed_at, ends_at, ended_at, version, created_at, updated_at, deleted_at, resubmitted_at";
 
     private static readonly string[] PublicStates = CampaignRules.PublicStates.Select(s => s.ToText()).ToArray();
 
@@ -70,6 +70,18 @@ public sealed class CampaignStore(ServiceDatabase database, TextSearchOptions se
             returning {Columns}
             """,
             new { id, fields.Title, fields.Description, category = fields.Category.ToText(), fields.Location, fields.ImageUrl, fields.GoalAmount, fields.Currency, fields.EndsAt },
+            uow.Transaction,
+            cancellationToken: cancellationToken));
+
+    public Task<Campaign> ResubmitAsync(UnitOfWork uow, Guid id, CancellationToken cancellationToken) =>
+        uow.Connection.QuerySingleAsync<Campaign>(new CommandDefinition(
+            $"""
+            update campaign.campaigns
+               set status = 'pending', pause_reason = null, resubmitted_at = now(), version = version + 1, updated_at = now()
+             where id = @id
+            returning {Columns}
+            """,
+            new { id },
             uow.Transaction,
             cancellationToken: cancellationToken));
 

@@ -22,9 +22,28 @@ public sealed class CampaignWorkflow(ICampaignStore campaigns, IContributionStor
         return campaign;
     }
 
+    /// <summary>An edit; a material one of an approved campaign sends it back to review (<see cref="CampaignRules.NeedsReReview"/>), in one <c>campaign.updated</c>.</summary>
     public async Task<Campaign> UpdateAsync(UnitOfWork uow, Campaign campaign, CampaignFields fields, CancellationToken ct)
     {
         var updated = await campaigns.UpdateAsync(uow, campaign.Id, fields, ct);
+        if (CampaignRules.NeedsReReview(campaign, fields))
+        {
+            updated = await campaigns.ResubmitAsync(uow, campaign.Id, ct);
+        }
+
+        uow.Publish(new CampaignUpdated(updated.Snapshot));
+        return updated;
+    }
+
+    /// <summary>New content (an image) on an approved campaign: back to review, <c>campaign.updated</c>; otherwise unchanged.</summary>
+    public async Task<Campaign> ResubmitIfApprovedAsync(UnitOfWork uow, Campaign campaign, CancellationToken ct)
+    {
+        if (campaign.State is not (CampaignStatus.Active or CampaignStatus.Paused))
+        {
+            return campaign;
+        }
+
+        var updated = await campaigns.ResubmitAsync(uow, campaign.Id, ct);
         uow.Publish(new CampaignUpdated(updated.Snapshot));
         return updated;
     }

@@ -19,6 +19,9 @@ public interface ICampaignStore
 
     Task<Campaign> UpdateAsync(UnitOfWork uow, Guid id, CampaignFields fields, CancellationToken cancellationToken);
 
+    /// <summary>A material edit of an active or paused campaign: back to review (pending, no pause reason), <c>resubmitted_at</c> set; no event (the caller publishes).</summary>
+    Task<Campaign> ResubmitAsync(UnitOfWork uow, Guid id, CancellationToken cancellationToken);
+
     Task<Campaign> SetStatusAsync(UnitOfWork uow, Guid id, CampaignStatus status, string? pauseReason, CancellationToken cancellationToken);
 
     Task<Campaign> ReviewAsync(UnitOfWork uow, Guid id, CampaignStatus status, string? reason, Guid reviewer, CancellationToken cancellationToken);

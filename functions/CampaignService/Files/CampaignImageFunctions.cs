@@ -14,7 +14,7 @@ namespace CampaignService.Files;
 /// <summary>Attaching uploaded images to a campaign, reordering and detaching them (the steps are <see cref="OrderedFileRoutes{TParent}"/>'s, as for donation photos).</summary>
 public sealed class CampaignImageFunctions(
     HttpCalls http, ServiceDatabase database, BlobStorage storage, ICampaignStore campaigns, IProfileCopyStore profiles,
-    ICampaignImageStore images, CampaignViews views, ILogger<CampaignImageFunctions> logger) : IFileParent<Campaign>
+    ICampaignImageStore images, CampaignViews views, CampaignWorkflow workflow, ILogger<CampaignImageFunctions> logger) : IFileParent<Campaign>
 {
     private static readonly OrderedFileRules Rules = new(CampaignFiles.CampaignImage, CampaignFiles.MaxImagesPerCampaign, "campaign", "/api/campaigns/{id}/images");
 
@@ -63,4 +63,8 @@ public sealed class CampaignImageFunctions(
 
     async Task<object> IFileParent<Campaign>.ViewAsync(Campaign parent, Caller user, CancellationToken cancellationToken) =>
         await views.OneAsync(parent, cancellationToken);
+
+    /// <summary>A new image is content contributors have not seen: an approved campaign goes back to review (issue 18).</summary>
+    Task<Campaign> IFileParent<Campaign>.FileAttachedAsync(UnitOfWork uow, Campaign parent, CancellationToken cancellationToken) =>
+        workflow.ResubmitIfApprovedAsync(uow, parent, cancellationToken);
 }

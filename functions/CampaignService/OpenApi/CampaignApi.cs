@@ -4,6 +4,7 @@ using CampaignService.Files;
 using CampaignService.Payments;
 using CampaignService.Stats;
 using Platform.Blobs;
+using Platform.Hosting.Http;
 using Platform.Hosting.OpenApi;
 
 namespace CampaignService.OpenApi;
@@ -84,7 +85,7 @@ public static class CampaignApi
             .Summary("A contribution's receipt: amount, currency, status, provider reference")
             .Describe("Its contributor, the campaign's owner and admins read it; for anyone else it does not exist.")
             .Returns<ContributionView>())
-        .Operation("StripeWebhook", op => op.Tag("payments").Anonymous()
+        .Operation("StripeWebhook", op => op.Tag("payments").Anonymous().RateLimit(RateClass.Unlimited)
             .Summary("Stripe's webhook: checkout sessions completed, expired or failed")
             .Describe("Called by Stripe, not by frontends. The Stripe-Signature header is verified by Stripe.net (HMAC-SHA256 with the endpoint's "
                 + "secret, at most 300 s old); the amount and currency are Stripe's and must equal the pending contribution's. "

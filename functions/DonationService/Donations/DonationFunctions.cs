@@ -96,7 +96,13 @@ public sealed class DonationFunctions(
             return refused.ToResponse();
         }
 
-        var updated = await donations.UpdateAsync(uow, call.Id, call.Input.ToFields(), ct);
+        var fields = call.Input.ToFields();
+        if (DonationRules.NeedsReReview(donation, fields))
+        {
+            await donations.ResubmitAsync(uow, call.Id, publish: false, ct);
+        }
+
+        var updated = await donations.UpdateAsync(uow, call.Id, fields, ct);
         await uow.CommitAsync(ct);
         return new ApiResponse(StatusCodes.Status200OK, await views.OneAsync(updated, ct, call.User));
     }

@@ -92,6 +92,9 @@ public sealed class Donation
     public DateTime UpdatedAt { get; init; }
 
     public DateTime? DeletedAt { get; init; }
+
+    /// <summary>When a material edit last sent the donation back to review (issue 18).</summary>
+    public DateTime? ResubmittedAt { get; init; }
 }
 
 public sealed record DonationView(
@@ -113,13 +116,15 @@ public sealed record DonationView(
     [property: Description("When the item stops being offered; a pending or available donation then becomes expired and leaves the listings.")] DateTime? ExpiresAt,
     [property: Description("Where the item is (WGS 84 degrees), if the donor gave coordinates or has a default location in their profile.")] double? Latitude,
     double? Longitude,
-    [property: Description("Kilometres from the list's near point (great circle); null when the list was not asked near a point.")] double? DistanceKm)
+    [property: Description("Kilometres from the list's near point (great circle); null when the list was not asked near a point.")] double? DistanceKm,
+    [property: Description("Shown to the donor and admins (null for everyone else): when an edit of the title, description, category or photos last sent the approved donation back to review; with status pending, the edit awaits an admin.")] DateTime? ResubmittedAt)
 {
     /// <summary>The view for <paramref name="caller"/>: pickup instructions only for the donor and admins.</summary>
     public static DonationView From(Donation d, IReadOnlyList<FileView> images, Caller? caller = null) => new(
         d.Id, d.DonorId, d.Title, d.Description, d.Category, d.Location, d.ImageUrl, d.Status, d.ReviewReason, d.CreatedAt, d.UpdatedAt, images,
         caller is not null && (caller.IsAdmin || caller.UserId == d.DonorId) ? d.PickupInstructions : null,
-        d.Quantity, d.Condition, d.ExpiresAt, d.Latitude, d.Longitude, d.DistanceM is { } metres ? Math.Round(metres / 1000, 3) : null);
+        d.Quantity, d.Condition, d.ExpiresAt, d.Latitude, d.Longitude, d.DistanceM is { } metres ? Math.Round(metres / 1000, 3) : null,
+        caller is not null && (caller.IsAdmin || caller.UserId == d.DonorId) ? d.ResubmittedAt : null);
 }
 
 /// <summary>The body of a create or an update, with its rules.</summary>

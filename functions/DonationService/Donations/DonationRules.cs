@@ -60,6 +60,18 @@ public static class DonationRules
             : Result.Conflict($"A donation can be edited only while pending or available (status: {donation.Status}).");
     }
 
+    /// <summary>
+    /// Whether an edit of an available donation goes back to review (issue 18): a change of what the
+    /// public was shown and an admin approved (title, description, category, image URL). Quantity,
+    /// condition, location, pickup instructions and expiry are safe and stay immediate.
+    /// </summary>
+    public static bool NeedsReReview(Donation donation, DonationFields edit) =>
+        donation.Status == DonationStatus.Available.ToText()
+        && (!string.Equals(donation.Title, edit.Title, StringComparison.Ordinal)
+            || !string.Equals(donation.Description ?? string.Empty, edit.Description ?? string.Empty, StringComparison.Ordinal)
+            || donation.Category != edit.Category.ToText()
+            || !string.Equals(donation.ImageUrl ?? string.Empty, edit.ImageUrl ?? string.Empty, StringComparison.Ordinal));
+
     public static Failure? CanDelete(Donation donation, Caller caller, Profile? profile)
     {
         if (!IsVisibleTo(donation, caller))

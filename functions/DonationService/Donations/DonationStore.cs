@@ -11,7 +11,7 @@ namespace DonationService.Donations;
 public sealed class DonationStore(ServiceDatabase database, TextSearchOptions search) : IDonationStore
 {
     private const string Columns =
-        "id, donor_id, title, description, category, location, image_url, status, review_reason, pickup_instructions, quantity, condition, expires_at, latitude, longitude, version, created_at, updated_at, deleted_at";
+        "id, donor_id, title, description, category, location, image_url, status, review_reason, pickup_instructions, quantity, condition, expires_at, latitude, longitude, version, created_at, updated_at, deleted_at, resubmitted_at";
 
     private static readonly string[] PublicStates = DonationRules.PublicStates.Select(s => s.ToText()).ToArray();
 
@@ -60,6 +60,30 @@ public sealed class DonationStore(ServiceDatabase database, TextSearchOptions se
             uow.Transaction,
             cancellationToken: cancellationToken));
         uow.Publish(new DonationUpdated(Snapshot(donation)));
+        return donation;
+    }
+
+    /// <summary>
+    /// A material edit of an available donation: back to review (pending), <c>resubmitted_at</c> set,
+    /// and <c>donation.updated</c> with the pending snapshot when <paramref name="publish"/> (an edit
+    /// of the fields publishes its own right after, in the same transaction).
+    /// </summary>
+    public async Task<Donation> ResubmitAsync(UnitOfWork uow, Guid id, bool publish, CancellationToken cancellationToken)
+    {
+        var donation = await uow.Connection.QuerySingleAsync<Donation>(new CommandDefinition(
+            $"""
+            update donation.donations set status = 'pending', resubmitted_at = now(), version = version + 1, updated_at = now()
+             where id = @id
+            returning {Columns}
+            """,
+            new { id },
+            uow.Transaction,
+            cancellationToken: cancellationToken));
+        if (publish)
+        {
+            uow.Publish(new DonationUpdated(Snapshot(donation)));
+        }
+
         return donation;
     }
 

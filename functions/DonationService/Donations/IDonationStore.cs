@@ -15,6 +15,9 @@ public interface IDonationStore
 
     Task<Donation> UpdateAsync(UnitOfWork uow, Guid id, DonationFields fields, CancellationToken cancellationToken);
 
+    /// <summary>A material edit sends an available donation back to review (see <see cref="DonationStore.ResubmitAsync"/>).</summary>
+    Task<Donation> ResubmitAsync(UnitOfWork uow, Guid id, bool publish, CancellationToken cancellationToken);
+
     Task<Donation> SetStatusAsync(UnitOfWork uow, Guid id, DonationStatus status, string? reason, Guid? reviewer, CancellationToken cancellationToken);
 
     Task<Donation> SoftDeleteAsync(UnitOfWork uow, Guid id, Guid deletedBy, CancellationToken cancellationToken);

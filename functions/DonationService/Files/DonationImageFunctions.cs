@@ -57,4 +57,8 @@ public sealed class DonationImageFunctions(
 
     async Task<object> IFileParent<Donation>.ViewAsync(Donation parent, Caller user, CancellationToken cancellationToken) =>
         await views.OneAsync(parent, cancellationToken, user);
+
+    /// <summary>A new photo is new content the public has not seen: an available donation goes back to review (issue 18).</summary>
+    async Task<Donation> IFileParent<Donation>.FileAttachedAsync(UnitOfWork uow, Donation parent, CancellationToken cancellationToken) =>
+        parent.Status == DonationStatus.Available.ToText() ? await donations.ResubmitAsync(uow, parent.Id, publish: true, cancellationToken) : parent;
 }

@@ -4,6 +4,7 @@ using MessagingService.Notifications;
 using MessagingService.Reports;
 using MessagingService.Stats;
 using Platform.Blobs;
+using Platform.Hosting.Http;
 using Platform.Hosting.OpenApi;
 
 namespace MessagingService.OpenApi;
@@ -20,7 +21,7 @@ public static class MessagingApi
         .Tag("reports", "Abuse reports about users, donations, campaigns or messages.")
         .Tag("notifications", "Notifications from the platform's events, per user.")
         .Tag("files", "Pictures uploaded straight to blob storage (upload slots), then sent with a message.")
-        .Operation("SendMessage", op => op.Tag("messages").User()
+        .Operation("SendMessage", op => op.Tag("messages").User().RateLimit(RateClass.Messages)
             .Summary("Send a message to another user, optionally with up to 3 pictures")
             .Describe("attachment_ids (optional, in order) are blob_ids of message_attachment upload slots (POST /api/uploads) whose file was PUT. "
                 + "Each must have been uploaded by the caller with such a slot, be at most 5 MiB and start like a JPEG, PNG or WebP file "
@@ -47,7 +48,7 @@ public static class MessagingApi
             .Summary("Mark a received message read (again: 200, unchanged)")
             .Returns<MessageView>()
             .Error(403, "Only the receiver marks a message read."))
-        .Operation("CreateReport", op => op.Tag("reports").User()
+        .Operation("CreateReport", op => op.Tag("reports").User().RateLimit(RateClass.Reports)
             .Summary("Report a user, donation, campaign, message or request")
             .Describe("A report about a message or a request is filed by one of its parties and is about the other one (the user block_user blocks); "
                 + "someone who is not a party gets 404. A request messaging has not heard of yet is accepted without a subject, which is looked up again when an admin resolves it.")

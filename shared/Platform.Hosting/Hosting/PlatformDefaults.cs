@@ -36,12 +36,16 @@ public static class PlatformDefaults
 
     /// <summary>
     /// The app's HTTP API: its description (the table its OpenAPI document is built from) and
-    /// <see cref="Http.HttpCalls"/>, which starts every function from that table.
+    /// <see cref="Http.HttpCalls"/>, which starts every function from that table, with the app's rate
+    /// limits (<see cref="Http.RateLimits"/>, settings <c>RateLimits__*</c>).
     /// </summary>
     public static PlatformApplication AddHttpApi(this PlatformApplication app, OpenApi.ApiDescription description)
     {
         app.Services.AddSingleton(description);
-        app.Services.AddSingleton<Http.HttpCalls>();
+        app.Services.AddSingleton(_ => Http.RateLimitSettings.Read(app.Configuration, behindFunctionsHost: app.Mode == HostingMode.Functions));
+        app.Services.AddSingleton<Http.RateLimits>();
+        app.Services.AddSingleton(sp => new Http.HttpCalls(
+            sp.GetRequiredService<IAuthenticator>(), description, sp.GetRequiredService<Http.RateLimits>()));
         return app;
     }
 

@@ -55,6 +55,11 @@ public static class Problems
         Create(StatusCodes.Status503ServiceUnavailable, "Service unavailable", detail)
             .WithHeader("Retry-After", retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
+    /// <summary>429: the caller spent its allowance (<see cref="RateLimits"/>); <c>Retry-After</c> in whole seconds.</summary>
+    public static ApiResponse TooManyRequests(string detail, int retryAfterSeconds) =>
+        Create(StatusCodes.Status429TooManyRequests, "Too many requests", detail)
+            .WithHeader("Retry-After", retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     public static ApiResponse Unexpected() =>
         Create(StatusCodes.Status500InternalServerError, "Internal server error", "An unexpected error occurred. Quote the trace_id when reporting it.");
 

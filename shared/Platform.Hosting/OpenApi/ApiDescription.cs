@@ -46,17 +46,20 @@ public sealed class ApiDescription
             .Summary("Health of the service")
             .Describe("200 when the database and the broker answer, else 503 (with Retry-After); reports the outbox backlog.")
             .Anonymous()
+            .RateLimit(Http.RateClass.Unlimited)
             .ReturnsHealth());
         Operation(LivenessFunction, op => op
             .Tag("platform")
             .Summary("Liveness of the process")
             .Describe("200 whenever the process answers; checks no dependency. The platform's health check uses it (a database or broker outage must not recycle instances); GET /api/health tells the dependencies.")
             .Anonymous()
+            .RateLimit(Http.RateClass.Unlimited)
             .ReturnsLiveness());
         Operation(DocumentFunction, op => op
             .Tag("platform")
             .Summary("This OpenAPI document")
             .Anonymous()
+            .RateLimit(Http.RateClass.Unlimited)
             .ReturnsDocument());
     }
 
@@ -140,6 +143,9 @@ public sealed class Operation
     public bool SetsLocation { get; private set; }
 
     public bool IsIdempotent { get; private set; }
+
+    /// <summary>The allowance the route spends (<see cref="Http.RateLimits"/>); null: by method (GET reads, others writes).</summary>
+    public Http.RateClass? RateClass { get; private set; }
 
     /// <summary>Error statuses this operation answers besides those its shape implies; a null text uses the standard one.</summary>
     public IReadOnlyDictionary<int, string?> ExplicitErrors => _errors;
@@ -233,6 +239,16 @@ public sealed class Operation
         IsIdempotent = true;
         return this;
     }
+
+    /// <summary>The rate-limit class the route spends, when not the one its method implies (GET: reads; others: writes).</summary>
+    public Operation RateLimit(Http.RateClass rateClass)
+    {
+        RateClass = rateClass;
+        return this;
+    }
+
+    /// <summary>The class the route spends: declared, else by its method.</summary>
+    public Http.RateClass RateClassFor(string method) => Http.RateLimits.ClassOf(RateClass, method);
 
     /// <summary>An error this operation answers, with what it means here (null: the standard text).</summary>
     public Operation Error(int status, string? description = null)

@@ -34,6 +34,7 @@ public static partial class OpenApiGenerator
         [413] = ("PayloadTooLarge", "The body is larger than 64 KiB."),
         [415] = ("UnsupportedMediaType", "The body is not JSON (send Content-Type: application/json)."),
         [422] = ("Unprocessable", "This Idempotency-Key was already used with another body."),
+        [429] = ("TooManyRequests", "The caller's allowance for this kind of request is spent (per user, or per address when signed out); retry after Retry-After seconds."),
         [503] = ("Unavailable", "The database, the broker or another service is unavailable; retry after Retry-After seconds."),
     };
 
@@ -69,8 +70,11 @@ public static partial class OpenApiGenerator
     /// <summary>The OpenAPI path template of a route: constraints and catch-all stars dropped.</summary>
     public static string PathTemplate(string route) => RouteParameter().Replace(route, m => "{" + m.Groups[1].Value + "}");
 
-    /// <summary>The error statuses an operation answers: those its shape implies plus the ones it names.</summary>
-    public static IReadOnlySet<int> ImpliedErrors(Operation operation, bool hasPathParameters)
+    /// <summary>
+    /// The error statuses an operation answers: those its shape implies plus the ones it names. With the
+    /// method, a rate-limited route (any class but <see cref="Http.RateClass.Unlimited"/>) answers 429.
+    /// </summary>
+    public static IReadOnlySet<int> ImpliedErrors(Operation operation, bool hasPathParameters, string? method = null)
     {
         var errors = new SortedSet<int>(operation.ExplicitErrors.Keys);
         (bool When, int[] Statuses)[] implied =
@@ -82,6 +86,7 @@ public static partial class OpenApiGenerator
             (operation.QueryParameters.Count > 0 || operation.IsPaged, [400]),
             (operation.BodyType is not null, [400, 413, 415]),
             (operation.IsIdempotent, [400, 422]),
+            (method is not null && operation.RateClassFor(method) != Http.RateClass.Unlimited, [429]),
         ];
         foreach (var (_, statuses) in implied.Where(i => i.When))
         {
@@ -152,7 +157,7 @@ public static partial class OpenApiGenerator
             foreach (var method in function.Methods)
             {
                 var operationId = function.Methods.Count == 1 ? function.Name : function.Name + method;
-                item.Operations![HttpMethod.Parse(method)] = Describe(operationId, function, operation);
+                item.Operations![HttpMethod.Parse(method)] = Describe(operationId, function, operation, method);
             }
 
             _tags.Add(operation.TagName);
@@ -173,7 +178,7 @@ public static partial class OpenApiGenerator
             return _document;
         }
 
-        private OpenApiOperation Describe(string operationId, HttpFunction function, Operation operation)
+        private OpenApiOperation Describe(string operationId, HttpFunction function, Operation operation, string method)
         {
             var pathParameters = HttpFunctionInvoker.RouteValueNames(function.Route).ToList();
             var result = new OpenApiOperation
@@ -202,7 +207,7 @@ public static partial class OpenApiGenerator
                 };
             }
 
-            foreach (var status in ImpliedErrors(operation, pathParameters.Count > 0))
+            foreach (var status in ImpliedErrors(operation, pathParameters.Count > 0, method))
             {
                 if (operation.ExplicitErrors.TryGetValue(status, out var text) && text is not null)
                 {
@@ -348,7 +353,7 @@ public static partial class OpenApiGenerator
             Content = Content(ProblemType, Ref("Problem")),
             Headers = status switch
             {
-                503 => RetryAfterHeader(),
+                503 or 429 => RetryAfterHeader(),
                 401 => new Dictionary<string, IOpenApiHeader>(StringComparer.Ordinal)
                 {
                     ["WWW-Authenticate"] = Header("`Bearer`.", new OpenApiSchema { Type = JsonSchemaType.String }),

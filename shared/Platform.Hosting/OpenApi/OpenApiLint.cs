@@ -9,7 +9,8 @@ namespace Platform.Hosting.OpenApi;
 /// fields, references that resolve, path parameters, responses...) plus the platform's conventions,
 /// which no generic tool knows: every operation lists the errors its shape implies (a token → 401,
 /// the admin tag → 403, a path id → 400 and 404, query parameters → 400, a body → 400, 413 and 415,
-/// an Idempotency-Key → 422, a dependency → 503), errors are problem+json, every body and response
+/// an Idempotency-Key → 422, a dependency → 503, a token → 429 (rate limited per user), with
+/// Retry-After), errors are problem+json, every body and response
 /// content has a schema, every $ref of a parameter, body or response resolves, every operation declares its security (an empty list when anonymous, as
 /// Redocly's security-defined wants), has a summary and a unique operationId. The apps' tests run it
 /// on the documents they serve (<c>Platform.Testing.OpenApiContract</c>).
@@ -43,6 +44,7 @@ public static class OpenApiLint
         (bool When, int Status, string Because)[] implied =
         [
             (operation.Security?.Any(requirement => requirement.Count > 0) == true, 401, "it reads a bearer token"),
+            (operation.Security?.Any(requirement => requirement.Count > 0) == true, 429, "it is rate limited per user"),
             (operation.Tags?.Any(tag => tag.Name == "admin") == true, 403, "it is for admins only"),
             (hasPathId, 400, "it has a path id that may be malformed"),
             (hasPathId, 404, "it names a resource by id"),
@@ -80,6 +82,11 @@ public static class OpenApiLint
         foreach (var (what, _) in references.Where(r => r.Item2 is IOpenApiReferenceHolder { UnresolvedReference: true }))
         {
             Problem($"{what}: its $ref does not resolve");
+        }
+
+        if (responses.TryGetValue("429", out var tooMany) && tooMany.Headers?.ContainsKey("Retry-After") != true)
+        {
+            Problem("429: it must document the Retry-After header");
         }
 
         if (!responses.Keys.Any(status => status.StartsWith('2')))

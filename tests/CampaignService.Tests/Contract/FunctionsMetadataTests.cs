@@ -39,6 +39,7 @@ public sealed class FunctionsMetadataTests() : FunctionsMetadataContract(
              "CampaignService.Migrations.0005_payments.sql",
              "CampaignService.Migrations.0006_campaign_currency.sql", "CampaignService.Migrations.0007_campaign_images.sql",
              "CampaignService.Migrations.0008_search_and_deadlines.sql",
+             "CampaignService.Migrations.0009_rereview.sql",
              "CampaignService.Migrations.0010_realtime.sql"],
             names);
     }

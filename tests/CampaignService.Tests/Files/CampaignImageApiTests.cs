@@ -31,9 +31,12 @@ public sealed class CampaignImageApiTests(CampaignServiceFixture api)
 
         foreach (var blob in new[] { a, b, c })
         {
-            await api.ExpectAsync(await Attach(owner, campaignId, blob), 200);
+            // A new image is new content: the active campaign goes back to review (issue 18).
+            Assert.Equal("pending", (await api.ExpectAsync(await Attach(owner, campaignId, blob), 200)).GetProperty("status").GetString());
         }
 
+        await api.ExpectAsync(await api.SendAsync(HttpMethod.Get, $"api/campaigns/{campaignId}"), 404);
+        await api.ReviewAsync(campaignId, "approve");
         var anonymous = await api.GetJsonAsync($"api/campaigns/{campaignId}");
         var images = anonymous.GetProperty("images").EnumerateArray().ToList();
         Assert.Equal([a, b, c], images.Select(i => i.GetProperty("id").GetGuid()));
@@ -76,6 +79,8 @@ public sealed class CampaignImageApiTests(CampaignServiceFixture api)
         {
             await api.ExpectAsync(await Attach(owner, campaignId, await UploadAsync(owner, Uploads.Png())), 200);
         }
+
+        await api.ReviewAsync(campaignId, "approve"); // the new images sent it back to review (issue 18)
 
         await AssertStatusAsync(await Attach(owner, campaignId, await UploadAsync(owner, Uploads.Png())), 409); // a sixth
         var otherCampaign = CampaignServiceFixture.IdOf(await api.CreateCampaignAsync(owner.Token));

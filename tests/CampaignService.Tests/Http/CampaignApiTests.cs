@@ -92,10 +92,13 @@ public sealed class CampaignApiTests(CampaignServiceFixture api)
         var updated = await api.ExpectAsync(await api.SendAsync(HttpMethod.Put, $"api/campaigns/{id}", owner.Token,
             new { title = "Roof repair", category = "housing", location = "Leeds", goal_amount = 250.25m }), 200);
 
-        Assert.Equal(("Roof repair", "housing", "Leeds", 250.25m, "active"),
+        // A new title, category and goal are material: the approved campaign goes back to review (issue 18, ReReviewTests).
+        Assert.Equal(("Roof repair", "housing", "Leeds", 250.25m, "pending"),
             (Text(updated, "title"), Text(updated, "category"), Text(updated, "location"), updated.GetProperty("goal_amount").GetDecimal(), Text(updated, "status")));
         Assert.Equal(1, await CountOutboxAsync("campaign.updated", id));
-        Assert.Equal(403, (int)(await api.SendAsync(HttpMethod.Put, $"api/campaigns/{id}", api.NewUser().Token, new { title = "X", category = "food", goal_amount = 5 })).StatusCode);
+        Assert.Equal(404, (int)(await api.SendAsync(HttpMethod.Put, $"api/campaigns/{id}", api.NewUser().Token, new { title = "X", category = "food", goal_amount = 5 })).StatusCode); // pending again: not visible
+        var (_, active) = await api.ActiveCampaignAsync();
+        Assert.Equal(403, (int)(await api.SendAsync(HttpMethod.Put, $"api/campaigns/{active}", api.NewUser().Token, new { title = "X", category = "food", goal_amount = 5 })).StatusCode);
     }
 
     [Fact]

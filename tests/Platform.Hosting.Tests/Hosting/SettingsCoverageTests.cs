@@ -46,6 +46,15 @@ public sealed class SettingsCoverageTests
         ["Auth__AllowAnonymousWrites"] = "off by default (anonymous sign-ins read only); an operator sets it to let them write",
         ["LegacyCampaignDbConnection"] = "read only by campaign-service's import-legacy: the original's campaign database (docs/MOVING-IN.md)",
         ["LegacyCurrency"] = "read only by campaign-service's import-legacy: the currency of the original's amounts (docs/MOVING-IN.md)",
+        ["RateLimits__Reads__PermitLimit"] = "rate limit: has a default (docs/DESIGN-NOTES.md, Rate limits); tests and benchmark rigs set their own",
+        ["RateLimits__Reads__WindowSeconds"] = "rate limit: has a default (docs/DESIGN-NOTES.md, Rate limits)",
+        ["RateLimits__Writes__PermitLimit"] = "rate limit: has a default (docs/DESIGN-NOTES.md, Rate limits); tests and benchmark rigs set their own",
+        ["RateLimits__Writes__WindowSeconds"] = "rate limit: has a default (docs/DESIGN-NOTES.md, Rate limits)",
+        ["RateLimits__Messages__PermitLimit"] = "rate limit: has a default (docs/DESIGN-NOTES.md, Rate limits); tests and benchmark rigs set their own",
+        ["RateLimits__Messages__WindowSeconds"] = "rate limit: has a default (docs/DESIGN-NOTES.md, Rate limits)",
+        ["RateLimits__Reports__PermitLimit"] = "rate limit: has a default (docs/DESIGN-NOTES.md, Rate limits); tests and benchmark rigs set their own",
+        ["RateLimits__Reports__WindowSeconds"] = "rate limit: has a default (docs/DESIGN-NOTES.md, Rate limits)",
+        ["RateLimits__ForwardedHops"] = "rate limit: 0 standalone, 1 under the Functions host (its forwarder writes X-Forwarded-For); set behind another proxy",
     };
 
     /// <summary>Read by the code (or in the sample) but deliberately not an app setting in the Bicep.</summary>
@@ -79,6 +88,15 @@ public sealed class SettingsCoverageTests
         ["LegacyDbConnection"] = "not an app setting: the operator sets it for one import-legacy run (docs/MOVING-IN.md)",
         ["LegacyCampaignDbConnection"] = "not an app setting: the operator sets it for one import-legacy run (docs/MOVING-IN.md)",
         ["LegacyCurrency"] = "not an app setting: the operator sets it for one import-legacy run (docs/MOVING-IN.md)",
+        ["RateLimits__Reads__PermitLimit"] = "default used in Azure (per instance; a global limit belongs in Front Door / API Management)",
+        ["RateLimits__Reads__WindowSeconds"] = "default used in Azure",
+        ["RateLimits__Writes__PermitLimit"] = "default used in Azure (per instance; a global limit belongs in Front Door / API Management)",
+        ["RateLimits__Writes__WindowSeconds"] = "default used in Azure",
+        ["RateLimits__Messages__PermitLimit"] = "default used in Azure (per instance; a global limit belongs in Front Door / API Management)",
+        ["RateLimits__Messages__WindowSeconds"] = "default used in Azure",
+        ["RateLimits__Reports__PermitLimit"] = "default used in Azure (per instance; a global limit belongs in Front Door / API Management)",
+        ["RateLimits__Reports__WindowSeconds"] = "default used in Azure",
+        ["RateLimits__ForwardedHops"] = "default (1 under the Functions host) used in Azure",
     };
 
     private static readonly Regex ConfigurationIndexer = new(@"\b[Cc]onfiguration\s*\[\s*(?:""(?<literal>[^""]+)""|(?<name>[A-Za-z_][\w.]*))\s*\]", RegexOptions.Compiled);

@@ -56,9 +56,10 @@ public sealed class OpenApiGeneratorTests
     {
         var document = Json(Generate(typeof(GadgetFunctions)));
 
-        Assert.Equal(["200", "400", "401", "503"], Statuses(Operation(document, "/gadgets", "get")));
-        Assert.Equal(["201", "400", "401", "403", "413", "415", "422", "503"], Statuses(Operation(document, "/gadgets", "post")));
-        Assert.Equal(["204", "400", "401", "403", "404", "409", "503"], Statuses(Operation(document, "/gadgets/{id}", "delete")));
+        Assert.Equal(["200", "400", "401", "429", "503"], Statuses(Operation(document, "/gadgets", "get")));
+        Assert.Equal(["201", "400", "401", "403", "413", "415", "422", "429", "503"], Statuses(Operation(document, "/gadgets", "post")));
+        Assert.Equal(["204", "400", "401", "403", "404", "409", "429", "503"], Statuses(Operation(document, "/gadgets/{id}", "delete")));
+        Assert.Equal("integer", Json(Generate(typeof(GadgetFunctions)))["components"]!["responses"]!["TooManyRequests"]!["headers"]!["Retry-After"]!["schema"]!["type"]!.GetValue<string>());
         Assert.Equal("Only makers.", Operation(document, "/gadgets", "post")["responses"]!["403"]!["description"]!.GetValue<string>());
         Assert.Equal("#/components/responses/Conflict", Operation(document, "/gadgets/{id}", "delete")["responses"]!["409"]!["$ref"]!.GetValue<string>());
     }
@@ -98,7 +99,7 @@ public sealed class OpenApiGeneratorTests
         var document = Json(result);
 
         Assert.Empty(Operation(document, "/gadgets/health", "get")["security"]!.AsArray());
-        Assert.Equal(["Unavailable"], document["components"]!["responses"]!.AsObject().Select(r => r.Key));
+        Assert.Equal(["TooManyRequests", "Unavailable"], document["components"]!["responses"]!.AsObject().Select(r => r.Key).Order(StringComparer.Ordinal));
         Assert.Empty(OpenApiLint.Check(OpenApiGenerator.Serialize(result.Document)));
     }
 

@@ -6,6 +6,8 @@ public sealed class OpenApiLintTests
 {
     private const string Problem = """{ "description": "x", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } }""";
 
+    private const string TooMany = """{ "description": "x", "headers": { "Retry-After": { "schema": { "type": "integer" } } }, "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } }""";
+
     private const string Sound = $$"""
         {
           "operationId": "ChangeThing", "summary": "Change a thing",
@@ -15,7 +17,7 @@ public sealed class OpenApiLintTests
           "responses": {
             "200": { "description": "ok", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Thing" } } } },
             "400": {{Problem}}, "401": {{Problem}}, "404": { "$ref": "#/components/responses/NotFound" },
-            "413": {{Problem}}, "415": {{Problem}}, "503": {{Problem}}
+            "413": {{Problem}}, "415": {{Problem}}, "429": {{TooMany}}, "503": {{Problem}}
           }
         }
         """;
@@ -72,6 +74,7 @@ public sealed class OpenApiLintTests
             "must list 413",
             "must list 415",
             "must list 503",
+            "it is rate limited per user, so it must list 429",
             "request body: application/json has no schema",
             "404: errors are application/problem+json",
             "The schema reference '#/components/schemas/Gone' does not point to an existing schema",
@@ -95,6 +98,12 @@ public sealed class OpenApiLintTests
             path: "/things");
 
         Reports(OpenApiLint.Check(document), "it reads query parameters, so it must list 400", "it takes an Idempotency-Key, so it must list 422", "it is for admins only, so it must list 403");
+    }
+
+    [Fact]
+    public void A_429_without_Retry_After_is_reported()
+    {
+        Reports(OpenApiLint.Check(Document(Sound.Replace(TooMany, Problem, StringComparison.Ordinal))), "429: it must document the Retry-After header");
     }
 
     [Fact]
