@@ -36,6 +36,6 @@ public sealed class AdminCampaignFunctions(HttpCalls http, ServiceDatabase datab
 
         var updated = await workflow.ReviewAsync(uow, campaign, decision, next.Value, call.Input.Reason, call.User.UserId, ct);
         await uow.CommitAsync(ct);
-        return new ApiResponse(StatusCodes.Status200OK, await views.OneAsync(updated, ct));
+        return new ApiResponse(StatusCodes.Status200OK, await views.OneAsync(updated, ct, call.User));
     }
 }

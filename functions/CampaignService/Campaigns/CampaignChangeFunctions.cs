@@ -88,6 +88,6 @@ public sealed class CampaignChangeFunctions(
         await uow.CommitAsync(ct);
         return successStatus == StatusCodes.Status204NoContent
             ? new ApiResponse(StatusCodes.Status204NoContent, null)
-            : new ApiResponse(successStatus, await views.OneAsync(changed, ct));
+            : new ApiResponse(successStatus, await views.OneAsync(changed, ct, caller));
     }
 }

@@ -24,7 +24,7 @@ public sealed class CampaignFunctions(
 
         var rows = await campaigns.ListAsync(call.Input, call.Caller, call.Page, ct);
         var result = rows.ToPage(call.Page.Limit, c => CampaignStore.CursorOf(c, call.Input.SortBy()));
-        return new ApiResponse(StatusCodes.Status200OK, new Page<CampaignView>(await views.ManyAsync(result.Items, ct), result.NextCursor));
+        return new ApiResponse(StatusCodes.Status200OK, new Page<CampaignView>(await views.ManyAsync(result.Items, ct, call.Caller), result.NextCursor));
     }
 
     [Function(nameof(GetCampaign))]
@@ -39,7 +39,7 @@ public sealed class CampaignFunctions(
 
         var campaign = await campaigns.FindAsync(call.Id, ct);
         return campaign is not null && CampaignRules.IsVisibleTo(campaign, call.Caller)
-            ? new ApiResponse(StatusCodes.Status200OK, await views.OneAsync(campaign, ct))
+            ? new ApiResponse(StatusCodes.Status200OK, await views.OneAsync(campaign, ct, call.Caller))
             : Problems.NotFound("No such campaign.");
     }
 
@@ -61,7 +61,7 @@ public sealed class CampaignFunctions(
             }
 
             var campaign = await workflow.CreateAsync(uow, call.User.UserId, call.Input.ToFields(), ct);
-            return Result.Created(CampaignView.From(campaign, [])).ToResponse(c => $"/api/campaigns/{c.Id}");
+            return Result.Created(CampaignView.From(campaign, [], call.User)).ToResponse(c => $"/api/campaigns/{c.Id}");
         }, ct);
     }
 }

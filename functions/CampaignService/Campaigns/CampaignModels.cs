@@ -106,7 +106,7 @@ public sealed record CampaignView(
     int ContributorCount,
     [property: Description("ISO 4217 code, lower case: the currency of goal_amount, collected_amount and every contribution.")] string Currency,
     [property: OneOf<CampaignStatus>] string Status,
-    string? PauseReason,
+    [property: Description("Why the campaign is paused; shown to its owner and admins only (null for everyone else).")] string? PauseReason,
     string? ReviewReason,
     DateTime? CompletedAt,
     DateTime CreatedAt,
@@ -116,10 +116,14 @@ public sealed record CampaignView(
     [property: Description("When the campaign ended at its deadline (status ended).")] DateTime? EndedAt,
     [property: Description("When an edit of the title, description, category, goal or images last sent the approved campaign back to review; with status pending, the edit awaits an admin and no contribution is taken.")] DateTime? ResubmittedAt)
 {
-    /// <summary>The view with the given images (built with their URLs by CampaignService.Files.CampaignViews).</summary>
-    public static CampaignView From(Campaign c, IReadOnlyList<FileView> images) => new(
+    /// <summary>
+    /// The view with the given images (built with their URLs by CampaignService.Files.CampaignViews) as
+    /// <paramref name="viewer"/> sees it: why it is paused only for its owner and admins (a public
+    /// <c>owner_blocked</c> told everyone that the owner was blocked; issue 18).
+    /// </summary>
+    public static CampaignView From(Campaign c, IReadOnlyList<FileView> images, Caller? viewer) => new(
         c.Id, c.RecipientId, c.Title, c.Description, c.Category, c.Location, c.ImageUrl, c.GoalAmount, c.CollectedAmount,
-        c.ContributorCount, c.Currency, c.Status, c.PauseReason, c.ReviewReason, c.CompletedAt, c.CreatedAt, c.UpdatedAt, images, c.EndsAt, c.EndedAt, c.ResubmittedAt);
+        c.ContributorCount, c.Currency, c.Status, viewer is not null && (viewer.IsAdmin || viewer.UserId == c.RecipientId) ? c.PauseReason : null, c.ReviewReason, c.CompletedAt, c.CreatedAt, c.UpdatedAt, images, c.EndsAt, c.EndedAt, c.ResubmittedAt);
 }
 
 /// <summary>The body of POST and PUT /api/campaigns, with its rules: goal_amount is a JSON number.</summary>

@@ -62,7 +62,7 @@ public sealed class CampaignImageFunctions(
     }
 
     async Task<object> IFileParent<Campaign>.ViewAsync(Campaign parent, Caller user, CancellationToken cancellationToken) =>
-        await views.OneAsync(parent, cancellationToken);
+        await views.OneAsync(parent, cancellationToken, user);
 
     /// <summary>A new image is content contributors have not seen: an approved campaign goes back to review (issue 18).</summary>
     Task<Campaign> IFileParent<Campaign>.FileAttachedAsync(UnitOfWork uow, Campaign parent, CancellationToken cancellationToken) =>

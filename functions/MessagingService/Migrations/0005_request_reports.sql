@@ -14,3 +14,6 @@ create table messaging.request_parties (
     recipient_id uuid        not null,
     created_at   timestamptz not null default now()
 );
+
+-- Only the service reads it (no policy: Supabase's Data API roles see no row).
+alter table messaging.request_parties enable row level security;

@@ -52,8 +52,16 @@ public sealed class ProfileEventTests(CampaignServiceFixture api)
 
         foreach (var id in new[] { first, second })
         {
-            var campaign = await api.GetJsonAsync($"api/campaigns/{id}");
+            var campaign = await api.GetJsonAsync($"api/campaigns/{id}", owner.Token);
             Assert.Equal(("paused", "owner_blocked"), (Text(campaign, "status"), Text(campaign, "pause_reason")));
+            Assert.Equal("owner_blocked", Text(await api.GetJsonAsync($"api/campaigns/{id}", api.AdminToken), "pause_reason"));
+            // Everyone else sees that it is paused, not that its owner was blocked.
+            var seen = await api.GetJsonAsync($"api/campaigns/{id}");
+            Assert.Equal("paused", Text(seen, "status"));
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, seen.GetProperty("pause_reason").ValueKind);
+            // Nor through Supabase's Data API or Realtime, which follow the column grants.
+            Assert.False(await ScalarAsync<bool>("select has_column_privilege('anon', 'campaign.campaigns', 'pause_reason', 'SELECT')", new { }));
+            Assert.False(await ScalarAsync<bool>("select has_column_privilege('authenticated', 'campaign.campaigns', 'pause_reason', 'SELECT')", new { }));
             Assert.Equal(1L, await CountOutboxAsync("campaign.status_changed", id));
         }
 

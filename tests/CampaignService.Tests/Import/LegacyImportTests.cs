@@ -82,7 +82,7 @@ public sealed class LegacyImportTests(CampaignServiceFixture api) : IAsyncLifeti
         Assert.Equal("etb", Text(wrongTotal, "currency"));
         Assert.Equal(32.35m, wrongTotal.GetProperty("collected_amount").GetDecimal());
         Assert.Equal(2, wrongTotal.GetProperty("contributor_count").GetInt32());
-        var paused = await api.GetJsonAsync($"api/campaigns/{Dirty(67)}");
+        var paused = await api.GetJsonAsync($"api/campaigns/{Dirty(67)}", api.AdminToken);
         Assert.Equal(("paused", LegacyCampaignValues.EndedBeforeGoal), (Text(paused, "status"), Text(paused, "pause_reason")));
 
         // Every imported campaign's total is its imported contributions; those are confirmed legacy money.

@@ -120,8 +120,10 @@ public sealed class MessageAttachmentApiTests(MessagingServiceFixture app)
         var mallory = app.NewUser();
         var early = await UploadAsync(mallory, Uploads.Png());
         await app.Broker.PublishAsync(new ProfileBlocked(new ProfileSnapshot(mallory.Id, "donor", "none", true, null, 5), app.AdminId, "spam"));
-        await app.SettleAsync();
-        await app.ExpectAsync(await app.PostAsync("api/uploads", mallory.Token, new { kind = "message_attachment" }), 403);
+        // Waited for by its own effect: the sentinel of SettleAsync can be handled by another consumer worker first.
+        await app.EventuallyAsync(
+            async () => (int)(await app.PostAsync("api/uploads", mallory.Token, new { kind = "message_attachment" })).StatusCode == 403,
+            "the block did not reach messaging-service");
         await app.ExpectAsync(await Send(mallory, bob.Id, early), 403);
         Assert.Equal(0, await AttachedRowsAsync(mallory.Id));
     }
