@@ -11,7 +11,7 @@ namespace RawBaseline;
 
 internal static class Messaging
 {
-    private const string Columns = "id, sender_id, receiver_id, content, donation_id, campaign_id, read_at, created_at";
+    private const string Columns = "id, sender_id, receiver_id, content, donation_id, campaign_id, read_at, created_at, attachment_count";
     private const string NotificationColumns = "id, user_id, type, title, body, data::text as data, read_at, created_at";
 
     /// <summary>The message as MessageView serialises it.</summary>
@@ -26,6 +26,9 @@ internal static class Messaging
         NullableGuid(w, "campaign_id", r, 5);
         NullableTime(w, "read_at", r, 6);
         w.WriteString("created_at", r.GetDateTime(7));
+        // The seeded messages carry no picture (attachment_count 0): signing read URLs is ours alone.
+        w.WriteStartArray("attachments");
+        w.WriteEndArray();
         w.WriteEndObject();
     }
 

@@ -16,7 +16,14 @@ public sealed class MessageViews(IMessageAttachmentStore attachments, BlobStorag
 
     public async Task<IReadOnlyList<MessageView>> ManyAsync(IReadOnlyList<Message> messages, CancellationToken cancellationToken)
     {
-        var files = await storage.ByParentAsync(Kind, await attachments.ForParentsAsync([.. messages.Select(m => m.Id)], cancellationToken), cancellationToken);
+        // Most messages carry no picture: a page of those costs no second query.
+        Guid[] withFiles = [.. messages.Where(m => m.AttachmentCount > 0).Select(m => m.Id)];
+        if (withFiles.Length == 0)
+        {
+            return [.. messages.Select(m => MessageView.From(m, []))];
+        }
+
+        var files = await storage.ByParentAsync(Kind, await attachments.ForParentsAsync(withFiles, cancellationToken), cancellationToken);
         return [.. messages.Select(m => MessageView.From(m, [.. files[m.Id]]))];
     }
 

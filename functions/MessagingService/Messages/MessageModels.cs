@@ -24,6 +24,9 @@ public sealed class Message
     public DateTime? ReadAt { get; init; }
 
     public DateTime CreatedAt { get; init; }
+
+    /// <summary>How many pictures were sent with it: a page without any is shown without asking for attachments.</summary>
+    public short AttachmentCount { get; init; }
 }
 
 /// <summary>The last message of a conversation with one partner, and how many of theirs are unread.</summary>
@@ -105,13 +108,13 @@ public sealed record SendMessageBody(
     public IReadOnlyList<Guid> ToAttachmentIds() => AttachmentIds is null ? [] : [.. AttachmentIds.Select(Guid.Parse)];
 
     /// <summary>The checked message.</summary>
-    public MessageDraft ToDraft() => new(Guid.Parse(ReceiverId!), Content!, Id(DonationId), Id(CampaignId));
+    public MessageDraft ToDraft() => new(Guid.Parse(ReceiverId!), Content!, Id(DonationId), Id(CampaignId), (short)(AttachmentIds?.Count ?? 0));
 
     private static Guid? Id(string? text) => text is null ? null : Guid.Parse(text);
 }
 
 /// <summary>A validated message to send.</summary>
-public sealed record MessageDraft(Guid ReceiverId, string Content, Guid? DonationId, Guid? CampaignId);
+public sealed record MessageDraft(Guid ReceiverId, string Content, Guid? DonationId, Guid? CampaignId, short AttachmentCount);
 
 /// <summary>The conversation query: <c>with</c> another user (required), optionally narrowed to a donation or a campaign.</summary>
 public sealed record ConversationFilter(

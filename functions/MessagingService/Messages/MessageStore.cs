@@ -8,16 +8,16 @@ namespace MessagingService.Messages;
 /// <summary>The SQL of messages. Writes run inside the caller's unit of work; lists only ever hold the caller's own messages.</summary>
 public sealed class MessageStore(ServiceDatabase database) : IMessageStore
 {
-    private const string Columns = "id, sender_id, receiver_id, content, donation_id, campaign_id, read_at, created_at";
+    private const string Columns = "id, sender_id, receiver_id, content, donation_id, campaign_id, read_at, created_at, attachment_count";
 
     public Task<Message> InsertAsync(UnitOfWork uow, Guid senderId, MessageDraft draft, CancellationToken cancellationToken) =>
         uow.Connection.QuerySingleAsync<Message>(new CommandDefinition(
             $"""
-            insert into messaging.messages (id, sender_id, receiver_id, content, donation_id, campaign_id)
-            values (@id, @senderId, @ReceiverId, @Content, @DonationId, @CampaignId)
+            insert into messaging.messages (id, sender_id, receiver_id, content, donation_id, campaign_id, attachment_count)
+            values (@id, @senderId, @ReceiverId, @Content, @DonationId, @CampaignId, @AttachmentCount)
             returning {Columns}
             """,
-            new { id = Guid.CreateVersion7(), senderId, draft.ReceiverId, draft.Content, draft.DonationId, draft.CampaignId },
+            new { id = Guid.CreateVersion7(), senderId, draft.ReceiverId, draft.Content, draft.DonationId, draft.CampaignId, draft.AttachmentCount },
             uow.Transaction,
             cancellationToken: cancellationToken));
 

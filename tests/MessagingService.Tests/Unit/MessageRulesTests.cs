@@ -15,7 +15,7 @@ public sealed class MessageRulesTests
         var result = ValidateSend(new SendMessageBody(ReceiverId.ToString(), "  Hello!\n", DonationId.ToString(), null, null), Sender);
 
         Assert.True(result.IsSuccess);
-        Assert.Equal(new MessageDraft(ReceiverId, "Hello!", DonationId, null), result.Value);
+        Assert.Equal(new MessageDraft(ReceiverId, "Hello!", DonationId, null, 0), result.Value);
     }
 
     [Fact]
