@@ -99,6 +99,57 @@ public sealed class MovingInTests(PlatformFixture platform) : IAsyncLifetime
         Assert.Equal(2, (await RunToolAsync("CampaignService", "republish", "--ids", "not-an-id")).ExitCode);
     }
 
+    [Fact]
+    public async Task An_imported_claim_is_held_by_its_request_so_completing_or_cancelling_that_request_completes_or_releases_the_item()
+    {
+        await RunAsync("DonationService", "import-legacy", "--report", Path.Combine(_directory, "donation.txt"));
+        await RunAsync("RequestService", "import-legacy", "--report", Path.Combine(_directory, "request.txt"));
+
+        // The generators give donation n the status statuses[n % 8] and request n (for donation n) the
+        // status [pending, approved, rejected, cancelled, completed, completed][n % 6]: donations 13 and
+        // 37 are claimed with their request approved, 5 claimed but its request completed, 22 donated
+        // (completed) with its request completed, 21 claimed with its request cancelled.
+        var (handedOver, released) = (_legacy.Id("request", 13), _legacy.Id("request", 37));
+        Assert.Equal(("claimed", handedOver), await HolderAsync(_legacy.Id("donation", 13)));
+        Assert.Equal(("claimed", released), await HolderAsync(_legacy.Id("donation", 37)));
+        Assert.Equal(("completed", _legacy.Id("request", 5)), await HolderAsync(_legacy.Id("donation", 5)));
+        Assert.Equal(("completed", _legacy.Id("request", 22)), await HolderAsync(_legacy.Id("donation", 22)));
+        Assert.Equal(("claimed", (Guid?)null), await HolderAsync(_legacy.Id("donation", 21)));
+        var report = await File.ReadAllTextAsync(Path.Combine(_directory, "donation.txt"));
+        Assert.Contains($"{_legacy.Id("donation", 5)}", report, StringComparison.Ordinal);
+        Assert.Contains($"claimed, but its request {_legacy.Id("request", 5)} is completed: completed", report, StringComparison.Ordinal);
+
+        // A second pass finds every holder the same: nothing changes.
+        var again = ImportOutput.Counts(await RunAsync("DonationService", "import-legacy", "--report", Path.Combine(_directory, "again.txt")), "public.donations");
+        Assert.Equal((0L, 0L), (again.Inserted, again.Updated));
+
+        // The donor hands over item 13: the claim saga completes it. The recipient of 37 withdraws: it is available again.
+        var (donor, _) = await PartiesAsync(handedOver);
+        await platform.ExpectAsync(await platform.SendAsync(Service.Request, HttpMethod.Post, $"api/requests/{handedOver}/complete", TokenOf(donor)), 200);
+        var (_, recipient) = await PartiesAsync(released);
+        await platform.ExpectAsync(await platform.SendAsync(Service.Request, HttpMethod.Post, $"api/requests/{released}/cancel", TokenOf(recipient)), 200);
+
+        Assert.True(await PollAsync(async () => (await HolderAsync(_legacy.Id("donation", 13))).Status == "completed"));
+        Assert.Equal(("completed", handedOver), await HolderAsync(_legacy.Id("donation", 13)));
+        Assert.True(await PollAsync(async () => (await HolderAsync(_legacy.Id("donation", 37))).Status == "available"));
+        Assert.Equal(("available", (Guid?)null), await HolderAsync(_legacy.Id("donation", 37)));
+    }
+
+    private string TokenOf(Guid user) => platform.Tokens.Mint(user, $"{user:N}@test.local");
+
+    private static async Task<(string Status, Guid? Request)> HolderAsync(Guid donation)
+    {
+        await using var connection = new NpgsqlConnection(TestEnvironment.MainDb);
+        return await connection.QuerySingleAsync<(string, Guid?)>(
+            "select status, claimed_request_id from donation.donations where id = @donation", new { donation });
+    }
+
+    private static async Task<(Guid Donor, Guid Recipient)> PartiesAsync(Guid request)
+    {
+        await using var connection = new NpgsqlConnection(TestEnvironment.MainDb);
+        return await connection.QuerySingleAsync<(Guid, Guid)>("select donor_id, recipient_id from request.requests where id = @request", new { request });
+    }
+
     private async Task<string> DonationExportAsync()
     {
         var path = Path.Combine(_directory, "donation-all.jsonl");

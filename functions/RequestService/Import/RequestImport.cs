@@ -39,25 +39,12 @@ public sealed class LegacyRequest : ILegacyRow
 /// a request whose donation or recipient is gone, or whose donation has no donor profile (so
 /// donation-service skipped it), is skipped; the donor is always the donation's. One request per
 /// recipient and donation: the first by id is kept, later ones are skipped as duplicates. No event
-/// is published: an imported request notifies nobody, and the claim saga only runs for new actions.
+/// is published: an imported request notifies nobody. donation-service's import links a claimed item to
+/// the request holding it from the same original rows, so the claim saga goes on from there.
 /// </summary>
 public sealed class RequestImport : LegacyTableImport<LegacyRequest>
 {
     public const int MessageLimit = 1000;
-
-    private static readonly Dictionary<string, string> Statuses = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["pending"] = "pending",
-        ["approved"] = "approved",
-        ["accepted"] = "approved",
-        ["rejected"] = "rejected",
-        ["declined"] = "rejected",
-        ["cancelled"] = "cancelled",
-        ["canceled"] = "cancelled",
-        ["completed"] = "completed",
-        ["fulfilled"] = "completed",
-        ["donated"] = "completed",
-    };
 
     public override string Source => "public.requests";
 
@@ -77,12 +64,6 @@ public sealed class RequestImport : LegacyTableImport<LegacyRequest>
         d.donor_id as donation_donor_id, d.id is not null as donation_found, dp.id is not null as donation_donor_found,
         rp.id is not null as recipient_found
         """;
-
-    /// <summary>The platform's status for the original's; an unknown one ends the request (cancelled), so it triggers nothing.</summary>
-    public static (string Status, string? Repair) Status(string? original) =>
-        original is not null && Statuses.TryGetValue(original.Trim(), out var status)
-            ? (status, null)
-            : ("cancelled", $"status '{original}' is unknown: cancelled");
 
     /// <summary>Why the platform refuses the request (null: it takes it), from the original's rows alone.</summary>
     public static string? Refusal(LegacyRequest row) => row switch
@@ -183,7 +164,7 @@ public sealed class RequestImport : LegacyTableImport<LegacyRequest>
             donor,
             row.RecipientId!.Value,
             batch.Use(row.Id, LegacyFields.Cut("message", row.Message, MessageLimit)),
-            batch.Use(row.Id, Status(row.Status)),
+            batch.Use(row.Id, LegacyRequestStatus.Map(row.Status)),
             created,
             row.UpdatedAt ?? created);
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using DonationService.Import;
 using Platform.Data.Import;
 
@@ -102,12 +103,43 @@ public sealed class LegacyValuesTests
         var batch = new ImportBatch();
         var row = new LegacyDonation { Id = Guid.NewGuid(), DonorId = Guid.NewGuid(), Title = "  ", Category = "Garden", Status = "approved", CreatedAt = DateTime.UtcNow };
 
-        var mapped = DonationImport.Map(row, row.DonorId!.Value, batch);
+        var mapped = DonationImport.Map(row, row.DonorId!.Value, batch, _ => true);
 
         Assert.Equal(DonationImport.UntitledTitle, mapped.Title);
         Assert.Equal("other", mapped.Category);
         Assert.Equal("available", mapped.Status);
         Assert.Equal(["title is empty: 'Untitled item'", "category 'Garden' is not one of the platform's: other"], batch.Issues.Select(i => i.Reason));
+    }
+
+    [Theory]
+    [InlineData("claimed", false, "claimed", true, null)]
+    [InlineData("claimed", true, "completed", true, "claimed, but its request {0} is completed: completed")]
+    [InlineData("completed", false, "completed", true, null)]
+    [InlineData("available", false, "available", false, null)]
+    [InlineData("pending", true, "pending", false, null)]
+    public void A_claimed_or_handed_over_item_is_held_by_its_request_and_nothing_else_holds_one(
+        string status, bool requestCompleted, string expectedStatus, bool held, string? repair)
+    {
+        var (donor, request, recipient) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var row = new LegacyDonation { Id = Guid.NewGuid(), HolderRequestId = request, HolderRecipientId = recipient, HolderCompleted = requestCompleted };
+
+        var (mapped, holder) = DonationImport.Claim(row, donor, status, _ => true);
+
+        Assert.Equal((expectedStatus, repair is null ? null : string.Format(CultureInfo.InvariantCulture, repair, request)), mapped);
+        Assert.Equal(held ? (request, recipient) : null, holder);
+    }
+
+    [Fact]
+    public void A_holding_request_request_service_does_not_import_holds_nothing()
+    {
+        var (donor, stranger) = (Guid.NewGuid(), Guid.NewGuid());
+        var byDonor = new LegacyDonation { Id = Guid.NewGuid(), HolderRequestId = Guid.NewGuid(), HolderRecipientId = donor };
+        var byStranger = new LegacyDonation { Id = Guid.NewGuid(), HolderRequestId = Guid.NewGuid(), HolderRecipientId = stranger };
+        var none = new LegacyDonation { Id = Guid.NewGuid() };
+
+        Assert.Equal((("claimed", (string?)null), ((Guid, Guid)?)null), DonationImport.Claim(byDonor, donor, "claimed", _ => true));
+        Assert.Equal((("claimed", (string?)null), ((Guid, Guid)?)null), DonationImport.Claim(byStranger, donor, "claimed", id => id != stranger));
+        Assert.Equal((("claimed", (string?)null), ((Guid, Guid)?)null), DonationImport.Claim(none, donor, "claimed", _ => true));
     }
 
     [Fact]
