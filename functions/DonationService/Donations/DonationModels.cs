@@ -95,6 +95,9 @@ public sealed class Donation
 
     /// <summary>When a material edit last sent the donation back to review (issue 18).</summary>
     public DateTime? ResubmittedAt { get; init; }
+
+    /// <summary>The images as a JSON array when the read selected them with the row (lists and reads by id); null otherwise.</summary>
+    public string? ImagesJson { get; init; }
 }
 
 public sealed record DonationView(

@@ -6,5 +6,7 @@ namespace DonationService.Files;
 /// <summary>The attached images of donations (<c>donation.donation_images</c>), in order.</summary>
 public interface IDonationImageStore : IOrderedAttachments;
 
-public sealed class DonationImageStore(ServiceDatabase database)
-    : OrderedAttachmentStore(database, new AttachmentTable("donation.donation_images", "donation_id")), IDonationImageStore;
+public sealed class DonationImageStore(ServiceDatabase database) : OrderedAttachmentStore(database, Table), IDonationImageStore
+{
+    public static readonly AttachmentTable Table = new("donation.donation_images", "donation_id");
+}

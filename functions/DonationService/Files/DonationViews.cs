@@ -13,8 +13,11 @@ public sealed class DonationViews(IDonationImageStore images, BlobStorage storag
     /// <summary>The views for <paramref name="caller"/> (private fields only for the donor and admins; none without a caller).</summary>
     public async Task<IReadOnlyList<DonationView>> ManyAsync(IReadOnlyList<Donation> donations, CancellationToken cancellationToken, Caller? caller = null)
     {
-        var files = await storage.ByParentAsync(
-            DonationFiles.DonationImage, await images.ForParentsAsync([.. donations.Select(d => d.Id)], cancellationToken), cancellationToken);
+        // Reads select the images with the rows; rows a write returned are completed with one query.
+        IEnumerable<AttachedFile> attached = donations.All(d => d.ImagesJson is not null)
+            ? donations.SelectMany(d => AttachedFile.FromJson(d.Id, d.ImagesJson!))
+            : await images.ForParentsAsync([.. donations.Select(d => d.Id)], cancellationToken);
+        var files = await storage.ByParentAsync(DonationFiles.DonationImage, attached, cancellationToken);
         return [.. donations.Select(d => DonationView.From(d, [.. files[d.Id]], caller))];
     }
 }

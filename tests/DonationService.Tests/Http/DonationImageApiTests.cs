@@ -23,7 +23,9 @@ public sealed class DonationImageApiTests(DonationServiceFixture api)
     public async Task A_donor_uploads_a_photo_straight_to_storage_and_attaches_it()
     {
         var donor = await api.NewUserAsync("donor");
-        var donationId = DonationServiceFixture.IdOf(await api.CreateDonationAsync(donor.Token));
+        var word = "kettle" + Guid.NewGuid().ToString("N")[..8];
+        var donationId = DonationServiceFixture.IdOf(await api.ExpectAsync(await api.SendAsync(
+            HttpMethod.Post, "api/donations", donor.Token, new { title = "Photo of a " + word, category = "household", latitude = 53.8, longitude = -1.55 }), 201));
 
         var slot = await api.ExpectAsync(await api.SendAsync(HttpMethod.Post, "api/uploads", donor.Token, new { kind = "donation_image" }), 201);
         Assert.Equal("donation_image", slot.GetProperty("kind").GetString());
@@ -48,6 +50,14 @@ public sealed class DonationImageApiTests(DonationServiceFixture api)
         Assert.Equal(BlobId(slot), Assert.Single(again.GetProperty("images").EnumerateArray()).GetProperty("id").GetGuid());
         var listed = DonationServiceFixture.Items(await api.GetJsonAsync($"api/donations?donor_id={donor.Id}", donor.Token));
         Assert.Equal(BlobId(slot), Assert.Single(Assert.Single(listed).GetProperty("images").EnumerateArray()).GetProperty("id").GetGuid());
+
+        // Every list shape reads the photos with the rows: text search by relevance, and near me by distance.
+        foreach (var query in new[] { $"q={word}&sort=relevance", "near=53.8,-1.55&radius_km=1&sort=distance" })
+        {
+            var found = DonationServiceFixture.Items(await api.GetJsonAsync($"api/donations?donor_id={donor.Id}&{query}", donor.Token));
+            Assert.Equal(BlobId(slot), Assert.Single(Assert.Single(found).GetProperty("images").EnumerateArray()).GetProperty("id").GetGuid());
+        }
+
         Assert.Equal(1, await CountAsync(donationId));
     }
 
