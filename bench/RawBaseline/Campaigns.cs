@@ -36,6 +36,11 @@ internal static class Campaigns
         NullableTime(w, "completed_at", r, 13);
         w.WriteString("created_at", r.GetDateTime(15));
         w.WriteString("updated_at", r.GetDateTime(16));
+        if (r.FieldCount > 18)
+        {
+            WriteFiles(w, "images", r, 18);
+        }
+
         w.WriteEndObject();
     }
 
@@ -44,7 +49,7 @@ internal static class Campaigns
         app.MapGet("/raw/campaigns/{id}", async (string id, HttpContext ctx) =>
         {
             if (!Guid.TryParse(id, out var campaignId)) { ctx.Response.StatusCode = 400; return; }
-            await using var cmd = db.CreateCommand($"select {Columns} from campaign.campaigns where id = $1 and deleted_at is null");
+            await using var cmd = db.CreateCommand(WithFiles($"select {Columns} from campaign.campaigns where id = $1 and deleted_at is null", "campaign.campaign_images", "campaign_id", "id"));
             cmd.Parameters.Add(P(campaignId));
             await using var r = await cmd.ExecuteReaderAsync(ctx.RequestAborted);
             if (!await r.ReadAsync(ctx.RequestAborted)) { ctx.Response.StatusCode = 404; return; }
@@ -59,8 +64,8 @@ internal static class Campaigns
             var limit = Limit(ctx);
             await using var cmd = db.CreateCommand(
                 // The platform's query for a public status (VisibleRows folds the visibility rule into it).
-                $"select {Columns} from campaign.campaigns where deleted_at is null and status = $1"
-                + " order by created_at desc, id desc limit $2");
+                WithFiles($"select {Columns} from campaign.campaigns where deleted_at is null and status = $1"
+                + " order by created_at desc, id desc limit $2", "campaign.campaign_images", "campaign_id", "created_at desc, id desc"));
             cmd.Parameters.Add(P(status));
             cmd.Parameters.Add(P(limit + 1));
             await using var r = await cmd.ExecuteReaderAsync(ctx.RequestAborted);

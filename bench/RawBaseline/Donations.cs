@@ -15,17 +15,8 @@ internal static class Donations
     private const string ProfileColumns =
         "id, email, full_name, phone, avatar_url, location, role, recipient_status, verification_image_url, blocked, rating_avg, rating_count, version, created_at, updated_at";
 
-    /// <summary>The images subquery the service selects with each donation (AttachmentTable.FilesJsonSql), rows aliased <paramref name="alias"/>.</summary>
-    internal static string ImagesOf(string alias) =>
-        "(select coalesce(json_agg(json_build_object('blob_id', f.blob_id, 'owner_id', f.owner_id, 'position', f.position, "
-        + $"'content_type', f.content_type, 'size_bytes', f.size_bytes) order by f.position), '[]') from donation.donation_images f where f.donation_id = {alias}.id) as images_json";
-
-    /// <summary>The images as selected (the service turns each into a URL; the raw app writes them as they are).</summary>
-    internal static void WriteImages(System.Text.Json.Utf8JsonWriter w, NpgsqlDataReader r, int ordinal)
-    {
-        w.WritePropertyName("images");
-        w.WriteRawValue(r.GetString(ordinal), skipInputValidation: true);
-    }
+    /// <summary>A read of donations with their images, as the service sends it.</summary>
+    internal static string WithImages(string sql, string orderBy) => WithFiles(sql, "donation.donation_images", "donation_id", orderBy);
 
     /// <summary>The donation as DonationView serialises it (with its images when the read selected them).</summary>
     private static void Write(System.Text.Json.Utf8JsonWriter w, NpgsqlDataReader r)
@@ -44,7 +35,7 @@ internal static class Donations
         w.WriteString("updated_at", r.GetDateTime(11));
         if (r.FieldCount > 13)
         {
-            WriteImages(w, r, 13);
+            WriteFiles(w, "images", r, 13);
         }
 
         w.WriteEndObject();
@@ -55,7 +46,7 @@ internal static class Donations
         app.MapGet("/raw/donations/{id}", async (string id, HttpContext ctx) =>
         {
             if (!Guid.TryParse(id, out var donationId)) { ctx.Response.StatusCode = 400; return; }
-            await using var cmd = db.CreateCommand($"select {Columns}, {ImagesOf("d")} from donation.donations d where id = $1 and deleted_at is null");
+            await using var cmd = db.CreateCommand(WithImages($"select {Columns} from donation.donations where id = $1 and deleted_at is null", "id"));
             cmd.Parameters.Add(P(donationId));
             await using var r = await cmd.ExecuteReaderAsync(ctx.RequestAborted);
             if (!await r.ReadAsync(ctx.RequestAborted)) { ctx.Response.StatusCode = 404; return; }
@@ -70,8 +61,8 @@ internal static class Donations
             var limit = Limit(ctx);
             await using var cmd = db.CreateCommand(
                 // The platform's query for a public status (VisibleRows folds the visibility rule into it).
-                $"select {Columns}, {ImagesOf("d")} from donation.donations d where deleted_at is null and status = $1"
-                + " order by created_at desc, id desc limit $2");
+                WithImages($"select {Columns} from donation.donations where deleted_at is null and status = $1"
+                + " order by created_at desc, id desc limit $2", "created_at desc, id desc"));
             cmd.Parameters.Add(P(status));
             cmd.Parameters.Add(P(limit + 1));
             await using var r = await cmd.ExecuteReaderAsync(ctx.RequestAborted);

@@ -197,4 +197,21 @@ internal static class Raw
         cmd.Parameters.Add(P(Encoding.UTF8.GetString(envelope.WrittenSpan)));
         await cmd.ExecuteNonQueryAsync(ct);
     }
+
+    /// <summary>
+    /// A read of parents with their files in one statement, as a service sends it (Platform.Blobs
+    /// AttachmentTable.WithFilesSql): the files of the page as a JSON array in the last column.
+    /// </summary>
+    public static string WithFiles(string pageSql, string table, string parentColumn, string orderBy) =>
+        $"with page as ({pageSql}) select page.*, coalesce(files.files_json, '[]') as images_json from page left join ("
+        + $"select f.{parentColumn} as files_parent, json_agg(json_build_object('blob_id', f.blob_id, 'owner_id', f.owner_id, 'position', f.position, "
+        + $"'content_type', f.content_type, 'size_bytes', f.size_bytes) order by f.position) as files_json from {table} f "
+        + $"where f.{parentColumn} in (select id from page) group by f.{parentColumn}) files on files.files_parent = page.id order by {orderBy}";
+
+    /// <summary>The files as selected (the service turns each into a URL; the raw app writes them as they are).</summary>
+    public static void WriteFiles(System.Text.Json.Utf8JsonWriter w, string name, NpgsqlDataReader r, int ordinal)
+    {
+        w.WritePropertyName(name);
+        w.WriteRawValue(r.GetString(ordinal), skipInputValidation: true);
+    }
 }

@@ -34,7 +34,7 @@ internal static class Search
         if (r.IsDBNull(13)) w.WriteNull("latitude"); else w.WriteNumber("latitude", r.GetDouble(13));
         if (r.IsDBNull(14)) w.WriteNull("longitude"); else w.WriteNumber("longitude", r.GetDouble(14));
         if (r.FieldCount > 19 && !r.IsDBNull(19)) w.WriteNumber("distance_km", Math.Round(r.GetDouble(19) / 1000, 3)); else w.WriteNull("distance_km");
-        Donations.WriteImages(w, r, r.FieldCount - 1);
+        WriteFiles(w, "images", r, r.FieldCount - 1);
         w.WriteEndObject();
     }
 
@@ -57,7 +57,7 @@ internal static class Search
             var center = EarthPoint("$3", "$4");
             var tsquery = "websearch_to_tsquery($2::regconfig, $1)";
             var distance = $"(earth_point operator(extensions.<->) {center})";
-            var where = new StringBuilder(" from donation.donations d where deleted_at is null and status = $6");
+            var where = new StringBuilder(" from donation.donations where deleted_at is null and status = $6");
             where.Append(" and (expires_at is null or expires_at > now() or status not in ('pending', 'available'))");
             if (q is not null) where.Append($" and search @@ {tsquery}");
             if (near is not null) where.Append($" and earth_point operator(extensions.<@) extensions.cube_enlarge({center}, $5, 3) and {distance} <= $5");
@@ -65,12 +65,17 @@ internal static class Search
             if (near is not null) sort = "distance";
             var sql = new StringBuilder(sort switch
             {
-                "relevance" => $"select c.*, {Donations.ImagesOf("c")} from ({selected}, ts_rank(search, {tsquery})::float8 as sort_key{where} order by created_at desc, id desc limit 1000) c order by sort_key desc, id desc limit $7",
-                "distance" => $"select c.*, {Donations.ImagesOf("c")} from ({selected}, {distance} as sort_key{where} order by {distance} limit $7 + 200) c order by sort_key, id limit $7",
-                _ => selected + ", " + Donations.ImagesOf("d") + where + " order by created_at desc, id desc limit $7",
+                "relevance" => $"select * from ({selected}, ts_rank(search, {tsquery})::float8 as sort_key{where} order by created_at desc, id desc limit 1000) c order by sort_key desc, id desc limit $7",
+                "distance" => $"select * from ({selected}, {distance} as sort_key{where} order by {distance} limit $7 + 200) c order by sort_key, id limit $7",
+                _ => selected + where + " order by created_at desc, id desc limit $7",
             });
 
-            await using var cmd = db.CreateCommand(sql.ToString());
+            await using var cmd = db.CreateCommand(Donations.WithImages(sql.ToString(), sort switch
+            {
+                "relevance" => "sort_key desc, id desc",
+                "distance" => "sort_key, id",
+                _ => "created_at desc, id desc",
+            }));
             cmd.Parameters.Add(NullableText(q));
             cmd.Parameters.Add(P("simple"));
             cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Double, Value = near is null ? DBNull.Value : double.Parse(near[0], CultureInfo.InvariantCulture) });

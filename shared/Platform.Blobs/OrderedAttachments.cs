@@ -13,13 +13,17 @@ namespace Platform.Blobs;
 public sealed record AttachmentTable(string Table, string ParentColumn)
 {
     /// <summary>
-    /// A scalar subquery, for the select list of a read of parents aliased <paramref name="parentAlias"/>:
-    /// the parent's files in order as a JSON array (<c>[]</c> when none), read back with
-    /// <see cref="AttachedFile.FromJson"/>. A page of parents and their files then cost one round trip, not two.
+    /// <paramref name="pageSql"/> (a select of parents with their <c>id</c>) with each parent's files in
+    /// order as a JSON array in <c>images_json</c> (<c>[]</c> when none; read back with
+    /// <see cref="AttachedFile.FromJson"/>), the rows ordered by <paramref name="orderBy"/> (columns of
+    /// the page). One statement: the files of the whole page are found by one grouped probe of the
+    /// parent index, so a page and its files cost one round trip, not two.
     /// </summary>
-    public string FilesJsonSql(string parentAlias) =>
-        $"(select coalesce(json_agg(json_build_object('blob_id', f.blob_id, 'owner_id', f.owner_id, 'position', f.position, "
-        + $"'content_type', f.content_type, 'size_bytes', f.size_bytes) order by f.position), '[]') from {Table} f where f.{ParentColumn} = {parentAlias}.id)";
+    public string WithFilesSql(string pageSql, string orderBy) =>
+        $"with page as ({pageSql}) select page.*, coalesce(files.files_json, '[]') as images_json from page left join ("
+        + $"select f.{ParentColumn} as files_parent, json_agg(json_build_object('blob_id', f.blob_id, 'owner_id', f.owner_id, 'position', f.position, "
+        + $"'content_type', f.content_type, 'size_bytes', f.size_bytes) order by f.position) as files_json from {Table} f "
+        + $"where f.{ParentColumn} in (select id from page) group by f.{ParentColumn}) files on files.files_parent = page.id order by {orderBy}";
 }
 
 /// <summary>An attached file: its blob is <c>{OwnerId}/{BlobId}</c> in its kind's container; <c>ParentId</c> is what it belongs to.</summary>
@@ -37,7 +41,7 @@ public sealed class AttachedFile
 
     public long SizeBytes { get; init; }
 
-    /// <summary>The files of <paramref name="parentId"/> from the JSON array <see cref="AttachmentTable.FilesJsonSql"/> selected.</summary>
+    /// <summary>The files of <paramref name="parentId"/> from the JSON array <see cref="AttachmentTable.WithFilesSql"/> selected.</summary>
     public static IReadOnlyList<AttachedFile> FromJson(Guid parentId, string json)
     {
         using var document = JsonDocument.Parse(json);

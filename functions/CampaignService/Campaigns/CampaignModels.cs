@@ -91,6 +91,9 @@ public sealed class Campaign
     public CampaignStatus State => EnumText.Parse<CampaignStatus>(Status);
 
     public CampaignSnapshot Snapshot => new(Id, RecipientId, Title, Status, GoalAmount, CollectedAmount, Version);
+
+    /// <summary>The images as a JSON array when the read selected them with the row (lists and reads by id); null otherwise.</summary>
+    public string? ImagesJson { get; init; }
 }
 
 public sealed record CampaignView(

@@ -13,8 +13,11 @@ public sealed class CampaignViews(ICampaignImageStore images, BlobStorage storag
 
     public async Task<IReadOnlyList<CampaignView>> ManyAsync(IReadOnlyList<Campaign> campaigns, CancellationToken cancellationToken, Caller? viewer = null)
     {
-        var files = await storage.ByParentAsync(
-            CampaignFiles.CampaignImage, await images.ForParentsAsync([.. campaigns.Select(c => c.Id)], cancellationToken), cancellationToken);
+        // Reads select the images with the rows; rows a write returned are completed with one query.
+        IEnumerable<AttachedFile> attached = campaigns.All(c => c.ImagesJson is not null)
+            ? campaigns.SelectMany(c => AttachedFile.FromJson(c.Id, c.ImagesJson!))
+            : await images.ForParentsAsync([.. campaigns.Select(c => c.Id)], cancellationToken);
+        var files = await storage.ByParentAsync(CampaignFiles.CampaignImage, attached, cancellationToken);
         return [.. campaigns.Select(c => CampaignView.From(c, [.. files[c.Id]], viewer))];
     }
 }

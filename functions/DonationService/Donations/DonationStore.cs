@@ -14,16 +14,13 @@ public sealed class DonationStore(ServiceDatabase database, TextSearchOptions se
     private const string Columns =
         "id, donor_id, title, description, category, location, image_url, status, review_reason, pickup_instructions, quantity, condition, expires_at, latitude, longitude, version, created_at, updated_at, deleted_at, resubmitted_at";
 
-    /// <summary>The images of the donation row <c>d</c> (JSON), read with it: a page costs one round trip.</summary>
-    private static readonly string Images = ImagesOf("d");
-
     private static readonly string[] PublicStates = DonationRules.PublicStates.Select(s => s.ToText()).ToArray();
 
     public async Task<Donation?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<Donation>(new CommandDefinition(
-            $"select {Columns}, {Images} from donation.donations d where id = @id and deleted_at is null", new { id }, cancellationToken: cancellationToken));
+            WithImages($"select {Columns} from donation.donations where id = @id and deleted_at is null", "id"), new { id }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Locks a live donation for a change decided from its current state.</summary>
@@ -186,7 +183,7 @@ public sealed class DonationStore(ServiceDatabase database, TextSearchOptions se
         var center = Coordinates.EarthPointSql("@nearLat", "@nearLng");
         var query = "websearch_to_tsquery(@config::regconfig, @q)";
         var distance = $"(earth_point operator(extensions.<->) {center})";
-        var where = new StringBuilder(" from donation.donations d where deleted_at is null");
+        var where = new StringBuilder(" from donation.donations where deleted_at is null");
         where.Append(VisibleRows.Condition(caller is not null, caller?.IsAdmin == true, filter.Status?.ToText(), PublicStates, "donor_id"));
 
         if (filter.Status is not null)
@@ -218,25 +215,31 @@ public sealed class DonationStore(ServiceDatabase database, TextSearchOptions se
         }
 
         var selected = $"select {Columns}" + (near is not null ? $", {distance} as distance_m" : string.Empty);
+        var order = sort switch
+        {
+            DonationSort.Relevance => "sort_key desc, id desc",
+            DonationSort.Distance => "sort_key, id",
+            _ => "created_at desc, id desc",
+        };
         var sql = sort switch
         {
             DonationSort.Relevance =>
-                $"select c.*, {ImagesOf("c")} from ({selected}, ts_rank(search, {query})::float8 as sort_key{where} order by created_at desc, id desc limit {RelevanceCandidates}) c"
+                $"select * from ({selected}, ts_rank(search, {query})::float8 as sort_key{where} order by created_at desc, id desc limit {RelevanceCandidates}) c"
                 + (page.After is null ? string.Empty : " where (sort_key, id) < (@afterKey, @afterId)")
-                + " order by sort_key desc, id desc limit @take",
+                + $" order by {order} limit @take",
             DonationSort.Distance =>
-                $"select c.*, {ImagesOf("c")} from ({selected}, {distance} as sort_key{where}"
+                $"select * from ({selected}, {distance} as sort_key{where}"
                 + (page.After is null ? string.Empty : $" and {distance} >= @afterKey")
                 + $" order by {distance} limit @take + {DistanceTies}) c"
                 + (page.After is null ? string.Empty : " where (sort_key, id) > (@afterKey, @afterId)")
-                + " order by sort_key, id limit @take",
-            _ => selected + ", " + Images + where
+                + $" order by {order} limit @take",
+            _ => selected + where
                 + (page.After is null ? string.Empty : " and (created_at, id) < (@afterAt, @afterId)")
-                + " order by created_at desc, id desc limit @take",
+                + $" order by {order} limit @take",
         };
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<Donation>(new CommandDefinition(
-            sql,
+            WithImages(sql, order),
             new
             {
                 publicStates = PublicStates,
@@ -258,8 +261,8 @@ public sealed class DonationStore(ServiceDatabase database, TextSearchOptions se
         return rows.AsList();
     }
 
-    /// <summary>The images column of a select whose donation rows are aliased <paramref name="alias"/>.</summary>
-    private static string ImagesOf(string alias) => DonationImageStore.Table.FilesJsonSql(alias) + " as images_json";
+    /// <summary>A read of donations with their images, in one statement: a page costs one round trip.</summary>
+    private static string WithImages(string sql, string orderBy) => DonationImageStore.Table.WithFilesSql(sql, orderBy);
 
     /// <summary>The cursor after <paramref name="donation"/> in a list sorted by <paramref name="sort"/>.</summary>
     public static Cursor CursorOf(Donation donation, DonationSort sort) => sort == DonationSort.Newest

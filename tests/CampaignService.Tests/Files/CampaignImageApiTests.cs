@@ -44,8 +44,13 @@ public sealed class CampaignImageApiTests(CampaignServiceFixture api)
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("image/png", type); // what the first bytes say, not what the upload declared
         Assert.Equal(Uploads.Png(), body);
-        var listed = (await api.GetJsonAsync($"api/campaigns?recipient_id={owner.Id}")).GetProperty("items").EnumerateArray().Single();
-        Assert.Equal(3, listed.GetProperty("images").GetArrayLength());
+        // Every list shape reads the images with the rows, in order: newest, a sort by a key, and text search by relevance.
+        var word = anonymous.GetProperty("title").GetString()!.Split(' ')[0];
+        foreach (var query in new[] { string.Empty, "&sort=most_funded", $"&q={Uri.EscapeDataString(word)}&sort=relevance" })
+        {
+            var listed = (await api.GetJsonAsync($"api/campaigns?recipient_id={owner.Id}{query}")).GetProperty("items").EnumerateArray().Single();
+            Assert.Equal([a, b, c], listed.GetProperty("images").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()));
+        }
 
         var arranged = await api.ExpectAsync(await api.SendAsync(HttpMethod.Put, $"api/campaigns/{campaignId}/images", owner.Token, new { image_ids = new[] { c, a } }), 200);
         Assert.Equal([c, a], arranged.GetProperty("images").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()));
