@@ -70,6 +70,7 @@ public static class MessagingServiceSetup
         app.Services.AddSingleton<IReportStore, ReportStore>();
         app.Services.AddSingleton<INotificationStore, NotificationStore>();
         app.Services.AddSingleton<BlockedUsers>();
+        app.Services.AddSingleton<UserBlocks>();
         app.Services.AddSingleton<MessagingStatsStore>();
         app.Services.AddSingleton<ITargetOwners, TargetOwners>();
         return app;
