@@ -61,6 +61,7 @@ public static class MessagingServiceSetup
             .Notify<CampaignRepublished>()
             .Notify<CampaignEnded>()
             .Notify<CampaignContributionRefunded>()
+            .Notify<CampaignUpdatePosted>()
             .Handle<MessageRemoved, MessageRemovedHandler>());
         app.AddHttpApi(OpenApi.MessagingApi.Description);
         app.AddBlobStorage<MessageAttachmentStore>(MessagingFiles.MessageAttachment);

@@ -179,6 +179,8 @@ public static class ApiCatalogue
         new ApiRoute(Service.Campaign, "GET", "admin/stats", Access.Admin, IdKind.None, [], []) with { InApiMd = false },
         Post(Service.Campaign, "campaigns/{id}/contributions", Access.User, IdKind.Campaign, new Field("amount", FieldKind.Money, Required: true)),
         Get(Service.Campaign, "campaigns/{id}/contributions", Access.User, IdKind.Campaign),
+        Post(Service.Campaign, "campaigns/{id}/updates", Access.User, IdKind.Campaign, new Field("body", FieldKind.Text, Required: true, Max: 2000)) with { InApiMd = false },
+        Get(Service.Campaign, "campaigns/{id}/updates", Access.Anyone, IdKind.Campaign) with { InApiMd = false },
         Get(Service.Campaign, "me/contributions", Access.User, IdKind.None,
             new Field("status", FieldKind.Enum, Values: ["pending", "confirmed", "cancelled", "refund_pending", "refunded"])) with { InApiMd = false },
         Get(Service.Campaign, "contributions/{id}", Access.User, IdKind.Contribution) with { InApiMd = false },
