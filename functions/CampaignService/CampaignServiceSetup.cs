@@ -62,6 +62,7 @@ public static class CampaignServiceSetup
         app.Services.AddSingleton<ICampaignStore, CampaignStore>();
         app.Services.AddSingleton<IContributionStore, ContributionStore>();
         app.Services.AddSingleton<CampaignWorkflow>();
+        app.Services.AddSingleton<Updates.CampaignUpdates>();
         app.Services.AddSingleton(new ContributionGate());
         app.AddPayments();
         app.AddTextSearch("campaign.campaigns");

@@ -61,6 +61,7 @@ public static class MessagingServiceSetup
             .Notify<CampaignRepublished>()
             .Notify<CampaignEnded>()
             .Notify<CampaignContributionRefunded>()
+            .Notify<CampaignUpdatePosted>()
             .Handle<MessageRemoved, MessageRemovedHandler>());
         app.AddHttpApi(OpenApi.MessagingApi.Description);
         app.AddBlobStorage<MessageAttachmentStore>(MessagingFiles.MessageAttachment);
@@ -70,6 +71,7 @@ public static class MessagingServiceSetup
         app.Services.AddSingleton<IReportStore, ReportStore>();
         app.Services.AddSingleton<INotificationStore, NotificationStore>();
         app.Services.AddSingleton<BlockedUsers>();
+        app.Services.AddSingleton<UserBlocks>();
         app.Services.AddSingleton<MessagingStatsStore>();
         app.Services.AddSingleton<ITargetOwners, TargetOwners>();
         return app;

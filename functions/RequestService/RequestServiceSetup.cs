@@ -12,6 +12,7 @@ using RequestService.Import;
 using RequestService.Ratings;
 using RequestService.Requests;
 using RequestService.Saga;
+using RequestService.Stats;
 
 namespace RequestService;
 
@@ -39,12 +40,16 @@ public static class RequestServiceSetup
             .Handle<ProfileUpdated, ProfileCopyHandler>()
             .Handle<ProfileVerificationDecided, ProfileCopyHandler>()
             .Handle<ProfileUnblocked, ProfileCopyHandler>()
-            .Handle<ProfileBlocked, ProfileBlockedHandler>());
+            .Handle<ProfileBlocked, ProfileBlockedHandler>()
+            .Handle<UserBlocked, UserBlockCopyHandler>()
+            .Handle<UserUnblocked, UserBlockCopyHandler>());
         app.AddHttpApi(OpenApi.RequestApi.Description);
         app.Services.AddSingleton<IRequestStore, RequestStore>();
         app.Services.AddSingleton<RequestWorkflow>();
         app.Services.AddSingleton<RatingStore>();
         app.Services.AddSingleton<ILocalCopies, LocalCopies>();
+        app.Services.AddSingleton<UserBlockCopies>();
+        app.Services.AddSingleton<RequestStatsStore>();
 
         var baseUrl = app.Configuration["DonationServiceUrl"];
         app.Services.AddHttpClient<IDonationClient, DonationClient>(http =>

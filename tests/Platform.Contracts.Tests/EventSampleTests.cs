@@ -12,7 +12,7 @@ namespace Platform.Contracts.Tests;
 /// </summary>
 public sealed partial class EventSampleTests
 {
-    /// <summary>ARCHITECTURE.md "Catalogue" (publisher → consumers), plus campaign.deleted, campaign.contribution_refunded (issue 19) and rating.changed, donation.expired and campaign.ended (issue 17).</summary>
+    /// <summary>ARCHITECTURE.md "Catalogue" (publisher → consumers), plus campaign.deleted, campaign.contribution_refunded (issue 19) and rating.changed, donation.expired and campaign.ended (issue 17), user.blocked and user.unblocked (issue 18), campaign.update_posted (issue 17).</summary>
     private static readonly string[] ArchitectureCatalogue =
     [
         "profile.created", "profile.updated", "profile.verification_decided", "profile.blocked", "profile.unblocked",
@@ -31,6 +31,8 @@ public sealed partial class EventSampleTests
         "campaign.republished",
         "campaign.ended",
         "message.removed",
+        "user.blocked", "user.unblocked",
+        "campaign.update_posted",
     ];
 
     /// <summary>Past participles of the catalogue that do not end in -ed.</summary>

@@ -159,6 +159,7 @@ public static class ApiCatalogue
         Get(Service.Request, "ratings", Access.Anyone, IdKind.None, new Field("donor_id", FieldKind.Uuid, Refers: IdKind.Profile), new Field("donation_id", FieldKind.Uuid, Refers: IdKind.Donation)),
         new ApiRoute(Service.Request, "PUT", "ratings/{id}", Access.User, IdKind.Rating,
             [new("rating", FieldKind.Int, Required: true), new("comment", FieldKind.Text, Max: 1000)], []) with { InApiMd = false },
+        new ApiRoute(Service.Request, "GET", "admin/stats", Access.Admin, IdKind.None, [], []) with { InApiMd = false },
 
         // campaign-service
         Get(Service.Campaign, "health", Access.Anyone),
@@ -178,6 +179,8 @@ public static class ApiCatalogue
         new ApiRoute(Service.Campaign, "GET", "admin/stats", Access.Admin, IdKind.None, [], []) with { InApiMd = false },
         Post(Service.Campaign, "campaigns/{id}/contributions", Access.User, IdKind.Campaign, new Field("amount", FieldKind.Money, Required: true)),
         Get(Service.Campaign, "campaigns/{id}/contributions", Access.User, IdKind.Campaign),
+        Post(Service.Campaign, "campaigns/{id}/updates", Access.User, IdKind.Campaign, new Field("body", FieldKind.Text, Required: true, Max: 2000)) with { InApiMd = false },
+        Get(Service.Campaign, "campaigns/{id}/updates", Access.Anyone, IdKind.Campaign) with { InApiMd = false },
         Get(Service.Campaign, "me/contributions", Access.User, IdKind.None,
             new Field("status", FieldKind.Enum, Values: ["pending", "confirmed", "cancelled", "refund_pending", "refunded"])) with { InApiMd = false },
         Get(Service.Campaign, "contributions/{id}", Access.User, IdKind.Contribution) with { InApiMd = false },
@@ -196,6 +199,9 @@ public static class ApiCatalogue
             new Field("with", FieldKind.Uuid, Required: true, Refers: IdKind.Profile), new Field("donation_id", FieldKind.Uuid, Refers: IdKind.Donation),
             new Field("campaign_id", FieldKind.Uuid, Refers: IdKind.Campaign)),
         Get(Service.Messaging, "conversations", Access.User),
+        new ApiRoute(Service.Messaging, "PUT", "blocks/{id}", Access.User, IdKind.Profile, [], []) with { InApiMd = false },
+        new ApiRoute(Service.Messaging, "DELETE", "blocks/{id}", Access.User, IdKind.Profile, [], []) with { InApiMd = false },
+        Get(Service.Messaging, "blocks", Access.User) with { InApiMd = false },
         Post(Service.Messaging, "messages/{id}/read", Access.User, IdKind.Message),
         Get(Service.Messaging, "messages/{id}", Access.User, IdKind.Message) with { InApiMd = false },
         Post(Service.Messaging, "uploads", Access.User, IdKind.None, new Field("kind", FieldKind.Enum, Required: true, Values: ["message_attachment"])) with { InApiMd = false },

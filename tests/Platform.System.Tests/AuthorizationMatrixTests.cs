@@ -221,6 +221,7 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
                 RatingPrivacy),
             new(Service.Request, "PUT", "ratings/{id}", "beyond API.md (issue 17): the owner's rating, within 30 days", recipients, Protected(200, 403, 403, 403, 403), async c =>
                 new Target($"api/ratings/{(c == Caller.Blocked ? w.BRRating : await p.RatingAsync(w.R, await p.CompletedRequestAsync(w.D, w.R)))}", new { rating = 3, comment = "Changed my mind" })),
+            new(Service.Request, "GET", "admin/stats", "beyond API.md (issue 17)", donors, Protected(403, 403, 403, 200, 403), Fixed("api/admin/stats")),
 
             // ---- campaign-service ----
             new(Service.Campaign, "GET", "campaigns", "?recipient_id=the owner", owners, Public(200, 200, 200, 200, 200, 200),
@@ -228,6 +229,14 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
             new(Service.Campaign, "GET", "campaigns/{id}", "active", owners, Public(200, 200, 200, 200, 200, 200), Fixed($"api/campaigns/{w.VActive}")),
             new(Service.Campaign, "GET", "campaigns/{id}", "pending", owners, Public(404, 200, 404, 200, 200, 404),
                 Each(c => $"api/campaigns/{(c == Caller.Blocked ? w.BVPending : w.VPending)}")),
+            new(Service.Campaign, "POST", "campaigns/{id}/updates", "beyond API.md (issue 17): active", owners, Protected(201, 403, 403, 403, 403),
+                Each(c => $"api/campaigns/{(c == Caller.Blocked ? w.BVActive : w.VActive)}/updates", new { body = "News from the matrix" })),
+            new(Service.Campaign, "POST", "campaigns/{id}/updates", "beyond API.md (issue 17): pending", owners, Protected(409, 404, 403, 403, 404),
+                Each(c => $"api/campaigns/{(c == Caller.Blocked ? w.BVPending : w.VPending)}/updates", new { body = "News from the matrix" })),
+            new(Service.Campaign, "GET", "campaigns/{id}/updates", "beyond API.md (issue 17): active", owners, Public(200, 200, 200, 200, 200, 200),
+                Fixed($"api/campaigns/{w.VActive}/updates")),
+            new(Service.Campaign, "GET", "campaigns/{id}/updates", "beyond API.md (issue 17): pending", owners, Public(404, 200, 404, 200, 200, 404),
+                Each(c => $"api/campaigns/{(c == Caller.Blocked ? w.BVPending : w.VPending)}/updates")),
             new(Service.Campaign, "POST", "campaigns", "", owners, Protected(201, 201, 403, 403, 403), _ => Task.FromResult(new Target("api/campaigns", PlatformFixture.CampaignBody()))),
             new(Service.Campaign, "PUT", "campaigns/{id}", "active", owners, Protected(200, 403, 403, 403, 403), async c =>
                 new Target($"api/campaigns/{(c == Caller.Blocked ? w.BVActive : await p.ActiveCampaignAsync(w.V))}", PlatformFixture.CampaignBody(2000m))),
@@ -271,6 +280,11 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
             new(Service.Messaging, "GET", "messages", "?with=a partner", recipients, Protected(200, 200, 200, 200, 200),
                 Fixed($"api/messages?with={w.P.Id}&limit=100"), (_, me, r) => MessagePrivacy(me, r, w.P.Id)),
             new(Service.Messaging, "GET", "conversations", "", recipients, Protected(200, 200, 200, 200, 200), Fixed("api/conversations?limit=100"), ConversationPrivacy),
+            new(Service.Messaging, "PUT", "blocks/{id}", "beyond API.md (issue 18): a user nobody else here writes to (an admin-blocked account may still block: it only protects itself)", recipients,
+                Protected(200, 200, 200, 200, 200), Fixed($"api/blocks/{w.Q.Id}")),
+            new(Service.Messaging, "DELETE", "blocks/{id}", "beyond API.md (issue 18): the same user (204 whether or not blocked)", recipients,
+                Protected(204, 204, 204, 204, 204), Fixed($"api/blocks/{w.Q.Id}")),
+            new(Service.Messaging, "GET", "blocks", "beyond API.md (issue 18): one's own blocks", recipients, Protected(200, 200, 200, 200, 200), Fixed("api/blocks?limit=100")),
             new(Service.Messaging, "POST", "messages/{id}/read", "sent by the donor to the owner", recipients, Protected(200, 404, 200, 404, 403), async c =>
                 new Target($"api/messages/{await p.MessageAsync(w.D, c == Caller.Blocked ? w.BR.Id : w.R.Id)}/read")),
             new(Service.Messaging, "GET", "messages/{id}", "beyond API.md (issue 16): sent by the donor to the owner, not reported (wrong role = its sender)", recipients,
@@ -552,6 +566,8 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
 
         public TestUser P { get; private set; } = null!;
 
+        public TestUser Q { get; private set; } = null!;
+
         public TestUser BD { get; private set; } = null!;
 
         public TestUser BR { get; private set; } = null!;
@@ -598,12 +614,13 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         {
             var w = new World { _p = p, A = p.Admin };
             var donors = Task.WhenAll(Enumerable.Range(0, 3).Select(_ => p.NewDonorAsync()));
-            var recipients = Task.WhenAll(Enumerable.Range(0, 5).Select(_ => p.NewRecipientAsync()));
+            var recipients = Task.WhenAll(Enumerable.Range(0, 6).Select(_ => p.NewRecipientAsync()));
             var verified = Task.WhenAll(Enumerable.Range(0, 3).Select(_ => p.NewVerifiedRecipientWithProbeAsync()));
             var (d, r, v) = (await donors, await recipients, await verified);
             (w.D, w.D2, w.BD) = (d[0] with { Kind = "the donor" }, d[1] with { Kind = "another donor" }, d[2] with { Kind = "a blocked donor" });
             (w.R, w.R2, w.P, w.BR) = (r[0] with { Kind = "the recipient" }, r[1] with { Kind = "another recipient" }, r[3] with { Kind = "a partner" }, r[4] with { Kind = "a blocked recipient" });
             var helper = r[2];
+            w.Q = r[5] with { Kind = "a user to block" };
             (w.V, w.VPending) = (v[0].User with { Kind = "the verified recipient" }, v[0].ProbeCampaign);
             w.V2 = v[1].User with { Kind = "another verified recipient" };
             (w.BV, w.BVPending) = (v[2].User with { Kind = "a blocked verified recipient" }, v[2].ProbeCampaign);

@@ -101,7 +101,8 @@ public sealed class BurstTests(PlatformFixture platform, ITestOutputHelper outpu
         var (verifiedA, verifiedB) = (await p.NewVerifiedRecipientAsync(), await p.NewVerifiedRecipientAsync());
         var donation = await p.AvailableDonationAsync(await p.NewDonorAsync());
         var campaign = await p.ActiveCampaignAsync(verifiedA, 10_000_000m);
-        var partner = Guid.NewGuid();
+        var partner = (await p.NewRecipientAsync()).Id;
+        await p.KnownToMessagingAsync(partner);
         var cases = new (string Name, Service Service, string Path, object Body, TestUser A, TestUser B)[]
         {
             ("POST /api/donations", Service.Donation, "api/donations", PlatformFixture.DonationBody("Same key, same body"), donorA, donorB),

@@ -19,6 +19,7 @@ public sealed class ModerationAcrossServicesTests(PlatformFixture platform, ITes
         var donor = await p.NewDonorAsync();
         var verified = await p.NewVerifiedRecipientAsync();
         var reporter = await p.NewRecipientAsync();
+        await p.KnownToMessagingAsync(reporter.Id);
         var otherDonor = await p.NewDonorAsync();
         var campaignOwner = await p.NewVerifiedRecipientAsync();
         var campaign = await p.ActiveCampaignAsync(campaignOwner, 10_000_000m);

@@ -462,8 +462,30 @@ public sealed class PlatformFixture : IAsyncLifetime
     public async Task<Guid> ContributionAsync(TestUser contributor, Guid campaignId, decimal amount = 1m) =>
         (await ExpectAsync(await SendAsync(Service.Campaign, HttpMethod.Post, $"api/campaigns/{campaignId}/contributions", contributor.Token, new { amount }), 201)).Id;
 
-    public async Task<Guid> MessageAsync(TestUser from, Guid to, string content = "Hello there") =>
-        (await ExpectAsync(await SendAsync(Service.Messaging, HttpMethod.Post, "api/messages", from.Token, new { receiver_id = to, content }), 201)).Id;
+    /// <summary>Waits until messaging-service has heard of the user (their profile.created): only then can they be messaged (issue 18).</summary>
+    public async Task KnownToMessagingAsync(Guid userId) =>
+        Assert.True(
+            await PollAsync(async () => await ScalarAsync<bool>(TestEnvironment.MainDb, "select exists (select 1 from messaging.blocked_users where user_id = @userId)", new { userId })),
+            $"messaging-service never heard of user {userId} (profile.created)");
+
+    /// <summary>
+    /// Sends a message; a receiver whose profile.created has not reached messaging-service yet (404) is
+    /// tried again for up to 15 s: messages go only to users messaging knows (issue 18).
+    /// </summary>
+    public async Task<Guid> MessageAsync(TestUser from, Guid to, string content = "Hello there")
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var reply = await SendAsync(Service.Messaging, HttpMethod.Post, "api/messages", from.Token, new { receiver_id = to, content });
+            if (reply.Status != 404 || clock.Elapsed > TimeSpan.FromSeconds(15))
+            {
+                return (await ExpectAsync(reply, 201)).Id;
+            }
+
+            await Task.Delay(100);
+        }
+    }
 
     /// <summary>The notification messaging-service made for the receiver of a message (in the same transaction as the message).</summary>
     public async Task<Guid> NotificationOfMessageAsync(TestUser receiver, Guid messageId)

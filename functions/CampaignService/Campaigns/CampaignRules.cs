@@ -121,6 +121,17 @@ public static class CampaignRules
                 : null);
     }
 
+    /// <summary>
+    /// The owner posts progress updates (issue 17) once the campaign is public: while it runs (active,
+    /// paused) and after it (completed, ended), when contributors most want to hear what their money did.
+    /// A pending or rejected campaign has nobody to tell yet: 409.
+    /// </summary>
+    public static Failure? CanPostUpdate(Campaign campaign, Caller caller, ProfileCopy? profile) =>
+        Owner(campaign, caller, profile, "post updates to")
+        ?? (!PublicStates.Contains(campaign.State)
+            ? Result.Conflict($"Updates can be posted only to an active, paused, completed or ended campaign (status: {campaign.Status}).")
+            : null);
+
     /// <summary>An admin reviews a pending campaign: approved ones become active.</summary>
     public static Result<CampaignStatus> Review(Campaign campaign, ReviewDecision decision) =>
         campaign.State != CampaignStatus.Pending

@@ -15,7 +15,7 @@ namespace MessagingService.Messages;
 /// <summary>Users send messages (with up to 3 pictures), read a conversation or a message they are part of, and mark what they received read.</summary>
 public sealed class MessageFunctions(
     HttpCalls http, ServiceDatabase database, IdempotentWrites writes, IMessageStore messages, INotificationStore notifications, BlockedUsers blocked,
-    BlobStorage storage, IMessageAttachmentStore attachments, IReportStore reports, MessageViews views)
+    BlobStorage storage, IMessageAttachmentStore attachments, IReportStore reports, MessageViews views, UserBlocks blocks)
 {
     [Function(nameof(SendMessage))]
     public async Task<IActionResult> SendMessage(
@@ -57,6 +57,11 @@ public sealed class MessageFunctions(
             if (await blocked.IsBlockedAsync(uow, sender, ct))
             {
                 return Problems.Forbidden("Your account is blocked.");
+            }
+
+            if (MessageRules.CanWriteTo(await blocks.BetweenAsync(uow, sender, call.Input.ToDraft().ReceiverId, ct)) is { } refused)
+            {
+                return refused.ToResponse();
             }
 
             var message = await messages.InsertAsync(uow, sender, call.Input.ToDraft(), ct);

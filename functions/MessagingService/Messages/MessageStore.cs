@@ -80,36 +80,25 @@ public sealed class MessageStore(ServiceDatabase database) : IMessageStore
     }
 
     /// <summary>
-    /// One row per partner, the conversation with the latest message first: the partners come from
-    /// index-only scans of the caller's sent and received messages, each last message from the pair
-    /// index scanned backwards, each unread count from the partial index of unread messages.
+    /// One row per partner, the conversation with the latest message first: a range of the caller's
+    /// rows of messaging.conversations (kept by triggers on messages, migration 0007), each joined to its
+    /// last message by primary key. The cost is one page whatever the number of partners.
     /// </summary>
     public async Task<IReadOnlyList<ConversationRow>> ListConversationsAsync(Guid me, PageRequest page, CancellationToken cancellationToken)
     {
         var sql = new StringBuilder(
             """
-            with partners as (
-                select receiver_id as partner_id from messaging.messages where sender_id = @me
-                union
-                select sender_id from messaging.messages where receiver_id = @me)
-            select p.partner_id, m.id, m.sender_id, m.receiver_id, m.content, m.donation_id, m.campaign_id, m.read_at, m.created_at,
-                   (select count(*) from messaging.messages u
-                     where u.receiver_id = @me and u.sender_id = p.partner_id and u.read_at is null) as unread_count
-              from partners p
-              cross join lateral (
-                    select l.id, l.sender_id, l.receiver_id, l.content, l.donation_id, l.campaign_id, l.read_at, l.created_at
-                      from messaging.messages l
-                     where least(l.sender_id, l.receiver_id) = least(@me, p.partner_id)
-                       and greatest(l.sender_id, l.receiver_id) = greatest(@me, p.partner_id)
-                     order by l.created_at desc, l.id desc
-                     limit 1) m
+            select c.partner_id, c.unread_count, m.id, m.sender_id, m.receiver_id, m.content, m.donation_id, m.campaign_id, m.read_at, m.created_at
+              from messaging.conversations c
+              join messaging.messages m on m.id = c.last_message_id
+             where c.user_id = @me
             """);
         if (page.After is not null)
         {
-            sql.Append(" where (m.created_at, m.id) < (@afterAt, @afterId)");
+            sql.Append(" and (c.last_at, c.last_message_id) < (@afterAt, @afterId)");
         }
 
-        sql.Append(" order by m.created_at desc, m.id desc limit @take");
+        sql.Append(" order by c.last_at desc, c.last_message_id desc limit @take");
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<ConversationRow>(new CommandDefinition(
             sql.ToString(),

@@ -76,6 +76,20 @@ public static partial class Notices
         return [owner, .. contributors];
     }
 
+    /// <summary>The owner posted a progress update (issue 17): every contributor once (not the owner).</summary>
+    private static Notice[] Of(CampaignUpdatePosted e) =>
+    [
+        .. e.ContributorIds
+            .Where(id => id != e.Campaign.RecipientId)
+            .Distinct()
+            .Select(id => Create(
+                id,
+                Name<CampaignUpdatePosted>(),
+                "News from a campaign you supported",
+                $"{Quoted(e.Campaign.Title)}: {e.Excerpt}",
+                Ids(e.Campaign, ("update_id", e.UpdateId)))),
+    ];
+
     /// <summary>The contributor whose money went back (their campaign was removed, or it came after the goal was reached).</summary>
     private static Notice Of(CampaignContributionRefunded e) => Create(
         e.ContributorId,

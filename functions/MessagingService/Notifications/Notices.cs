@@ -39,6 +39,7 @@ public static partial class Notices
         CampaignCompleted e => Of(e),
         CampaignEnded e => Of(e),
         CampaignContributionRefunded e => [Of(e)],
+        CampaignUpdatePosted e => Of(e),
         _ => throw new ArgumentException($"messaging does not notify about {message.GetType().Name}.", nameof(message)),
     };
 

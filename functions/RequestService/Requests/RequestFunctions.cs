@@ -11,7 +11,7 @@ namespace RequestService.Requests;
 
 /// <summary>Recipients ask for donations; the parties and admins read requests.</summary>
 public sealed class RequestFunctions(
-    HttpCalls http, IdempotentWrites writes, IRequestStore requests, IDonationClient donations, ILocalCopies copies)
+    HttpCalls http, IdempotentWrites writes, IRequestStore requests, IDonationClient donations, ILocalCopies copies, UserBlockCopies blocks)
 {
     [Function(nameof(CreateRequest))]
     public async Task<IActionResult> CreateRequest(
@@ -59,6 +59,13 @@ public sealed class RequestFunctions(
 
         return await writes.ExecuteAsync(req, caller.UserId, call.RawBody, async uow =>
         {
+            // The donor blocked the caller in messaging-service (user.blocked): the same neutral words
+            // messaging answers a blocked sender with (docs/DESIGN-NOTES.md, "Blocks").
+            if (await blocks.BlocksAsync(uow, donorId, caller.UserId, ct))
+            {
+                return Problems.Forbidden("The donor does not accept requests from you.");
+            }
+
             var created = await requests.InsertAsync(uow, draft.DonationId, donorId, caller.UserId, draft.Message, ct);
             if (created is null)
             {

@@ -56,3 +56,11 @@ public sealed record CampaignDeleted(Guid CampaignId, Guid RecipientId, Guid Del
 /// </summary>
 [EventType("campaign.republished")]
 public sealed record CampaignRepublished(CampaignSnapshot Campaign) : IIntegrationEvent;
+
+/// <summary>
+/// The owner posted a progress update to their campaign (issue 17): messaging-service notifies every
+/// contributor once (confirmed contributions, as <c>campaign.completed</c> lists them). <c>Excerpt</c> is the
+/// update's first 140 characters.
+/// </summary>
+[EventType("campaign.update_posted")]
+public sealed record CampaignUpdatePosted(CampaignSnapshot Campaign, Guid UpdateId, string Excerpt, IReadOnlyList<Guid> ContributorIds) : IIntegrationEvent;

@@ -30,3 +30,15 @@ public sealed record ReportResolved(
     string Action,
     Guid? SubjectUserId,
     Guid ResolvedBy) : IIntegrationEvent;
+
+/// <summary>
+/// A user blocked another (issue 18): the blocked user can no longer message the blocker nor request
+/// the blocker's donations. <c>Version</c> grows with every block or unblock of the same pair, so a
+/// copy keeps the newest state whatever order the events arrive in.
+/// </summary>
+[EventType("user.blocked")]
+public sealed record UserBlocked(Guid BlockerId, Guid BlockedId, long Version) : IIntegrationEvent;
+
+/// <summary>The blocker lifted a block (see <see cref="UserBlocked"/>).</summary>
+[EventType("user.unblocked")]
+public sealed record UserUnblocked(Guid BlockerId, Guid BlockedId, long Version) : IIntegrationEvent;

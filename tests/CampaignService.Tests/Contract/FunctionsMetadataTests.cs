@@ -21,6 +21,8 @@ public sealed class FunctionsMetadataTests() : FunctionsMetadataContract(
             ("ListOwnContributions", "me/contributions", "GET"),
             ("GetContribution", "contributions/{id}", "GET"),
             ("StripeWebhook", "payments/stripe/webhook", "POST"),
+            ("PostCampaignUpdate", "campaigns/{id}/updates", "POST"),
+            ("ListCampaignUpdates", "campaigns/{id}/updates", "GET"),
             ("Health", "health", "GET"),
             ("HealthLive", "health/live", "GET"),
             ("OpenApiDocument", "openapi.json", "GET"),
@@ -41,7 +43,8 @@ public sealed class FunctionsMetadataTests() : FunctionsMetadataContract(
              "CampaignService.Migrations.0008_search_and_deadlines.sql",
              "CampaignService.Migrations.0009_rereview.sql",
              "CampaignService.Migrations.0010_realtime.sql",
-             "CampaignService.Migrations.0011_private_pause_reason.sql"],
+             "CampaignService.Migrations.0011_private_pause_reason.sql",
+             "CampaignService.Migrations.0012_campaign_updates.sql"],
             names);
     }
 }

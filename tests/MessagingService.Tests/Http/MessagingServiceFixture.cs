@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Dapper;
+using Npgsql;
 using Platform.Contracts;
 using Platform.Contracts.Events;
 using Platform.Testing;
@@ -14,7 +16,7 @@ public sealed class MessagingServiceCollection : ICollectionFixture<MessagingSer
     public const string Name = "messaging-service over HTTP";
 }
 
-/// <summary>A user of the tests: a fresh random id and a token for it (messaging needs no profile).</summary>
+/// <summary>A user of the tests: a fresh random id and a token for it, known to messaging (see <see cref="MessagingServiceFixture.NewUser"/>).</summary>
 public sealed record TestUser(Guid Id, string Token);
 
 /// <summary>
@@ -76,7 +78,20 @@ public sealed class MessagingServiceFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// A user messaging knows, as if donation-service had published profile.created (version 0, so any
+    /// real profile event wins): messages go only to known users (issue 18).
+    /// </summary>
     public TestUser NewUser()
+    {
+        var user = UnknownUser();
+        using var connection = new NpgsqlConnection(Database);
+        connection.Execute("insert into messaging.blocked_users (user_id, blocked, version) values (@id, false, 0)", new { id = user.Id });
+        return user;
+    }
+
+    /// <summary>A signed-in user no profile event has named: messaging does not know them.</summary>
+    public TestUser UnknownUser()
     {
         var id = Guid.NewGuid();
         return new TestUser(id, Tokens.User(id));

@@ -18,6 +18,7 @@ public sealed class NotificationEventTests(MessagingServiceFixture app)
         "donation.reviewed", "donation.released", "donation.completed",
         "request.created", "request.rejected", "request.cancelled", "request.completed",
         "campaign.created", "campaign.updated", "campaign.reviewed", "campaign.status_changed", "campaign.contributed", "campaign.completed", "campaign.ended", "campaign.contribution_refunded",
+        "campaign.update_posted",
     ];
 
     [Theory]
@@ -107,13 +108,14 @@ public sealed class NotificationEventTests(MessagingServiceFixture app)
             "campaign.completed" => new CampaignCompleted(campaign, [b.Id]),
             "campaign.ended" => new CampaignEnded(campaign with { Status = "ended" }, [b.Id, a.Id], DateTime.UtcNow),
             "campaign.contribution_refunded" => new CampaignContributionRefunded(Guid.NewGuid(), campaign.CampaignId, a.Id, 12.5m, "usd", "campaign_deleted", "re_1"),
+            "campaign.update_posted" => new CampaignUpdatePosted(campaign, Guid.NewGuid(), "The books arrived", [b.Id, b.Id, a.Id]),
             _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
         };
         Assert.Equal(type, EventCatalog.NameOf(message.GetType()));
         TestUser[] recipients = type switch
         {
             "donation.released" or "donation.completed" or "campaign.completed" or "campaign.ended" => [a, b],
-            "request.rejected" or "request.completed" => [b],
+            "request.rejected" or "request.completed" or "campaign.update_posted" => [b],
             _ => [a],
         };
         return (message, recipients, new[] { a, b }.Except(recipients).ToArray());

@@ -161,7 +161,7 @@ public sealed class MessageFunctionsTests
         var database = UnreachableDatabase();
         return new MessageFunctions(
             new HttpCalls(auth.Object, MessagingApi.Description), database, new IdempotentWrites(database), _messages.Object, _notifications.Object, new BlockedUsers(),
-            Unconfigured(), _attachments.Object, Mock.Of<IReportStore>(MockBehavior.Strict), Views());
+            Unconfigured(), _attachments.Object, Mock.Of<IReportStore>(MockBehavior.Strict), Views(), new UserBlocks(database));
     }
 
     /// <summary>Storage is not configured: a test that needs it fails loudly.</summary>

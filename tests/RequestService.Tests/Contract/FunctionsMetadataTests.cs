@@ -17,6 +17,7 @@ public sealed class FunctionsMetadataTests() : FunctionsMetadataContract(
             ("SubmitRating", "ratings", "POST"),
             ("ChangeRating", "ratings/{id}", "PUT"),
             ("ListRatings", "ratings", "GET"),
+            ("GetRequestStats", "admin/stats", "GET"),
             ("Health", "health", "GET"),
             ("HealthLive", "health/live", "GET"),
             ("OpenApiDocument", "openapi.json", "GET"),

@@ -33,7 +33,7 @@ public sealed class FunctionEarlyExitTests
     private static HttpCalls Http(Mock<IAuthenticator> auth) => new(auth.Object, RequestApi.Description);
 
     private RequestFunctions Requests(Mock<IAuthenticator> auth) =>
-        new(Http(auth), new IdempotentWrites(UnreachableDatabase()), _requests.Object, _donations.Object, _copies.Object);
+        new(Http(auth), new IdempotentWrites(UnreachableDatabase()), _requests.Object, _donations.Object, _copies.Object, new UserBlockCopies());
 
     private RequestActionFunctions Actions(Mock<IAuthenticator> auth) =>
         new(Http(auth), UnreachableDatabase(), _requests.Object, new RequestWorkflow(_requests.Object), _copies.Object);
