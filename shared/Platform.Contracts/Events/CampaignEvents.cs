@@ -56,3 +56,11 @@ public sealed record CampaignDeleted(Guid CampaignId, Guid RecipientId, Guid Del
 /// </summary>
 [EventType("campaign.republished")]
 public sealed record CampaignRepublished(CampaignSnapshot Campaign) : IIntegrationEvent;
+
+/// <summary>
+/// Issue 18: campaign-service erased its part of a user (answer to <c>profile.erasure_requested</c>):
+/// their campaigns deleted (confirmed contributions refunded through the refund saga), their own
+/// contributions kept as anonymous amounts, their images deleted from storage.
+/// </summary>
+[EventType("campaign.user_erased")]
+public sealed record CampaignUserErased(Guid UserId, int CampaignsDeleted, int ContributionsAnonymised) : IIntegrationEvent;

@@ -30,3 +30,11 @@ public sealed record ReportResolved(
     string Action,
     Guid? SubjectUserId,
     Guid ResolvedBy) : IIntegrationEvent;
+
+/// <summary>
+/// Issue 18: messaging-service erased its part of a user (answer to <c>profile.erasure_requested</c>):
+/// the content of the messages they sent removed and their attachments deleted from storage, their
+/// notifications and blocks deleted, the text of reports they filed removed.
+/// </summary>
+[EventType("message.user_erased")]
+public sealed record MessageUserErased(Guid UserId, int MessagesCleared, int ReportsCleared) : IIntegrationEvent;
