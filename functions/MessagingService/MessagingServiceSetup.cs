@@ -1,3 +1,4 @@
+using MessagingService.Erasure;
 using MessagingService.Files;
 using MessagingService.Import;
 using MessagingService.Messages;
@@ -61,7 +62,9 @@ public static class MessagingServiceSetup
             .Notify<CampaignRepublished>()
             .Notify<CampaignEnded>()
             .Notify<CampaignContributionRefunded>()
-            .Handle<MessageRemoved, MessageRemovedHandler>());
+            .Handle<MessageRemoved, MessageRemovedHandler>()
+            .Handle<ProfileErasureRequested, ProfileErasureRequestedHandler>());
+        app.AddErasedAccounts();
         app.AddHttpApi(OpenApi.MessagingApi.Description);
         app.AddBlobStorage<MessageAttachmentStore>(MessagingFiles.MessageAttachment);
         app.Services.AddSingleton<IMessageAttachmentStore>(sp => (MessageAttachmentStore)sp.GetRequiredService<IBlobAttachments>());

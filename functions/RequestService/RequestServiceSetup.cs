@@ -8,6 +8,7 @@ using Platform.Eventing;
 using Platform.Hosting.Hosting;
 using RequestService.Copies;
 using RequestService.Donations;
+using RequestService.Erasure;
 using RequestService.Import;
 using RequestService.Ratings;
 using RequestService.Requests;
@@ -39,7 +40,9 @@ public static class RequestServiceSetup
             .Handle<ProfileUpdated, ProfileCopyHandler>()
             .Handle<ProfileVerificationDecided, ProfileCopyHandler>()
             .Handle<ProfileUnblocked, ProfileCopyHandler>()
-            .Handle<ProfileBlocked, ProfileBlockedHandler>());
+            .Handle<ProfileBlocked, ProfileBlockedHandler>()
+            .Handle<ProfileErasureRequested, ProfileErasureRequestedHandler>());
+        app.AddErasedAccounts();
         app.AddHttpApi(OpenApi.RequestApi.Description);
         app.Services.AddSingleton<IRequestStore, RequestStore>();
         app.Services.AddSingleton<RequestWorkflow>();
