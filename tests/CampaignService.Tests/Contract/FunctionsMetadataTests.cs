@@ -41,7 +41,8 @@ public sealed class FunctionsMetadataTests() : FunctionsMetadataContract(
              "CampaignService.Migrations.0008_search_and_deadlines.sql",
              "CampaignService.Migrations.0009_rereview.sql",
              "CampaignService.Migrations.0010_realtime.sql",
-             "CampaignService.Migrations.0011_private_pause_reason.sql"],
+             "CampaignService.Migrations.0011_private_pause_reason.sql",
+             "CampaignService.Migrations.0013_erasure.sql"],
             names);
     }
 }
