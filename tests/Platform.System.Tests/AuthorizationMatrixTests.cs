@@ -190,9 +190,9 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
                 Protected(202, 202, 202, 403, 202), async c => new Target("api/profiles/me", null, c == Caller.Admin ? null : await FreshAsync(c))),
             new(Service.Donation, "GET", "profiles/me/erasure", "beyond API.md (issue 18): the owner erased, the others not", donors,
                 Protected(200, 404, 404, 404, 404), async c => new Target("api/profiles/me/erasure", null, c == Caller.Owner ? await ErasedAsync() : null)),
-            new(Service.Donation, "DELETE", "admin/users/{id}", "beyond API.md (issue 18): a fresh user", targets, Protected(403, 403, 403, 202, 403), async _ =>
+            new(Service.Donation, "DELETE", "admin/users/{id}", "beyond API.md (issue 18): a fresh user", donors, Protected(403, 403, 403, 202, 403), async _ =>
                 new Target($"api/admin/users/{(await p.NewRecipientAsync()).Id}")),
-            new(Service.Donation, "GET", "admin/users/{id}/erasure", "beyond API.md (issue 18): an erased user", targets, Protected(403, 403, 403, 200, 403), async _ =>
+            new(Service.Donation, "GET", "admin/users/{id}/erasure", "beyond API.md (issue 18): an erased user", donors, Protected(403, 403, 403, 200, 403), async _ =>
                 new Target($"api/admin/users/{(await ErasedAsync()).Id}/erasure")),
             new(Service.Donation, "GET", "donations", "?donor_id=the donor", donors, Public(200, 200, 200, 200, 200, 200),
                 Fixed($"api/donations?donor_id={w.D.Id}&limit=100"), (c, me, r) => ListPrivacy(c, me, r, w.DPending, "donor_id", ["available", "claimed", "completed"])),

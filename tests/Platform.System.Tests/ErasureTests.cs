@@ -42,7 +42,8 @@ public sealed class ErasureTests(PlatformFixture platform, ITestOutputHelper out
         var pendingRequest = await p.RequestAsync(user, donorsItem);
         var completed = await p.CompletedRequestAsync(donor, user);
         p.Expect(await p.SendAsync(Service.Request, HttpMethod.Post, "api/ratings", user.Token, new { request_id = completed, rating = 4, comment = "Dana was lovely, lives at number 12" }), 201);
-        var ratingAvg = p.Expect(await p.SendAsync(Service.Donation, HttpMethod.Get, $"api/profiles/{donor.Id}"), 200).Json.GetProperty("rating_avg").GetDecimal();
+        var ratingAvg = (await p.WaitForAsync(Service.Donation, $"api/profiles/{donor.Id}", null,
+            r => r.Status == 200 && r.Json.GetProperty("rating_avg").GetDecimal() == 4m, "the rating reaches the donor's sum")).Json.GetProperty("rating_avg").GetDecimal();
 
         // campaign-service: an active campaign of the user with an image and someone's contribution; the user's own contribution elsewhere.
         var campaign = await p.PendingCampaignAsync(user);
