@@ -1,6 +1,7 @@
 using CampaignService.Campaigns;
 using CampaignService.Contributions;
 using CampaignService.Copies;
+using CampaignService.Erasure;
 using CampaignService.Files;
 using CampaignService.Import;
 using CampaignService.Moderation;
@@ -52,7 +53,9 @@ public static class CampaignServiceSetup
             .Handle<ProfileUnblocked, ProfileCopyHandler>()
             .Handle<ProfileBlocked, ProfileBlockedHandler>()
             .Handle<ReportResolved, ReportResolvedHandler>()
-            .Handle<CampaignDeleted, CampaignDeletedHandler>());
+            .Handle<CampaignDeleted, CampaignDeletedHandler>()
+            .Handle<ProfileErasureRequested, ProfileErasureRequestedHandler>());
+        app.AddErasedAccounts();
         app.AddHttpApi(OpenApi.CampaignApi.Description);
         app.AddBlobStorage<CampaignImageStore>(CampaignFiles.CampaignImage);
         app.Services.AddSingleton<ICampaignImageStore>(sp => (CampaignImageStore)sp.GetRequiredService<IBlobAttachments>());

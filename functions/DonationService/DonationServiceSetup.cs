@@ -2,6 +2,7 @@ using DonationService.Claims;
 using DonationService.Contacts;
 using DonationService.Copies;
 using DonationService.Donations;
+using DonationService.Erasure;
 using DonationService.Files;
 using DonationService.Import;
 using DonationService.Moderation;
@@ -41,7 +42,12 @@ public static class DonationServiceSetup
             .Handle<RatingSubmitted, RatingSubmittedHandler>()
             .Handle<RatingChanged, RatingChangedHandler>()
             .Handle<ReportResolved, ReportResolvedHandler>()
-            .Handle<DonationDeleted, DonationDeletedHandler>());
+            .Handle<DonationDeleted, DonationDeletedHandler>()
+            .Handle<ProfileErasureRequested, ErasureRequestedHandler>()
+            .Handle<RequestUserErased, ErasureAnswerHandler>()
+            .Handle<CampaignUserErased, ErasureAnswerHandler>()
+            .Handle<MessageUserErased, ErasureAnswerHandler>());
+        app.AddErasedAccounts();
         app.AddHttpApi(OpenApi.DonationApi.Description);
         app.AddBlobStorage<DonationAttachments>(DonationFiles.DonationImage, DonationFiles.VerificationDocument);
         app.Services.AddSingleton<DonationImageStore>();
@@ -55,6 +61,7 @@ public static class DonationServiceSetup
         app.Services.AddSingleton<DonationStatsStore>();
         app.Services.AddSingleton<IProfileStore, ProfileStore>();
         app.Services.AddSingleton<IDonationStore, DonationStore>();
+        app.Services.AddSingleton<ErasureStore>();
         var expiry = app.Configuration.GetSection("DonationExpiry");
         app.Services.AddSingleton(new DonationExpiryOptions(BatchSweeper.IntervalFrom(expiry["IntervalSeconds"], 30)));
         app.AddTextSearch("donation.donations");

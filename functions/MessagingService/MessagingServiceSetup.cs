@@ -1,3 +1,4 @@
+using MessagingService.Erasure;
 using MessagingService.Files;
 using MessagingService.Import;
 using MessagingService.Messages;
@@ -62,7 +63,9 @@ public static class MessagingServiceSetup
             .Notify<CampaignEnded>()
             .Notify<CampaignContributionRefunded>()
             .Notify<CampaignUpdatePosted>()
-            .Handle<MessageRemoved, MessageRemovedHandler>());
+            .Handle<MessageRemoved, MessageRemovedHandler>()
+            .Handle<ProfileErasureRequested, ProfileErasureRequestedHandler>());
+        app.AddErasedAccounts();
         app.AddHttpApi(OpenApi.MessagingApi.Description);
         app.AddBlobStorage<MessageAttachmentStore>(MessagingFiles.MessageAttachment);
         app.Services.AddSingleton<IMessageAttachmentStore>(sp => (MessageAttachmentStore)sp.GetRequiredService<IBlobAttachments>());

@@ -8,6 +8,7 @@ using Platform.Eventing;
 using Platform.Hosting.Hosting;
 using RequestService.Copies;
 using RequestService.Donations;
+using RequestService.Erasure;
 using RequestService.Import;
 using RequestService.Ratings;
 using RequestService.Requests;
@@ -42,7 +43,9 @@ public static class RequestServiceSetup
             .Handle<ProfileUnblocked, ProfileCopyHandler>()
             .Handle<ProfileBlocked, ProfileBlockedHandler>()
             .Handle<UserBlocked, UserBlockCopyHandler>()
-            .Handle<UserUnblocked, UserBlockCopyHandler>());
+            .Handle<UserUnblocked, UserBlockCopyHandler>()
+            .Handle<ProfileErasureRequested, ProfileErasureRequestedHandler>());
+        app.AddErasedAccounts();
         app.AddHttpApi(OpenApi.RequestApi.Description);
         app.Services.AddSingleton<IRequestStore, RequestStore>();
         app.Services.AddSingleton<RequestWorkflow>();

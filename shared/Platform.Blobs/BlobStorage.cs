@@ -227,6 +227,28 @@ public sealed class BlobStorage
     public async Task DeleteAsync(BlobKind kind, Guid owner, Guid blobId, CancellationToken cancellationToken) =>
         await Blob(kind, owner, blobId).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken);
 
+    /// <summary>
+    /// Issue 18: deletes every blob <paramref name="owner"/> has of this service's kinds (attached or
+    /// not: everything under <c>{owner}/</c> in each kind's container); returns how many. Idempotent:
+    /// a second run finds nothing.
+    /// </summary>
+    public async Task<int> DeleteOwnerAsync(Guid owner, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        foreach (var kind in _kinds.Values)
+        {
+            var container = Container(kind);
+            var options = new GetBlobsOptions { Prefix = $"{owner:D}/" };
+            await foreach (var item in container.GetBlobsAsync(options, cancellationToken))
+            {
+                var response = await container.GetBlobClient(item.Name).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken);
+                deleted += response.Value ? 1 : 0;
+            }
+        }
+
+        return deleted;
+    }
+
     /// <summary>Creates the kinds' containers (public-read for public kinds) and, against Azurite, the CORS rules for browser uploads.</summary>
     public async Task EnsureContainersAsync(CancellationToken cancellationToken)
     {

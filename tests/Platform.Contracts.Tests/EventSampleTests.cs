@@ -12,7 +12,7 @@ namespace Platform.Contracts.Tests;
 /// </summary>
 public sealed partial class EventSampleTests
 {
-    /// <summary>ARCHITECTURE.md "Catalogue" (publisher → consumers), plus campaign.deleted, campaign.contribution_refunded (issue 19) and rating.changed, donation.expired and campaign.ended (issue 17), user.blocked and user.unblocked (issue 18), campaign.update_posted (issue 17).</summary>
+    /// <summary>ARCHITECTURE.md "Catalogue" (publisher → consumers), plus campaign.deleted, campaign.contribution_refunded (issue 19) and rating.changed, donation.expired and campaign.ended (issue 17), user.blocked and user.unblocked (issue 18), campaign.update_posted (issue 17), and account erasure (issue 18).</summary>
     private static readonly string[] ArchitectureCatalogue =
     [
         "profile.created", "profile.updated", "profile.verification_decided", "profile.blocked", "profile.unblocked",
@@ -33,6 +33,7 @@ public sealed partial class EventSampleTests
         "message.removed",
         "user.blocked", "user.unblocked",
         "campaign.update_posted",
+        "profile.erasure_requested", "profile.erased", "request.user_erased", "campaign.user_erased", "message.user_erased",
     ];
 
     /// <summary>Past participles of the catalogue that do not end in -ed.</summary>

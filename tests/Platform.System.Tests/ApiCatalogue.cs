@@ -31,6 +31,9 @@ public enum IdKind
     Notification,
     Contribution,
     Rating,
+
+    /// <summary>A user the fuzzer never aims at with its own ids (erasing an account is final): always a fresh id.</summary>
+    Stranger,
 }
 
 /// <summary>Who may call a route at all: anyone, a signed-in user, or an admin.</summary>
@@ -120,6 +123,10 @@ public static class ApiCatalogue
         Post(Service.Donation, "admin/profiles/{id}/verification", Access.Admin, IdKind.Profile, new Field("decision", FieldKind.Enum, Required: true, Values: ["approve", "reject"])),
         Post(Service.Donation, "admin/profiles/{id}/block", Access.Admin, IdKind.Profile),
         Post(Service.Donation, "admin/profiles/{id}/unblock", Access.Admin, IdKind.Profile),
+        new ApiRoute(Service.Donation, "DELETE", "profiles/me", Access.User, IdKind.None, [], []) with { InApiMd = false },
+        new ApiRoute(Service.Donation, "GET", "profiles/me/erasure", Access.User, IdKind.None, [], []) with { InApiMd = false },
+        new ApiRoute(Service.Donation, "DELETE", "admin/users/{id}", Access.Admin, IdKind.Stranger, [], []) with { InApiMd = false },
+        new ApiRoute(Service.Donation, "GET", "admin/users/{id}/erasure", Access.Admin, IdKind.Profile, [], []) with { InApiMd = false },
         Get(Service.Donation, "donations", Access.Anyone, IdKind.None,
             new Field("status", FieldKind.Enum, Values: ["pending", "available", "rejected", "claimed", "completed", "expired"]), new Field("category", FieldKind.Enum, Values: DonationCategories),
             new Field("donor_id", FieldKind.Uuid, Refers: IdKind.Profile), new Field("q", FieldKind.Text, Max: 200),

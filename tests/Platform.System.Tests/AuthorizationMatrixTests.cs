@@ -130,6 +130,25 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
         static Func<Caller, Task<Target>> Fixed(string path, object? body = null) => _ => Task.FromResult(new Target(path, body));
         static Func<Caller, Task<Target>> Each(Func<Caller, string> path, object? body = null) => c => Task.FromResult(new Target(path(c), body));
 
+        // Erasing an account is final: the erasure rows act as fresh users, never as the world's.
+        async Task<TestUser> FreshAsync(Caller caller)
+        {
+            var user = caller == Caller.Owner ? await p.NewDonorAsync() : await p.NewRecipientAsync();
+            if (caller == Caller.Blocked)
+            {
+                await p.BlockAsync(user);
+            }
+
+            return user;
+        }
+
+        async Task<TestUser> ErasedAsync()
+        {
+            var user = await p.NewRecipientAsync();
+            p.Expect(await p.SendAsync(Service.Donation, HttpMethod.Delete, "api/profiles/me", user.Token), 202);
+            return user;
+        }
+
         var rows = new List<Row>();
         foreach (var service in Enum.GetValues<Service>())
         {
@@ -167,6 +186,14 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform, ITestOutp
                 p.Expect(await p.SendAsync(Service.Donation, HttpMethod.Post, $"api/admin/profiles/{target.Id}/block", w.A.Token), 200);
                 return new Target($"api/admin/profiles/{target.Id}/unblock", null, c == Caller.Owner ? target : null);
             }),
+            new(Service.Donation, "DELETE", "profiles/me", "beyond API.md (issue 18): each caller a fresh user of its kind (an admin's account: 403)", donors,
+                Protected(202, 202, 202, 403, 202), async c => new Target("api/profiles/me", null, c == Caller.Admin ? null : await FreshAsync(c))),
+            new(Service.Donation, "GET", "profiles/me/erasure", "beyond API.md (issue 18): the owner erased, the others not", donors,
+                Protected(200, 404, 404, 404, 404), async c => new Target("api/profiles/me/erasure", null, c == Caller.Owner ? await ErasedAsync() : null)),
+            new(Service.Donation, "DELETE", "admin/users/{id}", "beyond API.md (issue 18): a fresh user", donors, Protected(403, 403, 403, 202, 403), async _ =>
+                new Target($"api/admin/users/{(await p.NewRecipientAsync()).Id}")),
+            new(Service.Donation, "GET", "admin/users/{id}/erasure", "beyond API.md (issue 18): an erased user", donors, Protected(403, 403, 403, 200, 403), async _ =>
+                new Target($"api/admin/users/{(await ErasedAsync()).Id}/erasure")),
             new(Service.Donation, "GET", "donations", "?donor_id=the donor", donors, Public(200, 200, 200, 200, 200, 200),
                 Fixed($"api/donations?donor_id={w.D.Id}&limit=100"), (c, me, r) => ListPrivacy(c, me, r, w.DPending, "donor_id", ["available", "claimed", "completed"])),
             new(Service.Donation, "GET", "donations/{id}", "available", donors, Public(200, 200, 200, 200, 200, 200), Fixed($"api/donations/{w.DAvailable}")),

@@ -113,6 +113,9 @@ public sealed class Fuzzer(PlatformFixture platform, FuzzTargets targets, int se
         "application/json; charset=\"", "image/png",
     ];
 
+    /// <summary>The route that erases its caller's account (issue 18).</summary>
+    private const string ErasesCaller = "DELETE /api/profiles/me";
+
     private readonly string[] _badAuthorizations = BadAuthorizations(platform);
 
     /// <summary>The request with this index.</summary>
@@ -362,6 +365,7 @@ public sealed class Fuzzer(PlatformFixture platform, FuzzTargets targets, int se
 
     private string? TokenFor(Random rng, ApiRoute route) =>
         rng.Next(14) == 0 ? null
+        : route.Key == ErasesCaller ? platform.Tokens.User(Guid.NewGuid()) // a fresh user each time: erasing is final, the fuzzer's users stay
         : route.Access == Access.Admin && rng.Next(7) != 0 ? targets.Admin.Token
         : targets.Users[rng.Next(targets.Users.Count)].Token;
 

@@ -1,5 +1,6 @@
 using DonationService.Contacts;
 using DonationService.Donations;
+using DonationService.Erasure;
 using DonationService.Files;
 using DonationService.Profiles;
 using DonationService.Stats;
@@ -61,6 +62,31 @@ public static class DonationApi
             .Summary("Unblock a user")
             .Returns<ProfileView>()
             .Error(409, "The user is not blocked."))
+        .Operation("EraseMyAccount", op => op.Tag("profiles").User().EvenWhenErased()
+            .Summary("Erase own account (the right to be forgotten)")
+            .Describe("Starts the erasure of the caller's account and answers 202 with where it stands (Location: /api/profiles/me/erasure, to poll). "
+                + "From this call on the account's tokens are refused (401) by every service, except here and on GET /api/profiles/me/erasure. "
+                + "Every service then erases or anonymises its part: the profile's personal fields, the user's donations (deleted) and requests "
+                + "(open ones cancelled), ratings' comments, messages' content, campaigns (deleted, contributions refunded), every uploaded file; "
+                + "contributions stay as anonymous amounts. Asked again, it answers the same erasure as it stands (202), completed or not. "
+                + "The Supabase Auth user itself is deleted by the operator (DESIGN-NOTES.md, \"Account erasure\").")
+            .Returns<ErasureView>(202, "The erasure, started now or before; follow it at the Location.", location: true)
+            .Error(403, "An admin's account cannot be erased (remove the admin role first)."))
+        .Operation("GetMyErasure", op => op.Tag("profiles").User().EvenWhenErased()
+            .Summary("Where the erasure of one's own account stands")
+            .Describe("status is in_progress until every service has erased its part, then completed; services lists when each finished.")
+            .Returns<ErasureView>()
+            .Error(404, "The account is not being erased."))
+        .Operation("EraseUser", op => op.Tag("admin").Admin()
+            .Summary("Erase a user's account")
+            .Describe("As DELETE /api/profiles/me, for any user who has a profile (Location: /api/admin/users/{id}/erasure). Asked again, answers the erasure as it stands.")
+            .Returns<ErasureView>(202, "The erasure, started now or before; follow it at the Location.", location: true)
+            .Error(403, "Admins cannot be erased (or the caller is not an admin).")
+            .Error(404, "No such user."))
+        .Operation("GetUserErasure", op => op.Tag("admin").Admin()
+            .Summary("Where the erasure of a user's account stands")
+            .Returns<ErasureView>()
+            .Error(404, "The user's account is not being erased."))
         .Operation("ListDonations", op => op.Tag("donations").OptionalUser()
             .Summary("List donations, newest first")
             .Describe("Anonymous callers see available, claimed and completed items; owners also their own in any state; admins everything.")

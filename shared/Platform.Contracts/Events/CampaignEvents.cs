@@ -64,3 +64,11 @@ public sealed record CampaignRepublished(CampaignSnapshot Campaign) : IIntegrati
 /// </summary>
 [EventType("campaign.update_posted")]
 public sealed record CampaignUpdatePosted(CampaignSnapshot Campaign, Guid UpdateId, string Excerpt, IReadOnlyList<Guid> ContributorIds) : IIntegrationEvent;
+
+/// <summary>
+/// Issue 18: campaign-service erased its part of a user (answer to <c>profile.erasure_requested</c>):
+/// their campaigns deleted (confirmed contributions refunded through the refund saga), their own
+/// contributions kept as anonymous amounts, their images deleted from storage.
+/// </summary>
+[EventType("campaign.user_erased")]
+public sealed record CampaignUserErased(Guid UserId, int CampaignsDeleted, int ContributionsAnonymised) : IIntegrationEvent;

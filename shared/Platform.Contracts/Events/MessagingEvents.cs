@@ -42,3 +42,11 @@ public sealed record UserBlocked(Guid BlockerId, Guid BlockedId, long Version) :
 /// <summary>The blocker lifted a block (see <see cref="UserBlocked"/>).</summary>
 [EventType("user.unblocked")]
 public sealed record UserUnblocked(Guid BlockerId, Guid BlockedId, long Version) : IIntegrationEvent;
+
+/// <summary>
+/// Issue 18: messaging-service erased its part of a user (answer to <c>profile.erasure_requested</c>):
+/// the content of the messages they sent removed and their attachments deleted from storage, their
+/// notifications and blocks deleted, the text of reports they filed removed.
+/// </summary>
+[EventType("message.user_erased")]
+public sealed record MessageUserErased(Guid UserId, int MessagesCleared, int ReportsCleared) : IIntegrationEvent;

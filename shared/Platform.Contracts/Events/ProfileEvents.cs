@@ -24,3 +24,15 @@ public sealed record ProfileBlocked(ProfileSnapshot Profile, Guid BlockedBy, str
 
 [EventType("profile.unblocked")]
 public sealed record ProfileUnblocked(ProfileSnapshot Profile, Guid UnblockedBy) : IIntegrationEvent;
+
+/// <summary>
+/// Issue 18: a user's account is being erased (by themself or an admin). Every service erases or
+/// anonymises what it holds of the user, refuses the user's tokens from then on, and answers with its
+/// own <c>*.user_erased</c> event; donation-service, which owns the saga, records each answer.
+/// </summary>
+[EventType("profile.erasure_requested")]
+public sealed record ProfileErasureRequested(Guid UserId, Guid RequestedBy, DateTime RequestedAt) : IIntegrationEvent;
+
+/// <summary>Issue 18: every service has answered for the user's erasure; published once per erasure.</summary>
+[EventType("profile.erased")]
+public sealed record ProfileErased(Guid UserId, DateTime RequestedAt, DateTime CompletedAt) : IIntegrationEvent;

@@ -30,3 +30,11 @@ public sealed record RatingSubmitted(Guid RatingId, Guid RequestId, Guid DonorId
 /// </summary>
 [EventType("rating.changed")]
 public sealed record RatingChanged(Guid RatingId, Guid RequestId, Guid DonorId, Guid RecipientId, int PreviousRating, int Rating, long Version) : IIntegrationEvent;
+
+/// <summary>
+/// Issue 18: request-service erased its part of a user (answer to <c>profile.erasure_requested</c>):
+/// their open requests cancelled (with the usual <c>request.cancelled</c>), request messages and the
+/// comments of ratings they gave or received removed (the stars, and so the sums, stay).
+/// </summary>
+[EventType("request.user_erased")]
+public sealed record RequestUserErased(Guid UserId, int RequestsCancelled, int RatingCommentsRemoved) : IIntegrationEvent;

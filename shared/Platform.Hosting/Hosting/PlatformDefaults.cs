@@ -45,7 +45,7 @@ public static class PlatformDefaults
         app.Services.AddSingleton(_ => Http.RateLimitSettings.Read(app.Configuration, behindFunctionsHost: app.Mode == HostingMode.Functions));
         app.Services.AddSingleton<Http.RateLimits>();
         app.Services.AddSingleton(sp => new Http.HttpCalls(
-            sp.GetRequiredService<IAuthenticator>(), description, sp.GetRequiredService<Http.RateLimits>()));
+            sp.GetRequiredService<IAuthenticator>(), description, sp.GetRequiredService<Http.RateLimits>(), sp.GetService<ErasedAccounts>()));
         return app;
     }
 

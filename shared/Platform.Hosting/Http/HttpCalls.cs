@@ -10,7 +10,7 @@ namespace Platform.Hosting.Http;
 /// says about the function (found by its name, the method's name): who may call it (a token is read,
 /// required, or required to be an admin's), the route's <c>id</c>, its query record and page, and its
 /// JSON body with the rules declared on the body's record. The first thing wrong is answered, in that
-/// order, exactly as the platform always has: 401/403, 429 when the caller's allowance for the route's
+/// order, exactly as the platform always has: 401/403 (401 too for an erased account's token, <see cref="ErasedAccounts"/>), 429 when the caller's allowance for the route's
 /// class is spent (<see cref="RateLimits"/>), 400 for the id, 400 for the query, 413/415/400
 /// for the body, 400 listing every invalid field.
 /// <code>
@@ -19,7 +19,7 @@ namespace Platform.Hosting.Http;
 /// </code>
 /// The function stays a plain Azure Function: its trigger, route and result are unchanged.
 /// </summary>
-public sealed class HttpCalls(IAuthenticator auth, ApiDescription api, RateLimits? limits = null)
+public sealed class HttpCalls(IAuthenticator auth, ApiDescription api, RateLimits? limits = null, ErasedAccounts? erased = null)
 {
     /// <summary>A function that takes no body and no query: who calls, and the route's id when given.</summary>
     public Task<Call<NoInput>> BeginAsync(HttpRequest request, CancellationToken cancellationToken, string? id = null, [CallerMemberName] string function = "") =>
@@ -55,6 +55,11 @@ public sealed class HttpCalls(IAuthenticator auth, ApiDescription api, RateLimit
         }
 
         var caller = authResult.Caller;
+        if (caller is not null && !operation.AllowsErasedUser && erased is not null && erased.IsErased(caller.UserId))
+        {
+            return Call<TInput>.Failed(Problems.Unauthorized(ErasedAccounts.Detail));
+        }
+
         if (limits?.TryAcquire(operation.RateClassFor(request.Method), caller, request) is { } tooMany)
         {
             return Call<TInput>.Failed(tooMany);

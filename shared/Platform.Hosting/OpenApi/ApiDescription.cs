@@ -144,6 +144,9 @@ public sealed class Operation
 
     public bool IsIdempotent { get; private set; }
 
+    /// <summary>An erased user's token is still accepted here (issue 18: the routes that start and show the erasure); everywhere else it is 401.</summary>
+    public bool AllowsErasedUser { get; private set; }
+
     /// <summary>The allowance the route spends (<see cref="Http.RateLimits"/>); null: by method (GET reads, others writes).</summary>
     public Http.RateClass? RateClass { get; private set; }
 
@@ -237,6 +240,13 @@ public sealed class Operation
     public Operation Idempotent()
     {
         IsIdempotent = true;
+        return this;
+    }
+
+    /// <summary>An erased user may still call this route (to repeat or follow their erasure); see <see cref="Auth.ErasedAccounts"/>.</summary>
+    public Operation EvenWhenErased()
+    {
+        AllowsErasedUser = true;
         return this;
     }
 

@@ -44,7 +44,8 @@ public sealed class FunctionsMetadataTests() : FunctionsMetadataContract(
              "CampaignService.Migrations.0009_rereview.sql",
              "CampaignService.Migrations.0010_realtime.sql",
              "CampaignService.Migrations.0011_private_pause_reason.sql",
-             "CampaignService.Migrations.0012_campaign_updates.sql"],
+             "CampaignService.Migrations.0012_campaign_updates.sql",
+             "CampaignService.Migrations.0013_erasure.sql"],
             names);
     }
 }

@@ -131,7 +131,8 @@ public sealed class BadInputTests(DonationServiceFixture api)
         ["route without the api prefix"] = Get("donations", 404),
         ["PATCH on donations"] = new(Donor, "PATCH", Donations, Json("{}"), 405),
         ["PUT on the donation list"] = new(Donor, "PUT", Donations, Json("{}"), 405),
-        ["DELETE on profiles/me"] = new(Donor, "DELETE", "api/profiles/me", () => null, 405),
+        ["PATCH on profiles/me (DELETE erases the account: issue 18)"] = new(Donor, "PATCH", "api/profiles/me", () => null, 405),
+        ["POST on the erasure status"] = new(Donor, "POST", "api/profiles/me/erasure", Json("{}"), 405),
         ["POST on health"] = new(Anonymous, "POST", "api/health", Json("{}"), 405),
         ["GET on a review action"] = new(Admin, "GET", "api/admin/donations/{id}/review", () => null, 405),
     };

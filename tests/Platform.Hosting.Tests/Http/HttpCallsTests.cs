@@ -17,7 +17,8 @@ public sealed class HttpCallsTests
         .Operation(nameof(ListPaints), op => op.OptionalUser().Summary("List").Query<PaintQuery>().Paged())
         .Operation(nameof(CreatePaint), op => op.User().Summary("Create").Body<PaintBody>())
         .Operation(nameof(RejectPaint), op => op.User().Summary("Reject").Body<PaintBody>(optional: true))
-        .Operation(nameof(ApprovePaint), op => op.Admin().Summary("Approve"));
+        .Operation(nameof(ApprovePaint), op => op.Admin().Summary("Approve"))
+        .Operation(nameof(ForgetMe), op => op.User().Summary("Forget me").EvenWhenErased());
 
     private readonly Mock<IAuthenticator> _auth = new();
 
@@ -30,6 +31,27 @@ public sealed class HttpCallsTests
         var call = await CreatePaint(Body("{"), "not-a-uuid");
 
         Assert.Same(unauthorized, call.Problem);
+    }
+
+    [Fact]
+    public async Task An_erased_users_valid_token_is_401_before_anything_is_read_except_where_the_operation_allows_it()
+    {
+        SignIn(Ann);
+        var erased = new ErasedAccounts();
+        erased.Add(Ann.UserId);
+        var calls = new HttpCalls(_auth.Object, Api, erased: erased);
+
+        var refused = await (await calls.BeginAsync<PaintBody>(Body("{"), CancellationToken.None, "not-a-uuid", nameof(CreatePaint))).Problem!.RunAsync();
+        var allowed = await ForgetMe(Body(null), erased);
+        var someoneElse = new ErasedAccounts();
+        someoneElse.Add(Root.UserId);
+        var notErased = await new HttpCalls(_auth.Object, Api, erased: someoneElse).BeginAsync<PaintBody>(Body("""{"name":"Teal"}"""), CancellationToken.None, null, nameof(CreatePaint));
+
+        Assert.Equal(401, refused.Status);
+        Assert.Equal(ErasedAccounts.Detail, refused.Json.GetProperty("detail").GetString());
+        Assert.Null(allowed.Problem);
+        Assert.Same(Ann, allowed.User);
+        Assert.NotEqual(401, notErased.Problem is { } problem ? (await problem.RunAsync()).Status : 0);
     }
 
     [Fact]
@@ -152,6 +174,8 @@ public sealed class HttpCallsTests
     private Task<Call<PaintBody>> CreatePaint(HttpRequest req, string? id = null) => new HttpCalls(_auth.Object, Api).BeginAsync<PaintBody>(req, CancellationToken.None, id);
 
     private Task<Call<PaintBody>> RejectPaint(HttpRequest req, string id) => new HttpCalls(_auth.Object, Api).BeginAsync<PaintBody>(req, CancellationToken.None, id);
+
+    private Task<Call<NoInput>> ForgetMe(HttpRequest req, ErasedAccounts erased) => new HttpCalls(_auth.Object, Api, erased: erased).BeginAsync(req, CancellationToken.None);
 
     private Task<Call<NoInput>> ApprovePaint(HttpRequest req, string id) => new HttpCalls(_auth.Object, Api).BeginAsync(req, CancellationToken.None, id);
 
