@@ -56,10 +56,6 @@ public sealed class ErasureTests(PlatformFixture platform, ITestOutputHelper out
         var ownContribution = await p.ContributionAsync(user, elsewhere, 5m);
         var collectedElsewhere = p.Expect(await p.SendAsync(Service.Campaign, HttpMethod.Get, $"api/campaigns/{elsewhere}"), 200).Json.GetProperty("collected_amount").GetDecimal();
 
-        // messaging-service: a block the user made, which request-service copies.
-        p.Expect(await p.SendAsync(Service.Messaging, HttpMethod.Put, $"api/blocks/{other.Id}", user.Token), 200);
-        Assert.True(await PlatformFixture.PollAsync(async () => await BlockedAsync("request", user.Id, other.Id) == true), "request-service never copied the block");
-
         // messaging-service: a message with a picture to the donor, one from the donor, a report filed by the user.
         var picture = await p.UploadedAsync(Service.Messaging, user, "message_attachment");
         var sent = p.Expect(await p.SendAsync(Service.Messaging, HttpMethod.Post, "api/messages", user.Token, new { receiver_id = donor.Id, content = "Call me on 0113 496 0000", attachment_ids = new[] { picture } }), 201);
@@ -83,6 +79,10 @@ public sealed class ErasureTests(PlatformFixture platform, ITestOutputHelper out
 
         // Erase. The token is refused by donation-service at once, by the others as soon as their event arrives.
         var clock = Stopwatch.StartNew();
+        // messaging-service: a block the user made (last: it stops `other` requesting the user's items), which request-service copies.
+        p.Expect(await p.SendAsync(Service.Messaging, HttpMethod.Put, $"api/blocks/{other.Id}", user.Token), 200);
+        Assert.True(await PlatformFixture.PollAsync(async () => await BlockedAsync("request", user.Id, other.Id) == true), "request-service never copied the block");
+
         var erasure = p.Expect(await p.SendAsync(Service.Donation, HttpMethod.Delete, "api/profiles/me", user.Token), 202);
         Assert.Equal("/api/profiles/me/erasure", erasure.Headers.GetValueOrDefault("Location"));
         var refusedAfter = await RefusedEverywhereAsync(user, clock);
