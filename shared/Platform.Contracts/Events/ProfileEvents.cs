@@ -9,18 +9,18 @@ public sealed record ProfileSnapshot(
     string? FullName,
     long Version);
 
-[EventType("profile.created")]
+[EventType("profile.created", Publisher = Publishers.Donation)]
 public sealed record ProfileCreated(ProfileSnapshot Profile) : IIntegrationEvent;
 
-[EventType("profile.updated")]
+[EventType("profile.updated", Publisher = Publishers.Donation)]
 public sealed record ProfileUpdated(ProfileSnapshot Profile) : IIntegrationEvent;
 
 /// <summary>An admin decided a recipient's verification: <c>approved</c> or <c>rejected</c>.</summary>
-[EventType("profile.verification_decided")]
+[EventType("profile.verification_decided", Publisher = Publishers.Donation)]
 public sealed record ProfileVerificationDecided(ProfileSnapshot Profile, string Decision, Guid DecidedBy) : IIntegrationEvent;
 
-[EventType("profile.blocked")]
+[EventType("profile.blocked", Publisher = Publishers.Donation)]
 public sealed record ProfileBlocked(ProfileSnapshot Profile, Guid BlockedBy, string? Reason) : IIntegrationEvent;
 
-[EventType("profile.unblocked")]
+[EventType("profile.unblocked", Publisher = Publishers.Donation)]
 public sealed record ProfileUnblocked(ProfileSnapshot Profile, Guid UnblockedBy) : IIntegrationEvent;
