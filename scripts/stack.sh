@@ -297,6 +297,7 @@ cmd_up() {
   pg_start
   pg_setup
   rabbit_wait
+  rabbit_service_users /
   blob_wait
   log "stack up in $((SECONDS - t0)) s: postgres 127.0.0.1:$PG_PORT, rabbitmq $RABBIT_NODE 127.0.0.1:$AMQP_PORT$(
     [[ $RABBIT_MANAGEMENT == 1 ]] && echo ", management http://127.0.0.1:$MGMT_PORT/"), azurite blob http://127.0.0.1:$BLOB_PORT/$DEV_ACCOUNT"
@@ -355,6 +356,39 @@ cmd_status() {
   return "$rc"
 }
 
+# --- per-service broker users (issue 18, authenticated events) -------------------------------------
+# deploy/rabbitmq/service-permissions.tsv is derived from the event catalogue's declared publishers (a
+# test keeps it in step): per service, the vhost permissions (its own queues) and the topic permission
+# on platform.events (only its own routing keys). Locally each user's password is its name: the node
+# listens on 127.0.0.1 only, like guest:guest. lib.sh's broker_uri_for gives a service its URI.
+SERVICE_PERMISSIONS="$REPO/deploy/rabbitmq/service-permissions.tsv"
+
+# service_users_definitions VHOST... : a definitions document with the users and their rights on each VHOST.
+service_users_definitions() {
+  local user configure write read topic_write topic_read vhost sep="" psep="" users="" permissions="" topics=""
+  [[ -f $SERVICE_PERMISSIONS ]] || die "$SERVICE_PERMISSIONS is missing"
+  json() { local v="${1//\\/\\\\}"; printf '"%s"' "${v//\"/\\\"}"; }
+  while IFS=$'\t' read -r user configure write read topic_write topic_read; do
+    [[ -z $user || $user == \#* ]] && continue
+    users+="$sep{\"name\":$(json "$user"),\"password\":$(json "$user"),\"tags\":\"\"}"
+    sep=","
+    for vhost in "$@"; do
+      permissions+="$psep{\"user\":$(json "$user"),\"vhost\":$(json "$vhost"),\"configure\":$(json "$configure"),\"write\":$(json "$write"),\"read\":$(json "$read")}"
+      topics+="$psep{\"user\":$(json "$user"),\"vhost\":$(json "$vhost"),\"exchange\":\"platform.events\",\"write\":$(json "$topic_write"),\"read\":$(json "$topic_read")}"
+      psep=","
+    done
+  done <"$SERVICE_PERMISSIONS"
+  printf '{"users":[%s],"permissions":[%s],"topic_permissions":[%s]}\n' "$users" "$permissions" "$topics"
+}
+
+# rabbit_service_users VHOST... : makes (or updates) the service users and their rights on each VHOST.
+rabbit_service_users() {
+  local file="$R/service-users-$$.json"
+  service_users_definitions "$@" >"$file"
+  rabbitmqctl -q import_definitions "$file" >/dev/null || die "importing the service users ($file) failed"
+  rm -f "$file"
+}
+
 cmd_rabbit_vhosts() {
   local prefix="${1:-}" count="${2:-}" i sep="" vhosts="" permissions="" file
   [[ $prefix =~ ^[A-Za-z0-9._-]+$ && $count =~ ^[0-9]+$ ]] && ((count >= 1 && count <= 256)) ||
@@ -368,6 +402,9 @@ cmd_rabbit_vhosts() {
   file="$R/vhosts-$prefix.json"
   printf '{"vhosts":[%s],"permissions":[%s]}\n' "$vhosts" "$permissions" >"$file"
   rabbitmqctl -q import_definitions "$file" >/dev/null
+  local names=()
+  for ((i = 1; i <= count; i++)); do names+=("$prefix-$i"); done
+  rabbit_service_users "${names[@]}"
 }
 
 cmd_destroy() {
