@@ -5,7 +5,9 @@
 # Usage: scripts/stack.sh up|down|env|status|destroy|pg-start|pg-stop|rabbit-start|rabbit-stop|rabbit-vhosts|blob-start|blob-stop
 #   up        start all three (idempotent: reuses what runs, cleans stale files); creates the
 #             databases and applies scripts/sql/supabase-local.sql to each; installs Azurite from
-#             npm on first use (pinned, cached in $REPO/.stack/tools, like the OpenAPI tools)
+#             npm on first use (pinned, cached in $REPO/.stack/tools, like the OpenAPI tools); makes
+#             each service's own RabbitMQ user (deploy/rabbitmq/service-permissions.tsv; password =
+#             its name) with its rights on vhost /; guest stays the administrator
 #   down      stop them abruptly (pg immediate stop, rabbit and azurite SIGKILL); never fails if already down
 #   env       print `export` lines for the connection settings of this stack
 #   status    print what runs; exit 0 if all three run, 3 otherwise
@@ -15,8 +17,8 @@
 #             PG_FAST=1; PG_STOP_MODE=immediate makes it a crash, which with PG_FAST=1 loses the
 #             last ~0.5 s of commits. rabbit-stop is a SIGKILL.)
 #   blob-stop / blob-start   stop (SIGKILL) or restart Azurite, data kept (storage outage tests)
-#   rabbit-vhosts PREFIX COUNT   make virtual hosts PREFIX-1..PREFIX-COUNT (guest has all rights;
-#             idempotent, one CLI call), so that tests running side by side each get a broker of
+#   rabbit-vhosts PREFIX COUNT   make virtual hosts PREFIX-1..PREFIX-COUNT (guest has all rights,
+#             each service user its own; idempotent, two CLI calls), so that tests running side by side each get a broker of
 #             their own: bindings by event type in one vhost would route one test's events to another's
 #
 # Settings (environment): STACK_DIR (default $REPO/.stack/dev), PG_PORT (15432), AMQP_PORT (5673;
