@@ -18,7 +18,7 @@
 #             last ~0.5 s of commits. rabbit-stop is a SIGKILL.)
 #   blob-stop / blob-start   stop (SIGKILL) or restart Azurite, data kept (storage outage tests)
 #   rabbit-vhosts PREFIX COUNT   make virtual hosts PREFIX-1..PREFIX-COUNT (guest has all rights,
-#             each service user its own; idempotent, two CLI calls), so that tests running side by side each get a broker of
+#             each service user its own; idempotent, one CLI call), so that tests running side by side each get a broker of
 #             their own: bindings by event type in one vhost would route one test's events to another's
 #
 # Settings (environment): STACK_DIR (default $REPO/.stack/dev), PG_PORT (15432), AMQP_PORT (5673;
@@ -299,7 +299,7 @@ cmd_up() {
   pg_start
   pg_setup
   rabbit_wait
-  rabbit_service_users /
+  rabbit_service_users "" "" /
   blob_wait
   log "stack up in $((SECONDS - t0)) s: postgres 127.0.0.1:$PG_PORT, rabbitmq $RABBIT_NODE 127.0.0.1:$AMQP_PORT$(
     [[ $RABBIT_MANAGEMENT == 1 ]] && echo ", management http://127.0.0.1:$MGMT_PORT/"), azurite blob http://127.0.0.1:$BLOB_PORT/$DEV_ACCOUNT"
@@ -365,9 +365,12 @@ cmd_status() {
 # listens on 127.0.0.1 only, like guest:guest. lib.sh's broker_uri_for gives a service its URI.
 SERVICE_PERMISSIONS="$REPO/deploy/rabbitmq/service-permissions.tsv"
 
-# service_users_definitions VHOST... : a definitions document with the users and their rights on each VHOST.
+# service_users_definitions VHOSTS_JSON PERMISSIONS_JSON VHOST... : a definitions document with the
+# users and their rights on each VHOST, plus the given vhosts and permissions (so one import does all).
 service_users_definitions() {
-  local user configure write read topic_write topic_read vhost sep="" psep="" users="" permissions="" topics=""
+  local vhosts="$1" permissions="$2" user configure write read topic_write topic_read vhost sep="" psep="" users="" topics=""
+  shift 2
+  [[ -n $permissions ]] && psep=","
   [[ -f $SERVICE_PERMISSIONS ]] || die "$SERVICE_PERMISSIONS is missing"
   json() { local v="${1//\\/\\\\}"; printf '"%s"' "${v//\"/\\\"}"; }
   while IFS=$'\t' read -r user configure write read topic_write topic_read; do
@@ -380,10 +383,12 @@ service_users_definitions() {
       psep=","
     done
   done <"$SERVICE_PERMISSIONS"
-  printf '{"users":[%s],"permissions":[%s],"topic_permissions":[%s]}\n' "$users" "$permissions" "$topics"
+  topics="${topics#,}"
+  printf '{"vhosts":[%s],"users":[%s],"permissions":[%s],"topic_permissions":[%s]}\n' "$vhosts" "$users" "$permissions" "$topics"
 }
 
-# rabbit_service_users VHOST... : makes (or updates) the service users and their rights on each VHOST.
+# rabbit_service_users VHOSTS_JSON PERMISSIONS_JSON VHOST... : makes (or updates) the given vhosts and
+# permissions, the service users and their rights on each VHOST, in one rabbitmqctl call.
 rabbit_service_users() {
   local file="$R/service-users-$$.json"
   service_users_definitions "$@" >"$file"
@@ -401,12 +406,9 @@ cmd_rabbit_vhosts() {
     permissions+="$sep{\"user\":\"guest\",\"vhost\":\"$prefix-$i\",\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}"
     sep=","
   done
-  file="$R/vhosts-$prefix.json"
-  printf '{"vhosts":[%s],"permissions":[%s]}\n' "$vhosts" "$permissions" >"$file"
-  rabbitmqctl -q import_definitions "$file" >/dev/null
   local names=()
   for ((i = 1; i <= count; i++)); do names+=("$prefix-$i"); done
-  rabbit_service_users "${names[@]}"
+  rabbit_service_users "$vhosts" "$permissions" "${names[@]}"
 }
 
 cmd_destroy() {
