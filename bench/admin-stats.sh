@@ -144,7 +144,7 @@ RESULTS=()
 port=$STATS_PORT
 for svc in DonationService CampaignService MessagingService; do
   dll="$(service_dll "$svc")"
-  (cd "$(dirname "$dll")" && exec dotnet "$dll" --standalone --urls "http://127.0.0.1:$port") >"$LOG_DIR/$svc.log" 2>&1 &
+  (use_service_broker "$svc" && cd "$(dirname "$dll")" && exec dotnet "$dll" --standalone --urls "http://127.0.0.1:$port") >"$LOG_DIR/$svc.log" 2>&1 &
   pid=$!
   STARTED+=("$pid")
   wait_healthy "$port" "$pid" || { tail -n 30 "$LOG_DIR/$svc.log" >&2; die "$svc did not become healthy on port $port"; }

@@ -43,7 +43,7 @@ start_app() {
   local dll pid i
   dll="$(service_dll "$1")"
   [[ -f $dll ]] || die "$dll not found: dotnet build Functions.sln -c Release first"
-  (cd "$(dirname "$dll")" && exec dotnet "$dll" --standalone --urls "http://127.0.0.1:$2") >"$work/$1.log" 2>&1 &
+  (use_service_broker "$1" && cd "$(dirname "$dll")" && exec dotnet "$dll" --standalone --urls "http://127.0.0.1:$2") >"$work/$1.log" 2>&1 &
   pid=$!
   pids+=("$pid")
   for ((i = 0; i < 600; i++)); do

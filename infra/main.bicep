@@ -75,9 +75,23 @@ param checkoutCancelUrl string = 'http://localhost:3000/contributions/{CONTRIBUT
 @description('PostgreSQL text search configuration of donation and campaign search (simple, english, …); the postprovision migration re-indexes the rows when it changes (docs/DESIGN-NOTES.md, "Search").')
 param searchTextConfiguration string = 'simple'
 
+// One broker user per service (docs/DEPLOYMENT.md, "Per-service broker users"): its permissions let it
+// publish only its own event types and read only its own queues; each URI is its app's own secret.
 @secure()
-@description('RabbitMQ URI shared by the four services, e.g. amqps://user:password@host/vhost.')
-param rabbitMqConnection string
+@description('donation-service\'s RabbitMQ URI (its own user), e.g. amqps://donation-service:password@host/vhost.')
+param rabbitMqDonationConnection string
+
+@secure()
+@description('request-service\'s RabbitMQ URI (its own user).')
+param rabbitMqRequestConnection string
+
+@secure()
+@description('campaign-service\'s RabbitMQ URI (its own user).')
+param rabbitMqCampaignConnection string
+
+@secure()
+@description('messaging-service\'s RabbitMQ URI (its own user).')
+param rabbitMqMessagingConnection string
 
 @description('Object id of the principal running azd (azd fills AZURE_PRINCIPAL_ID): gets blob upload and Key Vault secrets roles; empty: no roles.')
 param principalId string = ''
@@ -123,7 +137,10 @@ module resources 'resources.bicep' = {
     checkoutSuccessUrl: checkoutSuccessUrl
     checkoutCancelUrl: checkoutCancelUrl
     searchTextConfiguration: searchTextConfiguration
-    rabbitMqConnection: rabbitMqConnection
+    rabbitMqDonationConnection: rabbitMqDonationConnection
+    rabbitMqRequestConnection: rabbitMqRequestConnection
+    rabbitMqCampaignConnection: rabbitMqCampaignConnection
+    rabbitMqMessagingConnection: rabbitMqMessagingConnection
     principalId: principalId
     principalType: principalType
     keyVaultSeed: keyVaultSeed
@@ -140,7 +157,7 @@ output AZURE_KEY_VAULT_NAME string = resources.outputs.keyVaultName
 output AZURE_KEY_VAULT_ENDPOINT string = resources.outputs.keyVaultEndpoint
 output AZURE_STORAGE_ACCOUNT_NAME string = resources.outputs.storageAccountName
 output AZURE_STORAGE_PACKAGE_CONTAINER string = resources.outputs.packageContainerName
-output AZURE_MANAGED_IDENTITY_CLIENT_ID string = resources.outputs.identityClientId
+output AZURE_MANAGED_IDENTITY_CLIENT_IDS array = resources.outputs.identityClientIds
 output APPLICATIONINSIGHTS_NAME string = resources.outputs.appInsightsName
 output SERVICE_DONATION_SERVICE_NAME string = resources.outputs.apps[0].name
 output SERVICE_DONATION_SERVICE_URI string = resources.outputs.apps[0].uri

@@ -54,7 +54,16 @@ param checkoutCancelUrl string
 param searchTextConfiguration string
 
 @secure()
-param rabbitMqConnection string
+param rabbitMqDonationConnection string
+
+@secure()
+param rabbitMqRequestConnection string
+
+@secure()
+param rabbitMqCampaignConnection string
+
+@secure()
+param rabbitMqMessagingConnection string
 
 param principalId string
 param principalType string
@@ -68,11 +77,15 @@ var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var allowedOrigins = empty(corsAllowedOrigins) ? [] : map(split(corsAllowedOrigins, ','), origin => trim(origin))
 
-resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
-  name: '${abbrs.managedIdentity}${resourceToken}'
+// One user-assigned identity per app (issue 18): each reads only its own Key Vault secrets.
+// The order is the apps' everywhere: donation, request, campaign, messaging.
+var appKeys = ['donation', 'request', 'campaign', 'messaging']
+
+resource identities 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = [for app in appKeys: {
+  name: '${abbrs.managedIdentity}${app}-${resourceToken}'
   location: location
   tags: tags
-}
+}]
 
 module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
@@ -102,7 +115,7 @@ module media 'modules/media-storage.bicep' = {
     tags: tags
     name: '${abbrs.storageAccount}media${take(resourceToken, 15)}'
     allowedOrigins: allowedOrigins
-    principalId: identity.properties.principalId
+    principalIds: [for i in range(0, length(appKeys)): identities[i].properties.principalId]
   }
 }
 
@@ -122,25 +135,38 @@ module vault 'modules/keyvault.bicep' = {
     requestDbConnection: requestDbConnection
     campaignDbConnection: campaignDbConnection
     messagingDbConnection: messagingDbConnection
-    rabbitMqConnection: rabbitMqConnection
+    rabbitMqDonationConnection: rabbitMqDonationConnection
+    rabbitMqRequestConnection: rabbitMqRequestConnection
+    rabbitMqCampaignConnection: rabbitMqCampaignConnection
+    rabbitMqMessagingConnection: rabbitMqMessagingConnection
     stripeSecretKey: stripeSecretKey
     stripeWebhookSecret: stripeWebhookSecret
     storeStripeSecrets: !empty(stripeSecretKey) && !empty(stripeWebhookSecret)
   }
 }
 
-// Least privilege for the apps' one identity: host storage data roles on the storage account only,
-// reading secrets of this vault only, publishing telemetry to this Application Insights only; and
-// for the developer (or CI principal) running azd: uploading packages, managing the vault's secrets.
+// Least privilege for each app's identity: host storage data roles on the storage account only,
+// reading its own secrets of this vault only (per-secret role assignments), publishing telemetry to
+// this Application Insights only.
+module appRoles 'modules/app-roles.bicep' = [for (app, i) in appKeys: {
+  name: 'app-roles-${app}'
+  params: {
+    principalId: identities[i].properties.principalId
+    storageAccountName: storage.outputs.name
+    keyVaultName: vault.outputs.name
+    appInsightsName: monitoring.outputs.appInsightsName
+    secretNames: vault.outputs.secretsOf[app]
+  }
+}]
+
+// For the developer (or CI principal) running azd: uploading packages, managing the vault's secrets.
 module roles 'modules/role-assignments.bicep' = {
   name: 'role-assignments'
   params: {
-    principalId: identity.properties.principalId
     deployerPrincipalId: principalId
     deployerPrincipalType: principalType
     storageAccountName: storage.outputs.name
     keyVaultName: vault.outputs.name
-    appInsightsName: monitoring.outputs.appInsightsName
   }
 }
 
@@ -161,7 +187,6 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
 
 // What every app gets besides its own database connection; values are Key Vault references.
 var commonSettings = {
-  RabbitMQConnection: vault.outputs.references.rabbitMqConnection
   SUPABASE_URL: vault.outputs.references.supabaseUrl
   SUPABASE_JWT_SECRET: vault.outputs.references.supabaseJwtSecret
   CORS_ALLOWED_ORIGINS: join(allowedOrigins, ',')
@@ -174,8 +199,6 @@ var shared = {
   tags: tags
   planId: plan.id
   alwaysReadyInstances: alwaysReadyInstances
-  identityId: identity.id
-  identityClientId: identity.properties.clientId
   storageAccountName: storage.outputs.name
   appInsightsName: monitoring.outputs.appInsightsName
   workspaceId: monitoring.outputs.workspaceId
@@ -190,12 +213,15 @@ module donationService 'modules/function-app.bicep' = {
     serviceName: 'donation-service'
     packageName: 'DonationService'
     shared: shared
+    identityId: identities[0].id
+    identityClientId: identities[0].properties.clientId
     appSettings: union(commonSettings, {
+      RabbitMQConnection: vault.outputs.references.rabbitMqDonationConnection // its own broker user
       DonationDbConnection: vault.outputs.references.donationDbConnection
       Search__TextConfiguration: searchTextConfiguration
     })
   }
-  dependsOn: [roles]
+  dependsOn: [appRoles, roles]
 }
 
 module requestService 'modules/function-app.bicep' = {
@@ -205,12 +231,15 @@ module requestService 'modules/function-app.bicep' = {
     serviceName: 'request-service'
     packageName: 'RequestService'
     shared: shared
+    identityId: identities[1].id
+    identityClientId: identities[1].properties.clientId
     appSettings: union(commonSettings, {
+      RabbitMQConnection: vault.outputs.references.rabbitMqRequestConnection // its own broker user
       RequestDbConnection: vault.outputs.references.requestDbConnection
       DonationServiceUrl: donationService.outputs.uri
     })
   }
-  dependsOn: [roles]
+  dependsOn: [appRoles, roles]
 }
 
 module campaignService 'modules/function-app.bicep' = {
@@ -220,7 +249,10 @@ module campaignService 'modules/function-app.bicep' = {
     serviceName: 'campaign-service'
     packageName: 'CampaignService'
     shared: shared
+    identityId: identities[2].id
+    identityClientId: identities[2].properties.clientId
     appSettings: union(commonSettings, {
+      RabbitMQConnection: vault.outputs.references.rabbitMqCampaignConnection // its own broker user
       CampaignDbConnection: vault.outputs.references.campaignDbConnection
       Search__TextConfiguration: searchTextConfiguration
       // Real payments: Stripe Checkout (the development provider is refused outside development).
@@ -231,7 +263,7 @@ module campaignService 'modules/function-app.bicep' = {
       Payments__CancelUrl: checkoutCancelUrl
     })
   }
-  dependsOn: [roles]
+  dependsOn: [appRoles, roles]
 }
 
 module messagingService 'modules/function-app.bicep' = {
@@ -241,11 +273,14 @@ module messagingService 'modules/function-app.bicep' = {
     serviceName: 'messaging-service'
     packageName: 'MessagingService'
     shared: shared
+    identityId: identities[3].id
+    identityClientId: identities[3].properties.clientId
     appSettings: union(commonSettings, {
+      RabbitMQConnection: vault.outputs.references.rabbitMqMessagingConnection // its own broker user
       MessagingDbConnection: vault.outputs.references.messagingDbConnection
     })
   }
-  dependsOn: [roles]
+  dependsOn: [appRoles, roles]
 }
 
 output keyVaultName string = vault.outputs.name
@@ -253,7 +288,7 @@ output keyVaultEndpoint string = vault.outputs.endpoint
 output storageAccountName string = storage.outputs.name
 output mediaStorageAccountName string = media.outputs.name
 output packageContainerName string = storage.outputs.packageContainerName
-output identityClientId string = identity.properties.clientId
+output identityClientIds string[] = [for i in range(0, length(appKeys)): identities[i].properties.clientId]
 output appInsightsName string = monitoring.outputs.appInsightsName
 
 @description('The four apps in azure.yaml order: donation, request, campaign, messaging.')

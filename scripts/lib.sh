@@ -9,6 +9,7 @@
 #   solution_file, build_solution, service_dll, migrate_services   building and migrating
 #   start_stack_async, finish_stack_up                             stack.sh up in the background
 #   port_open, proc_alive, pid_alive, wait_gone                     process and port checks
+#   service_user, broker_uri_for, use_service_broker               each service's own local broker user
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -106,6 +107,33 @@ service_dll() {
   printf '%s/functions/%s/bin/%s/net10.0/%s.dll\n' "$REPO" "$1" "${2:-Release}" "$1"
 }
 
+# service_user NAME : the service's RabbitMQ user, CloudEvents source and AMQP app-id (DonationService →
+# donation-service). Each service publishes only its own events under it (docs/ARCHITECTURE.md, Events).
+service_user() { sed -E 's/([a-z0-9])([A-Z])/\1-\2/g' <<<"$1" | tr '[:upper:]' '[:lower:]'; }
+
+# broker_uri_for NAME [URI] : the service's own broker URI. In Azure (azd, scripts/migrate.sh) it is
+# RABBITMQ_<SHORT>_CONNECTION (RABBITMQ_DONATION_CONNECTION, ...: each service's own user and secret).
+# Otherwise URI (default $RabbitMQConnection) with the service's local user, whose password is its
+# name (scripts/stack.sh makes the users from deploy/rabbitmq/service-permissions.tsv).
+broker_uri_for() {
+  local user own uri="${2:-}"
+  own="RABBITMQ_$(sed -E 's/Service$//' <<<"$1" | tr '[:lower:]' '[:upper:]')_CONNECTION"
+  if [[ -z $uri && -n ${!own:-} ]]; then
+    printf '%s\n' "${!own}"
+    return 0
+  fi
+  uri="${uri:-${RabbitMQConnection:?RabbitMQConnection is not set}}"
+  user="$(service_user "$1")"
+  [[ $uri =~ ^(amqps?://)([^@/]*@)?(.*)$ ]] || die "RabbitMQConnection is not an amqp(s):// URI"
+  printf '%s%s:%s@%s\n' "${BASH_REMATCH[1]}" "$user" "$user" "${BASH_REMATCH[3]}"
+}
+
+# use_service_broker NAME : exports RabbitMQConnection as the service's own user (in the service's subshell).
+use_service_broker() {
+  RabbitMQConnection="$(broker_uri_for "$1")" || return 1
+  export RabbitMQConnection
+}
+
 # Run "<Name>.dll migrate" for every existing service; expects the stack env exported.
 migrate_services() {
   local name port db var dll out
@@ -113,7 +141,7 @@ migrate_services() {
     dll="$(service_dll "$name")"
     [[ -f $dll ]] || die "$dll not found: did the build succeed?"
     log "migrating $name ($db database)"
-    if ! out="$(cd "$(dirname "$dll")" && dotnet "$dll" migrate 2>&1)"; then
+    if ! out="$(use_service_broker "$name" && cd "$(dirname "$dll")" && dotnet "$dll" migrate 2>&1)"; then
       printf '%s\n' "$out" >&2
       die "migrations of $name failed"
     fi

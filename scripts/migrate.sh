@@ -10,7 +10,9 @@
 #
 # Settings: each app's own names (DonationDbConnection, RequestDbConnection, CampaignDbConnection,
 # MessagingDbConnection, RabbitMQConnection), or else azd's environment names (DONATION_DB_CONNECTION,
-# ..., RABBITMQ_CONNECTION). SKIP_BUILD=1 uses the existing Release build instead of building the apps.
+# ..., RABBITMQ_CONNECTION). Each service migrates as its own broker user: RABBITMQ_DONATION_CONNECTION,
+# ..._REQUEST_, ..._CAMPAIGN_, ..._MESSAGING_ (azd's secrets), or else RabbitMQConnection with the local
+# stack's user of that service (lib.sh broker_uri_for). SKIP_BUILD=1 uses the existing Release build.
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -31,7 +33,11 @@ Search__TextConfiguration SEARCH_TEXT_CONFIGURATION
 MAP
 
 missing=()
-[[ -n ${RabbitMQConnection:-} ]] || missing+=("RabbitMQConnection (or RABBITMQ_CONNECTION)")
+while read -r name _ _ _; do
+  short="$(sed -E 's/Service$//' <<<"$name" | tr '[:lower:]' '[:upper:]')"
+  own="RABBITMQ_${short}_CONNECTION"
+  [[ -n ${RabbitMQConnection:-} || -n ${!own:-} ]] || missing+=("$own (or RabbitMQConnection / RABBITMQ_CONNECTION locally)")
+done < <(existing_services)
 while read -r name _ _ var; do
   [[ -n ${!var:-} ]] || missing+=("$var for $name")
 done < <(existing_services)

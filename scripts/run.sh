@@ -64,7 +64,7 @@ while read -r name port _ _; do
   port_open "$port" && die "port $port ($name) was taken while building"
   dll="$(service_dll "$name")"
   log "starting $name on http://127.0.0.1:$port"
-  (cd "$(dirname "$dll")" && exec dotnet "$dll" --standalone --urls "http://127.0.0.1:$port") \
+  (use_service_broker "$name" && cd "$(dirname "$dll")" && exec dotnet "$dll" --standalone --urls "http://127.0.0.1:$port") \
     >"$LOG_DIR/$name.log" 2>&1 &
   pids[$name]=$!
   echo "${pids[$name]}" >"$RUN_DIR/$name.pid"
@@ -88,7 +88,7 @@ cat <<EOF
 Platform up in $((SECONDS - t0)) s.
 $(while read -r name port _ _; do printf '  %-18s http://127.0.0.1:%s   (log: %s)\n' "$name" "$port" "$LOG_DIR/$name.log"; done < <(existing_services))
   PostgreSQL         127.0.0.1:$PG_PORT  databases main, campaign  user postgres / postgres
-  RabbitMQ           amqp://guest:guest@127.0.0.1:$AMQP_PORT/
+  RabbitMQ           amqp://guest:guest@127.0.0.1:$AMQP_PORT/ (admin); each service connects as its own user (lib.sh broker_uri_for)
 Access tokens (HS256, signed with the local SUPABASE_JWT_SECRET):
   scripts/mint-token.sh new you@example.com          # a user (recipient until PUT /api/profiles/me sets role donor)
   scripts/mint-token.sh new admin@example.com admin  # an admin

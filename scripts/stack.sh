@@ -5,7 +5,9 @@
 # Usage: scripts/stack.sh up|down|env|status|destroy|pg-start|pg-stop|rabbit-start|rabbit-stop|rabbit-vhosts|blob-start|blob-stop
 #   up        start all three (idempotent: reuses what runs, cleans stale files); creates the
 #             databases and applies scripts/sql/supabase-local.sql to each; installs Azurite from
-#             npm on first use (pinned, cached in $REPO/.stack/tools, like the OpenAPI tools)
+#             npm on first use (pinned, cached in $REPO/.stack/tools, like the OpenAPI tools); makes
+#             each service's own RabbitMQ user (deploy/rabbitmq/service-permissions.tsv; password =
+#             its name) with its rights on vhost /; guest stays the administrator
 #   down      stop them abruptly (pg immediate stop, rabbit and azurite SIGKILL); never fails if already down
 #   env       print `export` lines for the connection settings of this stack
 #   status    print what runs; exit 0 if all three run, 3 otherwise
@@ -15,8 +17,8 @@
 #             PG_FAST=1; PG_STOP_MODE=immediate makes it a crash, which with PG_FAST=1 loses the
 #             last ~0.5 s of commits. rabbit-stop is a SIGKILL.)
 #   blob-stop / blob-start   stop (SIGKILL) or restart Azurite, data kept (storage outage tests)
-#   rabbit-vhosts PREFIX COUNT   make virtual hosts PREFIX-1..PREFIX-COUNT (guest has all rights;
-#             idempotent, one CLI call), so that tests running side by side each get a broker of
+#   rabbit-vhosts PREFIX COUNT   make virtual hosts PREFIX-1..PREFIX-COUNT (guest has all rights,
+#             each service user its own; idempotent, one CLI call), so that tests running side by side each get a broker of
 #             their own: bindings by event type in one vhost would route one test's events to another's
 #
 # Settings (environment): STACK_DIR (default $REPO/.stack/dev), PG_PORT (15432), AMQP_PORT (5673;
@@ -297,6 +299,7 @@ cmd_up() {
   pg_start
   pg_setup
   rabbit_wait
+  rabbit_service_users "" "" /
   blob_wait
   log "stack up in $((SECONDS - t0)) s: postgres 127.0.0.1:$PG_PORT, rabbitmq $RABBIT_NODE 127.0.0.1:$AMQP_PORT$(
     [[ $RABBIT_MANAGEMENT == 1 ]] && echo ", management http://127.0.0.1:$MGMT_PORT/"), azurite blob http://127.0.0.1:$BLOB_PORT/$DEV_ACCOUNT"
@@ -355,6 +358,44 @@ cmd_status() {
   return "$rc"
 }
 
+# --- per-service broker users (issue 18, authenticated events) -------------------------------------
+# deploy/rabbitmq/service-permissions.tsv is derived from the event catalogue's declared publishers (a
+# test keeps it in step): per service, the vhost permissions (its own queues) and the topic permission
+# on platform.events (only its own routing keys). Locally each user's password is its name: the node
+# listens on 127.0.0.1 only, like guest:guest. lib.sh's broker_uri_for gives a service its URI.
+SERVICE_PERMISSIONS="$REPO/deploy/rabbitmq/service-permissions.tsv"
+
+# service_users_definitions VHOSTS_JSON PERMISSIONS_JSON VHOST... : a definitions document with the
+# users and their rights on each VHOST, plus the given vhosts and permissions (so one import does all).
+service_users_definitions() {
+  local vhosts="$1" permissions="$2" user configure write read topic_write topic_read vhost sep="" psep="" users="" topics=""
+  shift 2
+  [[ -n $permissions ]] && psep=","
+  [[ -f $SERVICE_PERMISSIONS ]] || die "$SERVICE_PERMISSIONS is missing"
+  json() { local v="${1//\\/\\\\}"; printf '"%s"' "${v//\"/\\\"}"; }
+  while IFS=$'\t' read -r user configure write read topic_write topic_read; do
+    [[ -z $user || $user == \#* ]] && continue
+    users+="$sep{\"name\":$(json "$user"),\"password\":$(json "$user"),\"tags\":\"\"}"
+    sep=","
+    for vhost in "$@"; do
+      permissions+="$psep{\"user\":$(json "$user"),\"vhost\":$(json "$vhost"),\"configure\":$(json "$configure"),\"write\":$(json "$write"),\"read\":$(json "$read")}"
+      topics+="$psep{\"user\":$(json "$user"),\"vhost\":$(json "$vhost"),\"exchange\":\"platform.events\",\"write\":$(json "$topic_write"),\"read\":$(json "$topic_read")}"
+      psep=","
+    done
+  done <"$SERVICE_PERMISSIONS"
+  topics="${topics#,}"
+  printf '{"vhosts":[%s],"users":[%s],"permissions":[%s],"topic_permissions":[%s]}\n' "$vhosts" "$users" "$permissions" "$topics"
+}
+
+# rabbit_service_users VHOSTS_JSON PERMISSIONS_JSON VHOST... : makes (or updates) the given vhosts and
+# permissions, the service users and their rights on each VHOST, in one rabbitmqctl call.
+rabbit_service_users() {
+  local file="$R/service-users-$$.json"
+  service_users_definitions "$@" >"$file"
+  rabbitmqctl -q import_definitions "$file" >/dev/null || die "importing the service users ($file) failed"
+  rm -f "$file"
+}
+
 cmd_rabbit_vhosts() {
   local prefix="${1:-}" count="${2:-}" i sep="" vhosts="" permissions="" file
   [[ $prefix =~ ^[A-Za-z0-9._-]+$ && $count =~ ^[0-9]+$ ]] && ((count >= 1 && count <= 256)) ||
@@ -365,9 +406,9 @@ cmd_rabbit_vhosts() {
     permissions+="$sep{\"user\":\"guest\",\"vhost\":\"$prefix-$i\",\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}"
     sep=","
   done
-  file="$R/vhosts-$prefix.json"
-  printf '{"vhosts":[%s],"permissions":[%s]}\n' "$vhosts" "$permissions" >"$file"
-  rabbitmqctl -q import_definitions "$file" >/dev/null
+  local names=()
+  for ((i = 1; i <= count; i++)); do names+=("$prefix-$i"); done
+  rabbit_service_users "$vhosts" "$permissions" "${names[@]}"
 }
 
 cmd_destroy() {

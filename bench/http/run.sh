@@ -242,7 +242,7 @@ if ((STARTUP_RUNS > 0)); then
     times=()
     for ((i = 1; i <= STARTUP_RUNS; i++)); do
       t0=$(now_ms)
-      start_dll "$dll" "$AUX_PORT" "startup-$name" --standalone
+      start_dll "$dll" "$AUX_PORT" "startup-$name" --standalone RabbitMQConnection="$(broker_uri_for "$name")"
       pid=$START_PID
       wait_healthy "$AUX_PORT" "$pid" 60 || { tail -n 30 "$LOG_DIR/startup-$name.log" >&2; die "$name did not become healthy"; }
       times+=($(($(now_ms) - t0)))
@@ -381,12 +381,12 @@ start_app() {
   local svc=$1 who=$2 name="${SVC_NAME[$1]}" logname pids=()
   if [[ $who == ours ]]; then
     if [[ $svc == request ]]; then
-      start_dll "$(service_dll DonationService)" "$AUX_PORT" "bench-request-DonationService" --standalone
+      start_dll "$(service_dll DonationService)" "$AUX_PORT" "bench-request-DonationService" --standalone RabbitMQConnection="$(broker_uri_for DonationService)"
       pids+=("$START_PID")
       wait_healthy "$AUX_PORT" "$START_PID" 60 || die "donation-service (for request-service) did not become healthy"
     fi
     logname="bench-$name"
-    start_dll "$(service_dll "$name")" "$OURS_PORT" "$logname" --standalone
+    start_dll "$(service_dll "$name")" "$OURS_PORT" "$logname" --standalone RabbitMQConnection="$(broker_uri_for "$name")"
   else
     logname="bench-raw-$svc"
     start_dll "$RAW_DLL" "$RAW_PORT" "$logname" "" \

@@ -4,7 +4,7 @@
 // resources.bicep uses it once per service; only the name, the azd service name and the app settings
 // differ. The postprovision hook uploads the packages (scripts/azd-deploy-packages.sh).
 
-@description('What the four apps share: plan, identity, storage, telemetry, CORS.')
+@description('What the four apps share: plan, storage, telemetry, CORS.')
 type Shared = {
   location: string
   tags: object
@@ -12,9 +12,6 @@ type Shared = {
   planId: string
   @description('Instances kept allocated (minimumElasticInstanceCount); each runs the consumer and the relay.')
   alwaysReadyInstances: int
-  @description('Resource id of the user-assigned identity (host storage, Key Vault references, package fetch).')
-  identityId: string
-  identityClientId: string
   @description('Storage account of the Functions host (AzureWebJobsStorage), reached with the identity.')
   storageAccountName: string
   appInsightsName: string
@@ -38,6 +35,11 @@ param packageName string
 
 param shared Shared
 
+@description('Resource id of the app\'s own user-assigned identity (host storage, its Key Vault secrets only, package fetch).')
+param identityId string
+
+param identityClientId string
+
 @description('The service\'s own settings (connection strings as Key Vault references, URLs).')
 param appSettings object
 
@@ -51,14 +53,14 @@ var hostSettings = {
   // Host storage through the identity: no account key anywhere (the account refuses shared keys).
   AzureWebJobsStorage__accountName: shared.storageAccountName
   AzureWebJobsStorage__credential: 'managedidentity'
-  AzureWebJobsStorage__clientId: shared.identityClientId
+  AzureWebJobsStorage__clientId: identityClientId
   // Host (host.json telemetryMode OpenTelemetry) and worker (Microsoft.Azure.Functions.Worker.OpenTelemetry)
   // export to this resource, both authenticating with the identity (Monitoring Metrics Publisher):
   // local auth is off, the connection string only names the resource.
   APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
-  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${shared.identityClientId};Authorization=AAD'
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
   // DefaultAzureCredential in the worker picks the user-assigned identity.
-  AZURE_CLIENT_ID: shared.identityClientId
+  AZURE_CLIENT_ID: identityClientId
 }
 
 // No Azure Files content share (it would need a storage key; WEBSITE_CONTENTAZUREFILECONNECTIONSTRING
@@ -66,7 +68,7 @@ var hostSettings = {
 // postprovision hook has uploaded it, a new app has no code and answers 503/404.
 var packageSettings = {
   WEBSITE_RUN_FROM_PACKAGE: '${shared.packageContainerUrl}/${packageName}.zip'
-  WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: shared.identityId
+  WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: identityId
 }
 
 var settings = union(hostSettings, packageSettings, appSettings)
@@ -79,14 +81,14 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   identity: {
     type: 'UserAssigned'
     userAssignedIdentities: {
-      '${shared.identityId}': {}
+      '${identityId}': {}
     }
   }
   properties: {
     serverFarmId: shared.planId
     httpsOnly: true
     clientAffinityEnabled: false
-    keyVaultReferenceIdentity: shared.identityId
+    keyVaultReferenceIdentity: identityId
     siteConfig: {
       linuxFxVersion: 'DOTNET-ISOLATED|10.0'
       // Elastic Premium keeps this many instances allocated; the RabbitMQ consumer and the outbox

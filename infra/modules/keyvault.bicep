@@ -34,7 +34,16 @@ param campaignDbConnection string
 param messagingDbConnection string
 
 @secure()
-param rabbitMqConnection string
+param rabbitMqDonationConnection string
+
+@secure()
+param rabbitMqRequestConnection string
+
+@secure()
+param rabbitMqCampaignConnection string
+
+@secure()
+param rabbitMqMessagingConnection string
 
 @secure()
 @description('campaign-service\'s Stripe secret API key.')
@@ -108,11 +117,36 @@ resource messagingDb 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
-resource rabbitMq 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+// One broker credential per service: each app's identity may read its own only.
+resource rabbitMqDonation 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   parent: vault
-  name: 'rabbitmq-connection'
+  name: 'rabbitmq-donation-connection'
   properties: {
-    value: rabbitMqConnection
+    value: rabbitMqDonationConnection
+  }
+}
+
+resource rabbitMqRequest 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'rabbitmq-request-connection'
+  properties: {
+    value: rabbitMqRequestConnection
+  }
+}
+
+resource rabbitMqCampaign 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'rabbitmq-campaign-connection'
+  properties: {
+    value: rabbitMqCampaignConnection
+  }
+}
+
+resource rabbitMqMessaging 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'rabbitmq-messaging-connection'
+  properties: {
+    value: rabbitMqMessagingConnection
   }
 }
 
@@ -154,13 +188,24 @@ func keyVaultReference(secretUri string) string => '@Microsoft.KeyVault(SecretUr
 output name string = vault.name
 output endpoint string = vault.properties.vaultUri
 
+@description('The secrets each app reads (its identity gets Key Vault Secrets User on these only): names, not values.')
+output secretsOf object = {
+  donation: concat([donationDb.name, rabbitMqDonation.name, supabaseUrlSecret.name], storeSupabaseJwtSecret ? ['supabase-jwt-secret'] : [])
+  request: concat([requestDb.name, rabbitMqRequest.name, supabaseUrlSecret.name], storeSupabaseJwtSecret ? ['supabase-jwt-secret'] : [])
+  campaign: concat([campaignDb.name, rabbitMqCampaign.name, supabaseUrlSecret.name], storeSupabaseJwtSecret ? ['supabase-jwt-secret'] : [], storeStripeSecrets ? ['stripe-secret-key', 'stripe-webhook-secret'] : [])
+  messaging: concat([messagingDb.name, rabbitMqMessaging.name, supabaseUrlSecret.name], storeSupabaseJwtSecret ? ['supabase-jwt-secret'] : [])
+}
+
 @description('App setting values: Key Vault references to each secret.')
 output references object = {
   donationDbConnection: keyVaultReference(donationDb.properties.secretUri)
   requestDbConnection: keyVaultReference(requestDb.properties.secretUri)
   campaignDbConnection: keyVaultReference(campaignDb.properties.secretUri)
   messagingDbConnection: keyVaultReference(messagingDb.properties.secretUri)
-  rabbitMqConnection: keyVaultReference(rabbitMq.properties.secretUri)
+  rabbitMqDonationConnection: keyVaultReference(rabbitMqDonation.properties.secretUri)
+  rabbitMqRequestConnection: keyVaultReference(rabbitMqRequest.properties.secretUri)
+  rabbitMqCampaignConnection: keyVaultReference(rabbitMqCampaign.properties.secretUri)
+  rabbitMqMessagingConnection: keyVaultReference(rabbitMqMessaging.properties.secretUri)
   supabaseUrl: keyVaultReference(supabaseUrlSecret.properties.secretUri)
   supabaseJwtSecret: storeSupabaseJwtSecret ? keyVaultReference(supabaseJwt!.properties.secretUri) : ''
   stripeSecretKey: storeStripeSecrets ? keyVaultReference(stripeKey!.properties.secretUri) : ''

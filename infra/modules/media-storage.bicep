@@ -13,8 +13,8 @@ param name string
 @description('Browser origins allowed to PUT uploads and GET files (the same list as the apps\' CORS).')
 param allowedOrigins array
 
-@description('The apps\' identity (principal id): Storage Blob Data Contributor here, which includes issuing user delegation keys.')
-param principalId string
+@description('The apps\' identities (principal ids): Storage Blob Data Contributor here, which includes issuing user delegation keys.')
+param principalIds string[]
 
 var publicContainers = ['donation-images', 'campaign-images']
 var privateContainers = ['verification-documents', 'message-attachments']
@@ -77,7 +77,7 @@ resource privateFiles 'Microsoft.Storage/storageAccounts/blobServices/containers
   }
 }]
 
-resource appsWriteAndSign 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+resource appsWriteAndSign 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for principalId in principalIds: {
   name: guid(account.id, principalId, storageBlobDataContributor)
   scope: account
   properties: {
@@ -85,7 +85,7 @@ resource appsWriteAndSign 'Microsoft.Authorization/roleAssignments@2022-04-01' =
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributor)
   }
-}
+}]
 
 output name string = account.name
 output blobEndpoint string = account.properties.primaryEndpoints.blob

@@ -129,7 +129,7 @@ AZ
   port=$((20000 + RANDOM % 9000))
   while port_open "$port"; do port=$((port + 1)); done
   dll="$(service_dll DonationService)"
-  (use_development_environment && cd "$(dirname "$dll")" && exec dotnet "$dll" --standalone --urls "http://127.0.0.1:$port") >"$scratch/app.log" 2>&1 &
+  (use_development_environment && use_service_broker DonationService && cd "$(dirname "$dll")" && exec dotnet "$dll" --standalone --urls "http://127.0.0.1:$port") >"$scratch/app.log" 2>&1 &
   app_pid=$!
   uri="http://127.0.0.1:$port"
   export AZ_LOG="$scratch/az.log"

@@ -92,7 +92,7 @@ done
 # `azd up --no-prompt` must work with only these set (docs/DEPLOYMENT.md, Steps): azd prompts for a
 # parameter without a default whose variable is empty, so nothing else may lack a default — in
 # particular supabaseJwtSecret, empty for JWKS-only Supabase projects.
-no_prompt_minimum="environmentName location supabaseUrl donationDbConnection requestDbConnection campaignDbConnection messagingDbConnection rabbitMqConnection"
+no_prompt_minimum="environmentName location supabaseUrl donationDbConnection requestDbConnection campaignDbConnection messagingDbConnection rabbitMqDonationConnection rabbitMqRequestConnection rabbitMqCampaignConnection rabbitMqMessagingConnection"
 [[ "${required[*]}" == "$no_prompt_minimum" ]] ||
   fail "main.bicep's parameters without a default are '${required[*]}', expected exactly '$no_prompt_minimum' (azd up --no-prompt)"
 

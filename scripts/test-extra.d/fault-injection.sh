@@ -90,7 +90,7 @@ export FAULT_SERVICES
 for name in "${SERVICES[@]}"; do
   dll="$(service_dll "$name" "$CONFIGURATION")"
   : >"$RUN_DIR/$name.log"
-  (cd "$(dirname "$dll")" && exec dotnet "$dll" --standalone --urls "http://127.0.0.1:${PORT[$name]}") >>"$RUN_DIR/$name.log" 2>&1 &
+  (use_service_broker "$name" && cd "$(dirname "$dll")" && exec dotnet "$dll" --standalone --urls "http://127.0.0.1:${PORT[$name]}") >>"$RUN_DIR/$name.log" 2>&1 &
   echo $! >"$RUN_DIR/$name.pid"
   disown $! # the driver SIGKILLs one on purpose: no job-status noise
 done

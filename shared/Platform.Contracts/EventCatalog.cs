@@ -8,6 +8,7 @@ public static class EventCatalog
 {
     private static readonly FrozenDictionary<string, Type> ByName;
     private static readonly FrozenDictionary<Type, string> ByType;
+    private static readonly FrozenDictionary<string, string> PublisherByName;
 
     static EventCatalog()
     {
@@ -24,7 +25,21 @@ public static class EventCatalog
 
         ByName = events.ToFrozenDictionary(e => e.Name, e => e.Type, StringComparer.Ordinal);
         ByType = events.ToFrozenDictionary(e => e.Type, e => e.Name);
+        PublisherByName = events
+            .Select(e => (e.Name, Publisher: e.Type.GetCustomAttribute<EventTypeAttribute>()!.Publisher))
+            .Where(e => !string.IsNullOrEmpty(e.Publisher))
+            .ToFrozenDictionary(e => e.Name, e => e.Publisher!, StringComparer.Ordinal);
     }
+
+    /// <summary>Events whose <see cref="EventTypeAttribute.Publisher"/> is missing: a test fails on any, and consumers park them.</summary>
+    public static IReadOnlyList<string> WithoutPublisher => ByName.Keys.Where(n => !PublisherByName.ContainsKey(n)).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>The one service allowed to publish <paramref name="name"/> (a frozen-dictionary lookup: O(1) per message).</summary>
+    public static bool TryGetPublisher(string name, out string publisher) => PublisherByName.TryGetValue(name, out publisher!);
+
+    /// <summary>The event types <paramref name="publisher"/> publishes, in wire-name order.</summary>
+    public static IReadOnlyList<string> PublishedBy(string publisher) =>
+        PublisherByName.Where(p => p.Value == publisher).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
 
     public static IReadOnlyCollection<string> Names => ByName.Keys;
 

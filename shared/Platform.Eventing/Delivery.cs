@@ -13,7 +13,8 @@ internal sealed record Delivery(
     string? CorrelationId,
     bool Redelivered,
     string? AppId = null,
-    long PublishedAt = 0)
+    long PublishedAt = 0,
+    string? UserId = null)
 {
     public int Attempt => MessageHeaders.GetInt(Headers, MessageHeaders.Attempt, 1);
 
@@ -30,7 +31,7 @@ internal sealed record Delivery(
 
         return new Delivery(
             tag, session, body.ToArray(), headers, properties.MessageId, properties.Type, properties.CorrelationId, redelivered,
-            properties.AppId, properties.IsTimestampPresent() ? properties.Timestamp.UnixTime : 0);
+            properties.AppId, properties.IsTimestampPresent() ? properties.Timestamp.UnixTime : 0, properties.UserId);
     }
 
     /// <summary>
@@ -39,13 +40,33 @@ internal sealed record Delivery(
     /// </summary>
     public DateTimeOffset? Published => PublishedAt > 0 ? DateTimeOffset.FromUnixTimeSeconds(PublishedAt) : null;
 
-    /// <summary>Properties for sending this message on (to a retry queue or to parking): the publisher and publish time are kept.</summary>
-    public BasicProperties Forward(Dictionary<string, object?> headers)
+    /// <summary>The publisher's broker user: <see cref="UserId"/>, or the original one when this consumer sent the message on itself.</summary>
+    public string? OriginalUserId => MessageHeaders.GetString(Headers, MessageHeaders.OriginalUserId);
+
+    /// <summary>
+    /// Properties for sending this message on (to a retry queue or to parking): the publisher and publish
+    /// time are kept. The broker takes only the connection's own user as <c>user-id</c>, so the message
+    /// goes on under <paramref name="ownUser"/> and the original publisher's user travels in
+    /// <see cref="MessageHeaders.OriginalUserId"/>. That header is believed only on a message under this
+    /// service's own user (it sent it on); on any other it is replaced, so a publisher cannot bring its
+    /// own "original" user through a retry or a parking queue.
+    /// </summary>
+    public BasicProperties Forward(Dictionary<string, object?> headers, string ownUser)
     {
+        if (UserId != ownUser)
+        {
+            headers.Remove(MessageHeaders.OriginalUserId);
+            if (UserId is not null)
+            {
+                headers[MessageHeaders.OriginalUserId] = UserId;
+            }
+        }
+
         var properties = new BasicProperties
         {
             MessageId = MessageId,
             AppId = AppId,
+            UserId = ownUser,
             Type = Type,
             CorrelationId = CorrelationId,
             ContentType = Contracts.CloudEvent.EnvelopeContentType,

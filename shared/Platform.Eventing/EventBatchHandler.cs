@@ -15,7 +15,7 @@ namespace Platform.Eventing;
 /// (nothing is acknowledged meanwhile); a handler's own error fails only its message.
 /// </summary>
 internal sealed class EventBatchHandler(
-    ServiceDatabase database, EventHandlerRegistry handlers, IServiceProvider services, ILogger logger, RetentionOptions retention, TimeProvider clock)
+    ServiceDatabase database, EventHandlerRegistry handlers, IServiceProvider services, ILogger logger, RetentionOptions retention, TimeProvider clock, PublisherCheck? publishers = null)
 {
     private const string Savepoint = "message";
 
@@ -40,6 +40,13 @@ internal sealed class EventBatchHandler(
                 if (!EventCatalog.TryGetType(envelope.Type, out _))
                 {
                     results[i] = (batch[i], new PoisonMessageException($"'{envelope.Type}' is not an event of the catalogue."));
+                    continue;
+                }
+
+                if (publishers?.Refusal(envelope.Type, envelope.Source, batch[i].AppId, batch[i].UserId, batch[i].OriginalUserId) is { } refusal)
+                {
+                    // Parked at once, with the reason, like any poison message: nothing of it is applied.
+                    results[i] = (batch[i], new PoisonMessageException("Refused: " + refusal));
                     continue;
                 }
 

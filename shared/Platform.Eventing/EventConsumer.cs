@@ -33,7 +33,8 @@ public sealed class EventConsumer(
     /// <summary>A broker that never confirms (e.g. a queue without a leader) must not stall the worker forever.</summary>
     private static readonly TimeSpan ConfirmTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly EventBatchHandler _batches = new(database, handlers, services, logger, retention, TimeProvider.System);
+    private readonly EventBatchHandler _batches = new(
+        database, handlers, services, logger, retention, TimeProvider.System, options.VerifyPublishers ? new PublisherCheck(options.BrokerUser) : null);
     private long _session;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -168,7 +169,7 @@ public sealed class EventConsumer(
             headers[MessageHeaders.FailureReason] = reason;
             var queue = options.RetryQueue(delay);
             logger.LogWarning(failure, "Event {MessageId} ({Type}) failed attempt {Attempt}; retrying in {Delay} ms", delivery.MessageId, delivery.Type, attempt, (int)delay.TotalMilliseconds);
-            await forward.BasicPublishAsync(EventingOptions.RetryExchange, queue, mandatory: true, delivery.Forward(headers), delivery.Body, cancellationToken)
+            await forward.BasicPublishAsync(EventingOptions.RetryExchange, queue, mandatory: true, delivery.Forward(headers, options.BrokerUser), delivery.Body, cancellationToken)
                 .AsTask().WaitAsync(ConfirmTimeout, cancellationToken);
             return;
         }
@@ -179,7 +180,7 @@ public sealed class EventConsumer(
         headers[MessageHeaders.FailedAt] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
         headers[MessageHeaders.FailedBy] = identity.Name;
         logger.LogError(failure, "Event {MessageId} ({Type}) parked in {Queue} after {Attempt} attempts", delivery.MessageId, delivery.Type, options.ParkingQueue, attempt);
-        await forward.BasicPublishAsync(string.Empty, options.ParkingQueue, mandatory: true, delivery.Forward(headers), delivery.Body, cancellationToken)
+        await forward.BasicPublishAsync(string.Empty, options.ParkingQueue, mandatory: true, delivery.Forward(headers, options.BrokerUser), delivery.Body, cancellationToken)
             .AsTask().WaitAsync(ConfirmTimeout, cancellationToken);
     }
 

@@ -50,6 +50,15 @@ public sealed class EventingOptions
 
     public TimeSpan MaxReconnectDelay { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>The broker user of <see cref="ConnectionString"/>: the AMQP <c>user-id</c> of everything this service publishes.</summary>
+    public string BrokerUser => PublisherCheck.UserOf(ConnectionString);
+
+    /// <summary>
+    /// Consumers refuse an event not sent by its declared publisher (<see cref="PublisherCheck"/>). Off only
+    /// for the eventing test app, which plays every publisher (set in code, not a setting).
+    /// </summary>
+    public bool VerifyPublishers { get; set; } = true;
+
     public string ParkingQueue => Queue + ".parking";
 
     public string RetryQueue(TimeSpan delay) => string.Create(CultureInfo.InvariantCulture, $"{Queue}.retry.{(long)delay.TotalMilliseconds}ms");

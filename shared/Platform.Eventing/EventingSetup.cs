@@ -11,12 +11,21 @@ public static class EventingSetup
     /// RabbitMQ for a service: the outbox relay always, and a consumer of the service's queue when it
     /// registers handlers. Both run as hosted services in the worker, under <c>func start</c> and standalone.
     /// </summary>
-    public static PlatformApplication AddEventing(this PlatformApplication app, Action<EventHandlerRegistry>? handle = null)
+    /// <param name="verifyPublishers">
+    /// False only for the eventing test app, which publishes every type of the catalogue as itself: the
+    /// services always refuse an event not sent by its declared publisher (<see cref="PublisherCheck"/>).
+    /// </param>
+    public static PlatformApplication AddEventing(this PlatformApplication app, Action<EventHandlerRegistry>? handle = null, bool verifyPublishers = true)
     {
         var registry = new EventHandlerRegistry();
         handle?.Invoke(registry);
         var services = app.Services;
-        services.AddSingleton(_ => EventingOptions.FromConfiguration(app.Configuration, app.ServiceName, app.RequiresSecureTransport));
+        services.AddSingleton(_ =>
+        {
+            var options = EventingOptions.FromConfiguration(app.Configuration, app.ServiceName, app.RequiresSecureTransport);
+            options.VerifyPublishers = verifyPublishers;
+            return options;
+        });
         services.AddSingleton(registry);
         services.AddSingleton<RabbitMqConnector>();
         services.AddSingleton<IHealthProbe, BrokerHealthProbe>();

@@ -14,6 +14,9 @@ public static class MessageHeaders
     public const string FailedAt = "x-failed-at";
     public const string FailedBy = "x-failed-by";
 
+    /// <summary>The AMQP user-id of the original publisher, on a message a consumer sent on under its own user (a retry, parking).</summary>
+    public const string OriginalUserId = "x-original-user-id";
+
     public static string? GetString(IDictionary<string, object?>? headers, string name) =>
         headers is not null && headers.TryGetValue(name, out var value)
             ? value switch

@@ -30,6 +30,8 @@ public sealed class OutboxRelay(
 
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
 
+    private readonly string _user = options.BrokerUser;
+
     private IChannel? _channel;
 
     /// <summary>Rows still to publish one at a time, after the broker refused a batch, to find the row it refuses.</summary>
@@ -217,6 +219,8 @@ public sealed class OutboxRelay(
             ContentType = CloudEvent.EnvelopeContentType,
             DeliveryMode = DeliveryModes.Persistent,
             AppId = identity.Name,
+            // RabbitMQ checks it against the connection's user: consumers know which credential sent it.
+            UserId = _user,
             CorrelationId = correlationId,
             Timestamp = new AmqpTimestamp(DateTimeOffset.UtcNow.ToUnixTimeSeconds()),
             Headers = new Dictionary<string, object?>

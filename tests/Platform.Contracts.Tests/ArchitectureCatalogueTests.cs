@@ -16,6 +16,26 @@ public sealed partial class ArchitectureCatalogueTests
         Assert.Empty(documented.Where(name => !EventCatalog.TryGetType(name, out _)).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public void The_catalogue_table_names_the_declared_publisher_of_each_event()
+    {
+        var wrong = new List<string>();
+        foreach (var row in CatalogueTable().Split('\n').Skip(2))
+        {
+            var cells = row.Split('|', StringSplitOptions.TrimEntries);
+            var publishedBy = cells[2].Split(' ', 2)[0] + "-service";
+            foreach (var name in EventName().Matches(cells[1]).Select(m => m.Groups[1].Value))
+            {
+                if (!EventCatalog.TryGetPublisher(name, out var declared) || declared != publishedBy)
+                {
+                    wrong.Add($"{name}: the table says {publishedBy}, the code {(declared is null ? "nobody" : declared)}");
+                }
+            }
+        }
+
+        Assert.Empty(wrong);
+    }
+
     /// <summary>The rows of the table under "### Catalogue".</summary>
     private static string CatalogueTable()
     {

@@ -28,7 +28,7 @@ public sealed class WorkerStopTests
         await apps.MigrateAsync("MessagingService");
         var donor = Guid.NewGuid();
         var ids = Enumerable.Range(0, Events).Select(_ => Guid.CreateVersion7()).ToList();
-        await using (var broker = await BrokerClient.ConnectAsync(apps.BrokerUri))
+        await using (var broker = await BrokerClient.ConnectAsync(TestEnvironment.RabbitMqFor("donation-service", apps.BrokerUri)))
         {
             foreach (var id in ids)
             {

@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Text;
 using Dapper;
 using Npgsql;
+using Platform.Contracts;
 using Platform.Testing;
-using RabbitMQ.Client;
 
 namespace Platform.SystemTests;
 
@@ -165,22 +165,13 @@ public sealed class ConcurrencyExactnessTests(PlatformFixture platform, ITestOut
         var before = await InboxRowsAsync(outboxRow.EventId);
 
         var clock = Stopwatch.StartNew();
-        var factory = new ConnectionFactory { Uri = new Uri(TestEnvironment.RabbitMq), ClientProvidedName = "platform-system-tests-duplicates" };
-        await using (var connection = await factory.CreateConnectionAsync())
-        await using (var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true)))
+        // As request-service's relay sent it (its own broker user, app-id and source), so the consumer's publisher check lets them through to the inbox.
+        await using (var publisher = new ServiceEventPublisher())
         {
-            var bytes = Encoding.UTF8.GetBytes(outboxRow.Envelope!);
+            var envelope = CloudEvent.Parse(Encoding.UTF8.GetBytes(outboxRow.Envelope!));
             for (var i = 0; i < Duplicates; i++)
             {
-                var properties = new BasicProperties
-                {
-                    MessageId = outboxRow.EventId.ToString(),
-                    Type = "rating.submitted",
-                    ContentType = "application/cloudevents+json",
-                    DeliveryMode = DeliveryModes.Persistent,
-                    AppId = "platform-system-tests",
-                };
-                await channel.BasicPublishAsync("platform.events", "rating.submitted", mandatory: false, properties, bytes);
+                await publisher.PublishEnvelopeAsync(envelope);
             }
         }
 

@@ -216,7 +216,7 @@ public sealed class MovingInTests(PlatformFixture platform) : IAsyncLifetime
     {
         [service.Replace("Service", string.Empty, StringComparison.Ordinal) + "DbConnection"] = TestEnvironment.Require(service.Replace("Service", string.Empty, StringComparison.Ordinal) + "DbConnection"),
         ["LegacyDbConnection"] = _legacy.ConnectionString,
-        ["RabbitMQConnection"] = TestEnvironment.RabbitMq,
+        ["RabbitMQConnection"] = TestEnvironment.RabbitMqFor(service),
         ["SUPABASE_URL"] = PlatformFixture.SupabaseUrl,
         ["SUPABASE_JWT_SECRET"] = TestEnvironment.JwtSecret,
         ["BlobStorageConnection"] = TestEnvironment.Require("BlobStorageConnection"),

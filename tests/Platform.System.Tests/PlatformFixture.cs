@@ -142,7 +142,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             var environment = new Dictionary<string, string?>
             {
                 [app.Value.Database] = TestEnvironment.Require(app.Value.Database),
-                ["RabbitMQConnection"] = TestEnvironment.RabbitMq,
+                ["RabbitMQConnection"] = TestEnvironment.RabbitMqFor(app.Value.App),
                 ["SUPABASE_URL"] = SupabaseUrl,
                 ["SUPABASE_JWT_SECRET"] = TestEnvironment.JwtSecret,
                 ["Eventing__Queue"] = app.Value.Queue + _queueSuffix,

@@ -93,6 +93,8 @@ public sealed class BrokerClient : IAsyncDisposable
             ContentType = CloudEvent.EnvelopeContentType,
             DeliveryMode = DeliveryModes.Persistent,
             AppId = appId,
+            // The connection's own user, as the outbox relay sets it (the broker refuses any other).
+            UserId = PublisherCheck.UserOf(_uri.ToString()),
             CorrelationId = correlationId,
             Headers = new Dictionary<string, object?>
             {

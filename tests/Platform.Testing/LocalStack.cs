@@ -38,7 +38,7 @@ public static class LocalStack
     /// </summary>
     public static async Task<string> TakeVhostAsync(string prefix = VhostPrefix)
     {
-        await Pools.GetOrAdd(prefix, p => new Lazy<Task>(() => RunAsync("rabbit-vhosts", TimeSpan.FromSeconds(60), p, VhostCount.ToString(System.Globalization.CultureInfo.InvariantCulture)))).Value;
+        await Pools.GetOrAdd(prefix, p => new Lazy<Task>(() => RunAsync("rabbit-vhosts", TimeSpan.FromSeconds(180), p, VhostCount.ToString(System.Globalization.CultureInfo.InvariantCulture)))).Value;
         var number = (Taken.AddOrUpdate(prefix, 1, (_, n) => n + 1) - 1) % VhostCount + 1;
         return new UriBuilder(TestEnvironment.RabbitMq) { Path = $"/{prefix}-{number}" }.Uri.ToString();
     }

@@ -17,7 +17,22 @@ public static class TestEnvironment
 
     public static string CampaignDb => Require("CampaignDbAdminConnection");
 
+    /// <summary>The stack's broker as its administrator (guest): for tests that look at queues or play a forger.</summary>
     public static string RabbitMq => Require("RabbitMQConnection");
+
+    /// <summary>
+    /// <paramref name="uri"/> (default <see cref="RabbitMq"/>) as <paramref name="service"/>'s own broker user
+    /// (<c>DonationService</c> or <c>donation-service</c>), as scripts/stack.sh makes them locally (password =
+    /// name; lib.sh's broker_uri_for): a service started by a test publishes only its own events, like in Azure.
+    /// </summary>
+    public static string RabbitMqFor(string service, string? uri = null) =>
+        new UriBuilder(uri ?? RabbitMq) { UserName = ServiceUser(service), Password = ServiceUser(service) }.Uri.ToString();
+
+    /// <summary><c>DonationService</c> → <c>donation-service</c> (a kebab-case name is kept).</summary>
+    public static string ServiceUser(string service) =>
+        service.Contains('-', StringComparison.Ordinal)
+            ? service
+            : string.Concat(service.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 
     public static string JwtSecret => Environment.GetEnvironmentVariable("SUPABASE_JWT_SECRET") is { Length: > 0 } s ? s : LocalJwtSecret;
 

@@ -32,7 +32,11 @@ public sealed class ClaimStore
         uow.Connection.QuerySingleOrDefaultAsync<ClaimState>(new CommandDefinition(
             $"select {Columns} from donation.donations where id = @donationId for update", new { donationId }, uow.Transaction, cancellationToken: ct));
 
-    /// <summary>Claims an available item for a request, or publishes why it cannot be claimed.</summary>
+    /// <summary>
+    /// Claims an available item for a request, or publishes why it cannot be claimed. The request must
+    /// name the donation's own donor (<c>donor_mismatch</c> otherwise): request-service copied it from
+    /// donation events, and this service never hands an item over on another service's word alone.
+    /// </summary>
     public async Task ClaimAsync(UnitOfWork uow, RequestParties request, CancellationToken ct)
     {
         var donation = await LockAsync(uow, request.DonationId, ct);
@@ -40,6 +44,7 @@ public sealed class ClaimStore
         {
             null => "not_found",
             { DeletedAt: not null } => "deleted",
+            _ when donation.DonorId != request.DonorId => "donor_mismatch",
             _ when donation.ClaimedRequestId == request.RequestId => null,
             { Status: not "available" } => "not_available",
             _ => null,

@@ -44,9 +44,34 @@ public sealed class RequestWorkflow(IRequestStore requests)
     /// requests for the item are rejected. If the request ended meanwhile (cancelled while
     /// approving), the claim is handed back with a compensating <c>request.cancelled</c>.
     /// </summary>
-    public async Task ConfirmClaimAsync(UnitOfWork uow, Guid requestId, CancellationToken ct)
+    public async Task ConfirmClaimAsync(UnitOfWork uow, Guid requestId, CancellationToken ct) =>
+        await ConfirmLockedClaimAsync(uow, await requests.LockAsync(uow, requestId, ct), ct);
+
+    /// <summary>
+    /// Saga: donation-service claimed the item, as it says in <paramref name="claim"/>. A claim that
+    /// does not name the request's own donation, donor and recipient is not believed: the request is
+    /// rejected (<c>claim_mismatch</c>) if it was waiting for its claim, so nobody is handed an item on
+    /// a claim made for someone else.
+    /// </summary>
+    public async Task ConfirmClaimAsync(UnitOfWork uow, DonationClaimed claim, CancellationToken ct)
     {
-        var request = await requests.LockAsync(uow, requestId, ct);
+        var request = await requests.LockAsync(uow, claim.RequestId, ct);
+        if (request is not null && (request.DonationId != claim.DonationId || request.DonorId != claim.DonorId || request.RecipientId != claim.RecipientId))
+        {
+            if (request.State == RequestStatus.Approving)
+            {
+                var updated = await requests.SetStatusAsync(uow, request.Id, RequestStatus.Rejected, "claim_mismatch", ct);
+                uow.Publish(new RequestRejected(updated.Parties, "claim_mismatch", WasApproved: false));
+            }
+
+            return;
+        }
+
+        await ConfirmLockedClaimAsync(uow, request, ct);
+    }
+
+    private async Task ConfirmLockedClaimAsync(UnitOfWork uow, DonationRequest? request, CancellationToken ct)
+    {
         if (request is null)
         {
             return;

@@ -11,7 +11,7 @@ public sealed class DonationClaimedHandler(RequestWorkflow workflow, ILocalCopie
     public async Task HandleAsync(DonationClaimed message, EventContext context, CancellationToken cancellationToken)
     {
         await copies.ApplyDonationAsync(context.Work, message.DonationId, message.DonorId, "claimed", message.Version, cancellationToken);
-        await workflow.ConfirmClaimAsync(context.Work, message.RequestId, cancellationToken);
+        await workflow.ConfirmClaimAsync(context.Work, message, cancellationToken);
     }
 }
 

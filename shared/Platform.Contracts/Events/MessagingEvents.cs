@@ -1,27 +1,27 @@
 namespace Platform.Contracts.Events;
 
-[EventType("message.sent")]
+[EventType("message.sent", Publisher = Publishers.Messaging)]
 public sealed record MessageSent(Guid MessageId, Guid SenderId, Guid ReceiverId, Guid? DonationId, Guid? CampaignId) : IIntegrationEvent;
 
-[EventType("message.read")]
+[EventType("message.read", Publisher = Publishers.Messaging)]
 public sealed record MessageRead(Guid MessageId, Guid SenderId, Guid ReceiverId) : IIntegrationEvent;
 
 /// <summary>
 /// A message was removed (an admin resolved a report about it with <c>remove_message</c>): it is gone
 /// from the conversation; messaging-service deletes its attachments' blobs on this event.
 /// </summary>
-[EventType("message.removed")]
+[EventType("message.removed", Publisher = Publishers.Messaging)]
 public sealed record MessageRemoved(Guid MessageId, Guid SenderId, Guid ReceiverId, Guid RemovedBy) : IIntegrationEvent;
 
 /// <summary>Someone reported a user, donation, campaign, message or request.</summary>
-[EventType("report.created")]
+[EventType("report.created", Publisher = Publishers.Messaging)]
 public sealed record ReportCreated(Guid ReportId, Guid ReporterId, string TargetType, Guid TargetId, string Reason) : IIntegrationEvent;
 
 /// <summary>
 /// An admin resolved a report. <c>Action</c>: none, block_user, remove_donation, remove_campaign, remove_message.
 /// <c>SubjectUserId</c> is the user to block when messaging knows it (the reported user or a message's sender).
 /// </summary>
-[EventType("report.resolved")]
+[EventType("report.resolved", Publisher = Publishers.Messaging)]
 public sealed record ReportResolved(
     Guid ReportId,
     string TargetType,
@@ -36,11 +36,11 @@ public sealed record ReportResolved(
 /// the blocker's donations. <c>Version</c> grows with every block or unblock of the same pair, so a
 /// copy keeps the newest state whatever order the events arrive in.
 /// </summary>
-[EventType("user.blocked")]
+[EventType("user.blocked", Publisher = Publishers.Messaging)]
 public sealed record UserBlocked(Guid BlockerId, Guid BlockedId, long Version) : IIntegrationEvent;
 
 /// <summary>The blocker lifted a block (see <see cref="UserBlocked"/>).</summary>
-[EventType("user.unblocked")]
+[EventType("user.unblocked", Publisher = Publishers.Messaging)]
 public sealed record UserUnblocked(Guid BlockerId, Guid BlockedId, long Version) : IIntegrationEvent;
 
 /// <summary>
@@ -48,5 +48,5 @@ public sealed record UserUnblocked(Guid BlockerId, Guid BlockedId, long Version)
 /// the content of the messages they sent removed and their attachments deleted from storage, their
 /// notifications and blocks deleted, the text of reports they filed removed.
 /// </summary>
-[EventType("message.user_erased")]
+[EventType("message.user_erased", Publisher = Publishers.Messaging)]
 public sealed record MessageUserErased(Guid UserId, int MessagesCleared, int ReportsCleared) : IIntegrationEvent;

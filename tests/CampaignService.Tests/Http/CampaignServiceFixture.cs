@@ -57,7 +57,7 @@ public class CampaignServiceFixture : IAsyncLifetime
     public virtual Dictionary<string, string?> Settings() => new()
     {
         ["CampaignDbConnection"] = TestEnvironment.Require("CampaignDbConnection"),
-        ["RabbitMQConnection"] = TestEnvironment.RabbitMq,
+        ["RabbitMQConnection"] = TestEnvironment.RabbitMqFor("CampaignService"),
         ["SUPABASE_URL"] = SupabaseUrl,
         ["SUPABASE_JWT_SECRET"] = TestEnvironment.JwtSecret,
         ["BlobStorageConnection"] = TestEnvironment.Require("BlobStorageConnection"),
@@ -218,7 +218,7 @@ public class CampaignServiceFixture : IAsyncLifetime
     }
 
     /// <summary>Publishes an event as another service would and waits until campaign-service has handled it (its inbox row is committed).</summary>
-    public async Task PublishAndWaitAsync(Platform.Contracts.IIntegrationEvent payload, string source = "/donation-service")
+    public async Task PublishAndWaitAsync(Platform.Contracts.IIntegrationEvent payload, string? source = null)
     {
         var messageId = await Events.PublishAsync(payload, source);
         await EventuallyAsync(

@@ -127,7 +127,7 @@ public sealed class LegacyImportTests(CampaignServiceFixture api) : IAsyncLifeti
         {
             ["CampaignDbConnection"] = TestEnvironment.Require("CampaignDbConnection"),
             ["LegacyCampaignDbConnection"] = _legacy.ConnectionString,
-            ["RabbitMQConnection"] = TestEnvironment.RabbitMq,
+            ["RabbitMQConnection"] = TestEnvironment.RabbitMqFor("CampaignService"),
             ["SUPABASE_URL"] = SupabaseUrl,
             ["SUPABASE_JWT_SECRET"] = TestEnvironment.JwtSecret,
         };

@@ -196,7 +196,7 @@ public sealed class DonationImageApiTests(DonationServiceFixture api)
         await using var service = await ServiceProcess.StartAsync("DonationService", new Dictionary<string, string?>
         {
             ["DonationDbConnection"] = TestEnvironment.Require("DonationDbConnection"),
-            ["RabbitMQConnection"] = TestEnvironment.RabbitMq,
+            ["RabbitMQConnection"] = TestEnvironment.RabbitMqFor("DonationService"),
             ["SUPABASE_URL"] = api.Jwks.Url,
             ["SUPABASE_JWT_SECRET"] = TestEnvironment.JwtSecret,
             ["BlobStorageConnection"] = connection,

@@ -71,7 +71,7 @@ public sealed class DonationServiceFixture : IAsyncLifetime
         ServiceProcess.StartAsync("DonationService", new Dictionary<string, string?>
         {
             ["DonationDbConnection"] = TestEnvironment.Require("DonationDbConnection"),
-            ["RabbitMQConnection"] = TestEnvironment.RabbitMq,
+            ["RabbitMQConnection"] = TestEnvironment.RabbitMqFor("DonationService"),
             ["SUPABASE_URL"] = supabaseUrl,
             ["SUPABASE_JWT_SECRET"] = TestEnvironment.JwtSecret,
             ["BlobStorageConnection"] = TestEnvironment.Require("BlobStorageConnection"),

@@ -20,7 +20,7 @@ public sealed class RateLimitedDonationFixture : IAsyncLifetime
         Service = await ServiceProcess.StartAsync("DonationService", new Dictionary<string, string?>
         {
             ["DonationDbConnection"] = TestEnvironment.Require("DonationDbConnection"),
-            ["RabbitMQConnection"] = TestEnvironment.RabbitMq,
+            ["RabbitMQConnection"] = TestEnvironment.RabbitMqFor("DonationService"),
             ["SUPABASE_URL"] = "http://127.0.0.1:54321",
             ["SUPABASE_JWT_SECRET"] = TestEnvironment.JwtSecret,
             ["BlobStorageConnection"] = TestEnvironment.Require("BlobStorageConnection"),

@@ -152,7 +152,7 @@ public sealed class LegacyImportTests(DonationServiceFixture fixture) : IAsyncLi
     {
         ["DonationDbConnection"] = TestEnvironment.Require("DonationDbConnection"),
         ["LegacyDbConnection"] = _legacy.ConnectionString,
-        ["RabbitMQConnection"] = TestEnvironment.RabbitMq,
+        ["RabbitMQConnection"] = TestEnvironment.RabbitMqFor("DonationService"),
         ["SUPABASE_URL"] = fixture.Jwks.Url,
         ["SUPABASE_JWT_SECRET"] = TestEnvironment.JwtSecret,
     };

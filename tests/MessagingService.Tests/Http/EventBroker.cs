@@ -12,6 +12,7 @@ public sealed class EventBroker : IAsyncDisposable
     private readonly IConnection _connection;
     private readonly IChannel _channel;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ServiceEventPublisher _publishers = new();
 
     private EventBroker(IConnection connection, IChannel channel)
     {
@@ -30,7 +31,7 @@ public sealed class EventBroker : IAsyncDisposable
     /// <summary>Wraps and publishes an event <paramref name="times"/> times with the same envelope id (a redelivery); returns the id.</summary>
     public async Task<string> PublishAsync(IIntegrationEvent payload, int times = 1, Guid? id = null)
     {
-        var envelope = CloudEvent.Wrap(payload, "/messaging-service-tests", DateTimeOffset.UtcNow, id ?? Guid.CreateVersion7());
+        var envelope = ServiceEventPublisher.Wrap(payload, id ?? Guid.CreateVersion7());
         for (var i = 0; i < times; i++)
         {
             await PublishEnvelopeAsync(envelope);
@@ -39,26 +40,8 @@ public sealed class EventBroker : IAsyncDisposable
         return envelope.Id;
     }
 
-    public async Task PublishEnvelopeAsync(CloudEvent envelope)
-    {
-        var properties = new BasicProperties
-        {
-            MessageId = envelope.Id,
-            Type = envelope.Type,
-            ContentType = CloudEvent.EnvelopeContentType,
-            DeliveryMode = DeliveryModes.Persistent,
-            AppId = "messaging-service-tests",
-        };
-        await _gate.WaitAsync();
-        try
-        {
-            await _channel.BasicPublishAsync(EventingOptions.EventsExchange, envelope.Type, mandatory: false, properties, envelope.ToUtf8Bytes());
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    /// <summary>Publishes as the envelope's declared publisher would (its own broker user, app-id and user-id).</summary>
+    public Task PublishEnvelopeAsync(CloudEvent envelope) => _publishers.PublishEnvelopeAsync(envelope);
 
     /// <summary>Waits until the queue exists, is bound and has a consumer (the service declared it).</summary>
     public async Task WaitForConsumerAsync(string queue, TimeSpan timeout)
@@ -106,6 +89,7 @@ public sealed class EventBroker : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _publishers.DisposeAsync();
         await _channel.DisposeAsync();
         await _connection.DisposeAsync();
         _gate.Dispose();

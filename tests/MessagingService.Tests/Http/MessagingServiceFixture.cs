@@ -52,7 +52,7 @@ public sealed class MessagingServiceFixture : IAsyncLifetime
         Service = await ServiceProcess.StartAsync("MessagingService", new Dictionary<string, string?>
         {
             ["MessagingDbConnection"] = Database,
-            ["RabbitMQConnection"] = TestEnvironment.RabbitMq,
+            ["RabbitMQConnection"] = TestEnvironment.RabbitMqFor("MessagingService"),
             ["SUPABASE_URL"] = SupabaseUrl,
             ["SUPABASE_JWT_SECRET"] = TestEnvironment.JwtSecret,
             ["Eventing__Queue"] = Queue,

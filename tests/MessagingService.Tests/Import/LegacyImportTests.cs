@@ -90,7 +90,7 @@ public sealed class LegacyImportTests(MessagingServiceFixture fixture) : IAsyncL
             {
                 ["MessagingDbConnection"] = MessagingServiceFixture.Database,
                 ["LegacyDbConnection"] = _legacy.ConnectionString,
-                ["RabbitMQConnection"] = TestEnvironment.RabbitMq,
+                ["RabbitMQConnection"] = TestEnvironment.RabbitMqFor("MessagingService"),
                 ["SUPABASE_URL"] = MessagingServiceFixture.SupabaseUrl,
                 ["SUPABASE_JWT_SECRET"] = TestEnvironment.JwtSecret,
             },

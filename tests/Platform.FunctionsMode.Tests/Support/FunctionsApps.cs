@@ -61,7 +61,7 @@ public sealed class FunctionsApps : IAsyncDisposable
     public Dictionary<string, string?> Settings(string service, string? database = null, string? broker = null) => new()
     {
         [DatabaseSetting(service)] = database ?? Database,
-        ["RabbitMQConnection"] = broker ?? BrokerUri,
+        ["RabbitMQConnection"] = TestEnvironment.RabbitMqFor(service, broker ?? BrokerUri),
         ["SUPABASE_URL"] = "http://127.0.0.1:54321",
         ["SUPABASE_JWT_SECRET"] = TestEnvironment.JwtSecret,
         ["Eventing__RelaySweepIntervalMs"] = "200",

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using Platform.Contracts;
 using Platform.Testing;
-using RabbitMQ.Client;
 
 namespace RequestService.Tests.EndToEnd;
 
@@ -169,18 +169,11 @@ public sealed class SagaTests(StackFixture stack)
     /// </summary>
     private async Task RedeliverAsync(Guid eventId, string envelope)
     {
-        var factory = new ConnectionFactory { Uri = new Uri(TestEnvironment.RabbitMq) };
-        await using (var connection = await factory.CreateConnectionAsync())
-        await using (var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true)))
+        // As request-service's relay sent it: its own broker user, app-id and source (the consumer checks them).
+        await using (var publisher = new ServiceEventPublisher())
         {
-            var properties = new BasicProperties
-            {
-                MessageId = eventId.ToString(),
-                Type = "request.approved",
-                ContentType = "application/cloudevents+json",
-                DeliveryMode = DeliveryModes.Persistent,
-            };
-            await channel.BasicPublishAsync("platform.events", "request.approved", mandatory: false, properties, Encoding.UTF8.GetBytes(envelope));
+            Assert.Equal(eventId.ToString(), CloudEvent.Parse(Encoding.UTF8.GetBytes(envelope)).Id);
+            await publisher.PublishEnvelopeAsync(CloudEvent.Parse(Encoding.UTF8.GetBytes(envelope)));
         }
 
         var skipped = await StackFixture.PollAsync(

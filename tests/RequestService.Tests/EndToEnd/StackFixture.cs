@@ -57,7 +57,7 @@ public sealed class StackFixture : IAsyncLifetime
             Requests = await ServiceProcess.StartAsync("RequestService", new Dictionary<string, string?>
             {
                 ["RequestDbConnection"] = TestEnvironment.Require("RequestDbConnection"),
-                ["RabbitMQConnection"] = TestEnvironment.RabbitMq,
+                ["RabbitMQConnection"] = TestEnvironment.RabbitMqFor("RequestService"),
                 ["SUPABASE_URL"] = SupabaseUrl,
                 ["SUPABASE_JWT_SECRET"] = TestEnvironment.JwtSecret,
                 ["DonationServiceUrl"] = Donations.BaseAddress.ToString().TrimEnd('/'),
@@ -109,7 +109,7 @@ public sealed class StackFixture : IAsyncLifetime
             new Dictionary<string, string?>
             {
                 ["DonationDbConnection"] = TestEnvironment.Require("DonationDbConnection"),
-                ["RabbitMQConnection"] = TestEnvironment.RabbitMq,
+                ["RabbitMQConnection"] = TestEnvironment.RabbitMqFor("DonationService"),
                 ["SUPABASE_URL"] = SupabaseUrl,
                 ["SUPABASE_JWT_SECRET"] = TestEnvironment.JwtSecret,
                 ["DonationExpiry__IntervalSeconds"] = "1",

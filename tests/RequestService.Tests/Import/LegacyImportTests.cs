@@ -101,7 +101,7 @@ public sealed class LegacyImportTests(StackFixture stack) : IAsyncLifetime
             {
                 [databaseSetting] = TestEnvironment.Require(databaseSetting),
                 ["LegacyDbConnection"] = _legacy.ConnectionString,
-                ["RabbitMQConnection"] = TestEnvironment.RabbitMq,
+                ["RabbitMQConnection"] = TestEnvironment.RabbitMqFor(service),
                 ["SUPABASE_URL"] = StackFixture.SupabaseUrl,
                 ["SUPABASE_JWT_SECRET"] = TestEnvironment.JwtSecret,
                 ["DonationServiceUrl"] = stack.Donations.BaseAddress.ToString(),

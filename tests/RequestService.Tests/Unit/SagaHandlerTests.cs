@@ -36,6 +36,26 @@ public sealed class SagaHandlerTests
         _copies.VerifyAll();
     }
 
+    [Theory]
+    [InlineData("donation")]
+    [InlineData("donor")]
+    [InlineData("recipient")]
+    public async Task A_claim_that_names_another_donation_donor_or_recipient_rejects_the_request_instead_of_approving_it(string wrong)
+    {
+        _store.Setup(s => s.LockAsync(_uow, RequestId, It.IsAny<CancellationToken>())).ReturnsAsync(Request("approving"));
+        _store.Setup(s => s.SetStatusAsync(_uow, RequestId, RequestStatus.Rejected, "claim_mismatch", It.IsAny<CancellationToken>()))
+            .ReturnsAsync(Request("rejected", reason: "claim_mismatch"));
+        var other = Guid.NewGuid();
+        var message = new DonationClaimed(
+            wrong == "donation" ? other : DonationId, wrong == "donor" ? other : DonorId, RequestId, wrong == "recipient" ? other : RecipientId, 3);
+        _copies.Setup(c => c.ApplyDonationAsync(_uow, message.DonationId, message.DonorId, "claimed", 3, It.IsAny<CancellationToken>())).ReturnsAsync(true);
+
+        await new DonationClaimedHandler(new RequestWorkflow(_store.Object), _copies.Object).HandleAsync(message, Context(message), CancellationToken.None);
+
+        Assert.Equal(new RequestRejected(Parties, "claim_mismatch", WasApproved: false), Assert.Single(_uow.PendingEvents));
+        _store.Verify(s => s.SetStatusAsync(_uow, RequestId, RequestStatus.Approved, It.IsAny<string?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
     [Fact]
     public async Task Claim_rejected_rejects_its_approving_request_with_the_reason()
     {
