@@ -53,9 +53,18 @@ internal sealed class ServiceProcesses(Settings settings, Api api)
             info.ArgumentList.Add(argument);
         }
 
+        // As the script started it: over the service's own broker user (issue 18), not the rig's.
+        info.Environment["RabbitMQConnection"] = ServiceBrokerUri(service);
         using var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start " + service);
         File.WriteAllText(PidFile(service), process.Id.ToString(CultureInfo.InvariantCulture) + "\n");
         return process.Id;
+    }
+
+    /// <summary><c>RequestService</c> → the rig's broker URI with that service's local user (<c>request-service</c>, password the same, as scripts/lib.sh broker_uri_for makes it).</summary>
+    private string ServiceBrokerUri(string service)
+    {
+        var user = string.Concat(service.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+        return new UriBuilder(settings.RabbitUri) { UserName = user, Password = user }.Uri.ToString();
     }
 
     /// <summary>Waits until the service answers GET /api/health with 200; returns how long that took, null on timeout.</summary>

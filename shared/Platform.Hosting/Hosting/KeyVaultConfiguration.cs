@@ -77,7 +77,11 @@ public class KeyVaultSecretNames
             ["request-db-connection"] = "RequestDbConnection",
             ["campaign-db-connection"] = "CampaignDbConnection",
             ["messaging-db-connection"] = "MessagingDbConnection",
-            ["rabbitmq-connection"] = "RabbitMQConnection",
+            // One broker user per service (issue 18): each app references its own secret only.
+            ["rabbitmq-donation-connection"] = "RabbitMQConnection",
+            ["rabbitmq-request-connection"] = "RabbitMQConnection",
+            ["rabbitmq-campaign-connection"] = "RabbitMQConnection",
+            ["rabbitmq-messaging-connection"] = "RabbitMQConnection",
             ["supabase-url"] = "SUPABASE_URL",
             ["supabase-jwt-secret"] = "SUPABASE_JWT_SECRET",
             ["stripe-secret-key"] = "Payments__Stripe__SecretKey",

@@ -35,10 +35,12 @@ public sealed class AdminStatsTests(Http.CampaignServiceFixture api)
 
         var after = await StatsAsync();
 
-        Assert.True(after.GetProperty("pending_campaigns").GetInt64() >= before.GetProperty("pending_campaigns").GetInt64() + 1, $"{before}\n{after}");
+        // Totals over the whole database move with every other test running at the same time (reviews,
+        // refunds, account erasures): they are checked for consistency here, and counted exactly on
+        // what only this test touches (its currency and the day its rows were moved to).
         Assert.Equal(Of(after, "campaigns_by_status", "pending"), after.GetProperty("pending_campaigns").GetInt64());
-        Assert.True(Of(after, "campaigns_by_status", "active") >= Of(before, "campaigns_by_status", "active") + 1);
-        Assert.True(Of(after, "contributions_by_status", "confirmed") >= Of(before, "contributions_by_status", "confirmed") + 2);
+        Assert.True(Of(after, "campaigns_by_status", "active") >= 1);
+        Assert.True(Of(after, "contributions_by_status", "confirmed") >= 2);
         Assert.Equal(["pending", "active", "paused", "completed", "rejected"], Keys(after, "campaigns_by_status").Take(5));
         Assert.Equal(["pending", "confirmed", "cancelled", "refund_pending", "refunded"], Keys(after, "contributions_by_status").Take(5));
 

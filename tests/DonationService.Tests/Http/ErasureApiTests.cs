@@ -102,24 +102,24 @@ public sealed class ErasureApiTests(DonationServiceFixture api)
         await EraseAsync(user.Token);
         await WaitUntilAsync(async () => (await PartsAsync(user)).GetValueOrDefault("donation-service") is not null, "donation-service records its part");
 
-        await using var broker = await BrokerClient.ConnectAsync(TestEnvironment.RabbitMq);
+        await using var broker = new ServiceEventPublisher(); // each answer over its own service's broker user
         var requestAnswer = Envelope(new RequestUserErased(user.Id, 1, 0), "request-service");
-        await broker.PublishEnvelopeAsync(requestAnswer, "request-service");
-        await broker.PublishEnvelopeAsync(requestAnswer, "request-service"); // redelivered: the inbox takes it once
-        await broker.PublishEnvelopeAsync(Envelope(new CampaignUserErased(user.Id, 0, 2), "campaign-service"), "campaign-service");
+        await broker.PublishEnvelopeAsync(requestAnswer);
+        await broker.PublishEnvelopeAsync(requestAnswer); // redelivered: the inbox takes it once
+        await broker.PublishEnvelopeAsync(Envelope(new CampaignUserErased(user.Id, 0, 2), "campaign-service"));
         await WaitUntilAsync(async () => (await PartsAsync(user)).Values.Count(at => at is not null) == 3, "three parts recorded");
         var waiting = await api.GetJsonAsync("api/profiles/me/erasure", user.Token);
         Assert.Equal("in_progress", waiting.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, waiting.GetProperty("completed_at").ValueKind);
 
         // The last answer, then the same answer again under a new id (a service that erased twice): completed once.
-        await broker.PublishEnvelopeAsync(Envelope(new MessageUserErased(user.Id, 3, 0), "messaging-service"), "messaging-service");
+        await broker.PublishEnvelopeAsync(Envelope(new MessageUserErased(user.Id, 3, 0), "messaging-service"));
         await WaitUntilAsync(async () => (await api.GetJsonAsync("api/profiles/me/erasure", user.Token)).GetProperty("status").GetString() == "completed", "the erasure completes");
         var completed = await api.GetJsonAsync("api/profiles/me/erasure", user.Token);
         var repeated = new[] { Envelope(new MessageUserErased(user.Id, 0, 0), "messaging-service"), Envelope(new RequestUserErased(user.Id, 0, 0), "request-service") };
         foreach (var envelope in repeated)
         {
-            await broker.PublishEnvelopeAsync(envelope, envelope.Source.TrimStart('/'));
+            await broker.PublishEnvelopeAsync(envelope);
         }
 
         await WaitUntilAsync(
@@ -184,7 +184,11 @@ public sealed class ErasureApiTests(DonationServiceFixture api)
             p => p.GetProperty("service").GetString()!,
             p => p.GetProperty("erased_at").ValueKind == JsonValueKind.Null ? (DateTime?)null : p.GetProperty("erased_at").GetDateTime());
 
-    private static CloudEvent Envelope(IIntegrationEvent payload, string service) => CloudEvent.Wrap(payload, "/" + service, DateTimeOffset.UtcNow);
+    /// <summary>The answer as <paramref name="service"/>'s relay writes it (the catalogue names the same publisher).</summary>
+    private static CloudEvent Envelope(IIntegrationEvent payload, string service) =>
+        EventCatalog.TryGetPublisher(EventCatalog.NameOf(payload.GetType()), out var publisher) && Publishers.SourceOf(publisher) == "/" + service
+            ? ServiceEventPublisher.Wrap(payload)
+            : throw new InvalidOperationException($"{service} does not publish {payload.GetType().Name}");
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {

@@ -43,7 +43,8 @@ public sealed class TlsPostgres : IAsyncLifetime
         names.AddIpAddress(IPAddress.Loopback);
         names.AddDnsName("localhost");
         request.CertificateExtensions.Add(names.Build());
-        using var server = request.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), RandomNumberGenerator.GetBytes(8));
+        // Within the CA's own validity (a later "now" would end a moment after the CA and be refused).
+        using var server = request.Create(ca, ca.NotBefore, ca.NotAfter.AddMinutes(-1), RandomNumberGenerator.GetBytes(8));
         var certFile = Path.Combine(_root, "server.crt");
         var keyFile = Path.Combine(_root, "server.key");
         await File.WriteAllTextAsync(certFile, server.ExportCertificatePem());

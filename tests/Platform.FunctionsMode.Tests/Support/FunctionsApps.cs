@@ -49,9 +49,22 @@ public sealed class FunctionsApps : IAsyncDisposable
 
         // What Supabase provides and the stack adds to each database (roles' grants, auth.uid(), the publication).
         var database = new NpgsqlConnectionStringBuilder(TestEnvironment.MainDb) { Database = name }.ConnectionString;
-        await using (var connection = new NpgsqlConnection(database))
+        var setup = await File.ReadAllTextAsync(Path.Combine(TestEnvironment.RepoRoot, "scripts", "sql", "supabase-local.sql"));
+        for (var attempt = 1; ; attempt++)
         {
-            await connection.ExecuteAsync(await File.ReadAllTextAsync(Path.Combine(TestEnvironment.RepoRoot, "scripts", "sql", "supabase-local.sql")));
+            try
+            {
+                await using var connection = new NpgsqlConnection(database);
+                await connection.ExecuteAsync(setup);
+                break;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InternalError && attempt < 5)
+            {
+                // The script grants the cluster-wide Supabase roles; two scenarios setting up their
+                // databases at once can race on the same catalog row ("tuple concurrently updated").
+                // The script is idempotent: run it again.
+                await Task.Delay(200 * attempt);
+            }
         }
 
         return new(vhost, database);

@@ -14,7 +14,7 @@ public sealed class KeyVaultConfigurationTests
     [InlineData("request-db-connection", "RequestDbConnection")]
     [InlineData("campaign-db-connection", "CampaignDbConnection")]
     [InlineData("messaging-db-connection", "MessagingDbConnection")]
-    [InlineData("rabbitmq-connection", "RabbitMQConnection")]
+    [InlineData("rabbitmq-campaign-connection", "RabbitMQConnection")]
     [InlineData("supabase-url", "SUPABASE_URL")]
     [InlineData("supabase-jwt-secret", "SUPABASE_JWT_SECRET")]
     [InlineData("SUPABASE-JWT-SECRET", "SUPABASE_JWT_SECRET")]

@@ -65,7 +65,7 @@ public sealed class TelemetryTests
         var app = File.ReadAllText(Path.Combine(infra, "modules", "function-app.bicep"));
         var monitoring = File.ReadAllText(Path.Combine(infra, "modules", "monitoring.bicep"));
 
-        Assert.Contains("APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${shared.identityClientId};Authorization=AAD'", app, StringComparison.Ordinal);
+        Assert.Contains("APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'", app, StringComparison.Ordinal);
         Assert.Contains("DisableLocalAuth: true", monitoring, StringComparison.Ordinal);
     }
 }
