@@ -39,9 +39,10 @@ public sealed class MessageViews(IMessageAttachmentStore attachments, BlobStorag
         return MessageView.From(message, views);
     }
 
+    /// <summary>The conversations with their last messages' views (as a page of messages: no second query when none carries a picture).</summary>
     public async Task<IReadOnlyList<ConversationView>> ConversationsAsync(IReadOnlyList<ConversationRow> rows, CancellationToken cancellationToken)
     {
-        var files = await storage.ByParentAsync(Kind, await attachments.ForParentsAsync([.. rows.Select(r => r.Id)], cancellationToken), cancellationToken);
-        return [.. rows.Select(r => ConversationView.From(r, [.. files[r.Id]]))];
+        var last = await ManyAsync([.. rows.Select(r => r.LastMessage)], cancellationToken);
+        return [.. rows.Select((r, i) => new ConversationView(r.PartnerId, last[i], r.UnreadCount))];
     }
 }

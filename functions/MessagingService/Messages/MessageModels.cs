@@ -52,10 +52,12 @@ public sealed class ConversationRow
 
     public DateTime CreatedAt { get; init; }
 
+    public short AttachmentCount { get; init; }
+
     public Message LastMessage => new()
     {
         Id = Id, SenderId = SenderId, ReceiverId = ReceiverId, Content = Content,
-        DonationId = DonationId, CampaignId = CampaignId, ReadAt = ReadAt, CreatedAt = CreatedAt,
+        DonationId = DonationId, CampaignId = CampaignId, ReadAt = ReadAt, CreatedAt = CreatedAt, AttachmentCount = AttachmentCount,
     };
 }
 
@@ -75,10 +77,7 @@ public sealed record MessageView(
         new(m.Id, m.SenderId, m.ReceiverId, m.Content, m.DonationId, m.CampaignId, m.ReadAt, m.CreatedAt, attachments);
 }
 
-public sealed record ConversationView(Guid PartnerId, MessageView LastMessage, long UnreadCount)
-{
-    public static ConversationView From(ConversationRow r, IReadOnlyList<FileView> attachments) => new(r.PartnerId, MessageView.From(r.LastMessage, attachments), r.UnreadCount);
-}
+public sealed record ConversationView(Guid PartnerId, MessageView LastMessage, long UnreadCount);
 
 /// <summary>A message goes to another user, about one donation or one campaign at most.</summary>
 public sealed record SendMessageBody(

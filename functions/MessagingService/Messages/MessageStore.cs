@@ -88,7 +88,7 @@ public sealed class MessageStore(ServiceDatabase database) : IMessageStore
     {
         var sql = new StringBuilder(
             """
-            select c.partner_id, c.unread_count, m.id, m.sender_id, m.receiver_id, m.content, m.donation_id, m.campaign_id, m.read_at, m.created_at
+            select c.partner_id, c.unread_count, m.id, m.sender_id, m.receiver_id, m.content, m.donation_id, m.campaign_id, m.read_at, m.created_at, m.attachment_count
               from messaging.conversations c
               join messaging.messages m on m.id = c.last_message_id
              where c.user_id = @me
