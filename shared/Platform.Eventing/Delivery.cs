@@ -16,6 +16,9 @@ internal sealed record Delivery(
     long PublishedAt = 0,
     string? UserId = null)
 {
+    /// <summary>When the worker process received it (<see cref="System.Diagnostics.Stopwatch"/> ticks).</summary>
+    public long ReceivedAt { get; init; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
     public int Attempt => MessageHeaders.GetInt(Headers, MessageHeaders.Attempt, 1);
 
     public static Delivery Copy(ulong tag, long session, ReadOnlyMemory<byte> body, IReadOnlyBasicProperties properties, bool redelivered)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
@@ -143,7 +144,16 @@ public sealed class EventConsumer(
                 continue;
             }
 
+            var started = Stopwatch.GetTimestamp();
+            EventingTelemetry.ConsumerBatchSize.Record(batch.Count);
+            foreach (var delivery in batch)
+            {
+                EventingTelemetry.ConsumerQueued.Record(Stopwatch.GetElapsedTime(delivery.ReceivedAt, started).TotalMilliseconds);
+            }
+
             var outcomes = await _batches.HandleAsync(batch, cancellationToken);
+            var handled = Stopwatch.GetTimestamp();
+            EventingTelemetry.ConsumerHandle.Record(Stopwatch.GetElapsedTime(started, handled).TotalMilliseconds);
             foreach (var (delivery, failure) in outcomes)
             {
                 if (failure is not null)
@@ -153,6 +163,8 @@ public sealed class EventConsumer(
 
                 await acks.AckAsync(delivery, cancellationToken);
             }
+
+            EventingTelemetry.ConsumerAck.Record(Stopwatch.GetElapsedTime(handled).TotalMilliseconds);
         }
     }
 

@@ -40,6 +40,12 @@ public sealed class EventingOptions
     public int RelayBatchSize { get; init; } = 500;
 
     /// <summary>
+    /// Relay batches in flight at once, each on its own channel and database connection: a commit does
+    /// not wait behind another batch's confirms, and a backlog drains with overlapping confirms.
+    /// </summary>
+    public int RelayConcurrency { get; init; } = 4;
+
+    /// <summary>
     /// The largest envelope the relay publishes (bytes): RabbitMQ's own default <c>max_message_size</c>,
     /// 16 MiB. A bigger outbox row would close the channel every time; it is parked instead.
     /// </summary>
@@ -94,6 +100,7 @@ public sealed class EventingOptions
             MaxAttempts = Int(section["MaxAttempts"], defaults.MaxAttempts),
             DeliveryLimit = Int(section["DeliveryLimit"], defaults.DeliveryLimit),
             RelayBatchSize = Int(section["RelayBatchSize"], defaults.RelayBatchSize),
+            RelayConcurrency = Int(section["RelayConcurrency"], defaults.RelayConcurrency),
             MaxMessageBytes = Int(section["MaxMessageBytes"], defaults.MaxMessageBytes),
             RetryDelays = section["RetryDelaysMs"] is { Length: > 0 } delays
                 ? delays.Split(',').Select(d => TimeSpan.FromMilliseconds(int.Parse(d, CultureInfo.InvariantCulture))).ToList()

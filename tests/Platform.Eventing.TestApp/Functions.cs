@@ -15,11 +15,11 @@ public sealed class HealthFunction(HealthReporter health)
         await health.ReportAsync(ct);
 }
 
-/// <summary>What this instance's relay has published since it started (to tell two relays apart).</summary>
+/// <summary>What this instance's relay has published since it started (to tell two relays apart), and how many of its lanes worked at once.</summary>
 public sealed class StatsFunction(OutboxRelay relay, ServiceIdentity identity)
 {
     [Function(nameof(Stats))]
     public IActionResult Stats(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "testapp/stats")] HttpRequest req) =>
-        new ApiResponse(StatusCodes.Status200OK, new { identity.Name, relay.Published });
+        new ApiResponse(StatusCodes.Status200OK, new { identity.Name, relay.Published, relay.PeakLanes });
 }

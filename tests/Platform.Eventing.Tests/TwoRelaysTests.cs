@@ -70,4 +70,45 @@ public sealed class TwoRelaysTests
             consumers.SequenceEqual(["evt-relay-a", "evt-relay-b"]),
             $"both consumers should have handled part of the queue, handled_by: [{string.Join(", ", consumers)}]{Environment.NewLine}{state}{Environment.NewLine}{a.OutputTail(200)}{Environment.NewLine}{b.OutputTail(200)}");
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public async Task One_relays_lanes_drain_a_backlog_together_and_publish_every_row_once(int lanes)
+    {
+        await using var scenario = await EventingScenario.CreateAsync(
+            "lanes",
+            new Dictionary<string, string?>
+            {
+                ["TESTAPP_TYPES"] = "message.sent",
+                ["Eventing__RelayBatchSize"] = "50",
+                ["Eventing__RelayConcurrency"] = lanes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            });
+        await using var tap = await scenario.Broker.TapAsync(["message.sent"]);
+
+        // The backlog is committed before the app starts, as after an outage: full batches, one after another.
+        var published = await scenario.PublishAsync(Enumerable.Range(0, Events)
+            .Select(_ => (IIntegrationEvent)new MessageSent(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), null)));
+        var app = await scenario.StartAppAsync("evt-lanes");
+        var ids = published.Select(p => p.Id.ToString()).ToList();
+        await scenario.WaitUntilAsync($"all {Events} events are handled", Timeout, async () => await scenario.CountHandledAsync(ids) >= Events);
+        await scenario.WaitUntilAsync("the outbox has no unsent rows", TimeSpan.FromSeconds(10), async () => await scenario.CountUnsentAsync() == 0);
+        await Task.Delay(500); // late duplicates, if any, would arrive now
+
+        var state = await scenario.DescribeAsync();
+        Assert.True(await scenario.CountHandledAsync(ids) == Events, "handled rows != events" + Environment.NewLine + state);
+        Assert.True(await scenario.CountInboxAsync(ids) == Events, "inbox rows != events" + Environment.NewLine + state);
+        var idSet = ids.ToHashSet(StringComparer.Ordinal);
+        var wire = tap.Messages.Where(m => m.MessageId is not null && idSet.Contains(m.MessageId)).ToList();
+        var repeated = wire.GroupBy(m => m.MessageId).Count(g => g.Count() > 1);
+        Assert.True(repeated == 0, $"{repeated} outbox rows were published more than once{Environment.NewLine}{app.OutputTail(200)}");
+        Assert.Equal(Events, wire.Count);
+
+        // A full batch wakes the next lane: with several lanes, batches overlapped; with one, never.
+        var (_, body, _) = await app.GetAsync("api/testapp/stats");
+        var stats = JsonDocument.Parse(body).RootElement;
+        Assert.Equal(Events, stats.GetProperty("published").GetInt64());
+        var peak = stats.GetProperty("peak_lanes").GetInt32();
+        Assert.True(lanes == 1 ? peak == 1 : peak > 1, $"{lanes} lane(s): at most {peak} had a batch in flight at once");
+    }
 }

@@ -102,7 +102,7 @@ public static class Telemetry
 
                 metrics.AddHttpClientInstrumentation()
                     .AddRuntimeInstrumentation()
-                    .AddMeter("Npgsql");
+                    .AddMeter(Sources);
                 if (azure)
                 {
                     metrics.AddAzureMonitorMetricExporter(ConfigureAzureMonitor);
