@@ -19,6 +19,11 @@ bash scripts/stack.sh up
 eval "$(bash scripts/stack.sh env)"
 # shellcheck disable=SC2154 # MainDbAdminConnection comes from stack.sh env
 export BenchDbConnection="$MainDbAdminConnection"
+# The bench plays donation-service (the publisher of donation.created) under that service's broker
+# user, so its consumer's publisher check passes as in the platform.
+# shellcheck source=../scripts/lib.sh
+source scripts/lib.sh
+use_service_broker DonationService
 dotnet build bench/EventPipelineBench -c Release -v q -nologo -clp:ErrorsOnly
 DLL=bench/EventPipelineBench/bin/Release/net10.0/EventPipelineBench.dll
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, load average $(cut -d' ' -f1-3 /proc/loadavg); PostgreSQL PG_FAST=$PG_FAST; RabbitMQ quorum queue; backlog $backlog; $rounds rounds, 1 and 2 instances alternating"

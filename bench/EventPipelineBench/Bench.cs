@@ -14,7 +14,14 @@ namespace EventPipelineBench;
 internal static class Bench
 {
     public const string Schema = "bench_events";
-    public const string Queue = "bench-events";
+    /// <summary>
+    /// The bench plays donation-service, the declared publisher of <c>donation.created</c>: it connects as
+    /// that service's broker user (the scripts pass its URI), so the consumer's publisher check passes as
+    /// it does in the running platform, and its queue is one that user may declare.
+    /// </summary>
+    public const string Service = Publishers.Donation;
+
+    public const string Queue = Service + ".bench";
 
     /// <summary>
     /// The service exactly as the services build it: standalone hosting, the platform defaults, its
@@ -23,7 +30,7 @@ internal static class Bench
     /// </summary>
     public static PlatformApplication CreateService(Recorder recorder)
     {
-        var app = PlatformApplication.Create("event-bench", ["--standalone", "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", "--environment", "Development"]);
+        var app = PlatformApplication.Create(Service, ["--standalone", "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", "--environment", "Development"]);
         app.AddPlatformDefaults().AddServiceDatabase("BenchDbConnection", Schema);
         app.AddEventing(h => h.Handle<DonationCreated, BenchHandler>());
         app.Services.AddSingleton(recorder);
@@ -97,7 +104,7 @@ internal static class Bench
         await using var writer = await connection.BeginBinaryImportAsync($"copy {Schema}.outbox (event_id, event_type, envelope) from stdin (format binary)");
         for (var i = 0; i < count; i++)
         {
-            var envelope = CloudEvent.Wrap(Event(Guid.NewGuid(), Recorder.BacklogTitle), "/event-bench", DateTimeOffset.UtcNow);
+            var envelope = CloudEvent.Wrap(Event(Guid.NewGuid(), Recorder.BacklogTitle), Publishers.SourceOf(Service), DateTimeOffset.UtcNow);
             await writer.StartRowAsync();
             await writer.WriteAsync(Guid.Parse(envelope.Id), NpgsqlTypes.NpgsqlDbType.Uuid);
             await writer.WriteAsync(envelope.Type, NpgsqlTypes.NpgsqlDbType.Text);

@@ -33,7 +33,7 @@ var amqp = Environment.GetEnvironmentVariable("RabbitMQConnection") ?? throw new
 
 if (mode == "fill")
 {
-    var migrate = PlatformApplication.Create("event-bench", ["migrate"]);
+    var migrate = PlatformApplication.Create(Bench.Service, ["migrate"]);
     migrate.AddPlatformDefaults().AddServiceDatabase("BenchDbConnection", Bench.Schema);
     if (await migrate.RunAsync() != 0)
     {
@@ -138,6 +138,7 @@ var rates = (args.Length > 4 ? args[4] : "300,1000").Split(',').Select(r => int.
 
 // The drain starts with the host: the backlog is already committed, and nothing else runs first.
 var drainStart = Stopwatch.GetTimestamp();
+PipelineMeters.Start();
 var recorder = new Recorder();
 var app = Bench.CreateService(recorder);
 using var host = await app.StartStandaloneAsync();
@@ -166,6 +167,9 @@ if (!ColdStart.Report("inbox commit done"))
 var drain = Stopwatch.GetElapsedTime(drainStart, recorder.LastBacklogAt);
 Console.WriteLine($"drain: {backlog:N0} events all committed in the inbox in {drain.TotalSeconds:F2} s (host start → last inbox commit) = {backlog / drain.TotalSeconds:N0} events/s");
 Console.WriteLine($"RESULT drain_msgs_per_s {backlog / drain.TotalSeconds:F0}");
+Console.WriteLine("cold path (each step's first measurement; the kernel's process start time, 10 ms granularity):");
+Console.WriteLine(PipelineMeters.FirstMeasurements());
+Console.WriteLine("drain batches:" + PipelineMeters.Take());
 recorder.TakeLatencies();
 
 var database = host.Services.GetRequiredService<ServiceDatabase>();
@@ -173,16 +177,27 @@ Console.WriteLine($"warm-up: {warmup.TotalSeconds:F0} s at {rates.Max()} events/
 await Bench.ProduceAsync(database, recorder, rates.Max(), warmup);
 await Task.Delay(2000);
 recorder.TakeLatencies();
+recorder.TakeSamples();
+PipelineMeters.Take();
+var traces = new List<(int Rate, List<Recorder.Sample> Samples, Runtime Runtime)>();
 Console.WriteLine("| rate (events/s) | sent | p50 ms | p99 ms | max ms |");
 Console.WriteLine("|---:|---:|---:|---:|---:|");
 foreach (var rate in rates)
 {
+    var runtime = Runtime.Start();
     var sent = await Bench.ProduceAsync(database, recorder, rate, measure);
     await Task.Delay(2000);
     var latencies = recorder.TakeLatencies();
+    traces.Add((rate, recorder.TakeSamples(), runtime.Stop()));
     Console.WriteLine($"| {rate} | {sent} | {Bench.Percentile(latencies, 0.50):F1} | {Bench.Percentile(latencies, 0.99):F1} | {(latencies.Length > 0 ? latencies[^1] : double.NaN):F1} |");
     Console.WriteLine($"RESULT latency {rate} {Bench.Percentile(latencies, 0.50):F2} {Bench.Percentile(latencies, 0.99):F2}");
 }
 
 await host.StopAsync();
+foreach (var (rate, samples, runtime) in traces)
+{
+    Console.WriteLine($"at {rate} events/s: {runtime}");
+    await StageTrace.ReportAsync(connectionString, samples);
+}
+
 return 0;

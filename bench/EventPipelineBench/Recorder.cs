@@ -12,7 +12,8 @@ public sealed class Recorder
     /// <summary>The title of the events written by <c>fill</c>, so that they are told apart from the paced ones.</summary>
     public const string BacklogTitle = "backlog";
 
-    private readonly ConcurrentDictionary<Guid, long> _produced = new();
+    private readonly ConcurrentDictionary<Guid, (long Timestamp, DateTime Utc)> _produced = new();
+    private readonly ConcurrentBag<Sample> _samples = [];
     private readonly ConcurrentDictionary<Guid, byte> _backlog = new();
     private readonly ConcurrentBag<double> _latenciesMs = [];
     private long _backlogHandled;
@@ -28,7 +29,7 @@ public sealed class Recorder
     /// <summary>Stopwatch timestamp of the last backlog event's inbox commit.</summary>
     public long LastBacklogAt => Interlocked.Read(ref _lastBacklogAt);
 
-    public void Produced(Guid key) => _produced[key] = Stopwatch.GetTimestamp();
+    public void Produced(Guid key) => _produced[key] = (Stopwatch.GetTimestamp(), DateTime.UtcNow);
 
     /// <summary>Called after the consumer's transaction (inbox row included) has committed.</summary>
     public void Consumed(DonationSnapshot donation)
@@ -52,8 +53,18 @@ public sealed class Recorder
 
         if (_produced.TryRemove(donation.DonationId, out var start))
         {
-            _latenciesMs.Add(Stopwatch.GetElapsedTime(start, now).TotalMilliseconds);
+            var latency = Stopwatch.GetElapsedTime(start.Timestamp, now).TotalMilliseconds;
+            _latenciesMs.Add(latency);
+            _samples.Add(new Sample(donation.DonationId, start.Utc, DateTime.UtcNow, latency));
         }
+    }
+
+    /// <summary>The paced events consumed since the last call, with their wall-clock commit times (for <see cref="StageTrace"/>).</summary>
+    public List<Sample> TakeSamples()
+    {
+        var values = _samples.ToList();
+        _samples.Clear();
+        return values;
     }
 
     public double[] TakeLatencies()
@@ -63,6 +74,9 @@ public sealed class Recorder
         Array.Sort(values);
         return values;
     }
+
+    /// <summary>One paced event: its key, the wall clock after the producer's and the consumer's commits, and the latency between them.</summary>
+    public sealed record Sample(Guid Key, DateTime ProducedUtc, DateTime ConsumedUtc, double LatencyMs);
 }
 
 /// <summary>The consumer's work: the inbox row only; the time is taken after the batch commits.</summary>
