@@ -37,7 +37,8 @@ while read -r name _ _ _; do
   [[ -n $site ]] || die "$site_var is not set (azd output of infra/main.bicep)"
 
   log "$name: dotnet publish (Release)"
-  dotnet publish "$REPO/functions/$name/$name.csproj" -c Release -o "$out/$name" -v q -nologo -tl:off >"$out/$name.log" 2>&1 ||
+  # For the runtime the apps run on: ReadyToRun (functions/Directory.Build.props), a faster cold start.
+  dotnet publish "$REPO/functions/$name/$name.csproj" -c Release -r linux-x64 -o "$out/$name" -v q -nologo -tl:off >"$out/$name.log" 2>&1 ||
     { cat "$out/$name.log" >&2; die "publish of $name failed"; }
   (cd "$out/$name" && zip -q -r -X "$out/$name.zip" .)
 
