@@ -208,6 +208,8 @@ worst=(
   "q=$(printf 'w%d%%20or%%20' $(seq 1 11))w12&sort=relevance" "q=$(printf 'w%d%%20or%%20' $(seq 1 11))w12"
   "q=w1%20-w2" "q=%22w1%20w2%22" "q=w1*%20w2*" "q=zzzznothing"
   "near=9.03,38.74&radius_km=200&sort=distance" "q=w1&near=9.03,38.74&radius_km=200&sort=distance"
+  "q=w1500&near=9.03,38.74&radius_km=200&sort=distance" "q=zzzznothing&near=9.03,38.74&radius_km=200&sort=distance"
+  "q=w1&near=9.03,38.74&radius_km=1&sort=distance"
 )
 worst_ms() { # worst_ms BASE QUERY : median ms of 5 sequential requests
   local t=()

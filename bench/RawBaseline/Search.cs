@@ -59,23 +59,34 @@ internal static class Search
             var distance = $"(earth_point operator(extensions.<->) {center})";
             var where = new StringBuilder(" from donation.donations where deleted_at is null and status = $6");
             where.Append(" and (expires_at is null or expires_at > now() or status not in ('pending', 'available'))");
-            if (q is not null) where.Append($" and search @@ {tsquery}");
+            // The service's SQL (DonationStore.ListAsync): nearest first matches q among the nearest candidates.
+            var qAmongNearest = q is not null && near is not null;
+            if (q is not null && !qAmongNearest) where.Append($" and search @@ {tsquery}");
             if (near is not null) where.Append($" and earth_point operator(extensions.<@) extensions.cube_enlarge({center}, $5, 3) and {distance} <= $5");
             var selected = $"select {Columns}" + (near is not null ? $", {distance} as distance_m" : ", null::float8 as distance_m");
             if (near is not null) sort = "distance";
             var sql = new StringBuilder(sort switch
             {
                 "relevance" => $"select * from ({selected}, ts_rank(search, {tsquery})::float8 as sort_key{where} order by created_at desc, id desc limit 1000) c order by sort_key desc, id desc limit $7",
+                "distance" when qAmongNearest => $"select * from (select * from ({selected}, {distance} as sort_key, search @@ {tsquery} as q_hit{where} order by {distance} limit 5000) n where q_hit order by sort_key limit $7 + 200) c order by sort_key, id limit $7",
                 "distance" => $"select * from ({selected}, {distance} as sort_key{where} order by {distance} limit $7 + 200) c order by sort_key, id limit $7",
                 _ => selected + where + " order by created_at desc, id desc limit $7",
             });
 
-            await using var cmd = db.CreateCommand(Donations.WithImages(sql.ToString(), sort switch
+            await using var connection = await db.OpenConnectionAsync(ctx.RequestAborted);
+            await using var transaction = sort == "distance" ? await connection.BeginTransactionAsync(ctx.RequestAborted) : null;
+            if (transaction is not null)
+            {
+                await using var set = new NpgsqlCommand("set local enable_bitmapscan = off", connection, transaction);
+                await set.ExecuteNonQueryAsync(ctx.RequestAborted);
+            }
+
+            await using var cmd = new NpgsqlCommand(Donations.WithImages(sql.ToString(), sort switch
             {
                 "relevance" => "sort_key desc, id desc",
                 "distance" => "sort_key, id",
                 _ => "created_at desc, id desc",
-            }));
+            }), connection, transaction);
             cmd.Parameters.Add(NullableText(q));
             cmd.Parameters.Add(P("simple"));
             cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Double, Value = near is null ? DBNull.Value : double.Parse(near[0], CultureInfo.InvariantCulture) });

@@ -114,6 +114,23 @@ public sealed class DonationSearchTests(DonationServiceFixture api)
         Assert.Equal(4, Ids(await api.GetJsonAsync($"api/donations?q={word}&near=0,0&radius_km=100", donor.Token)).Count);
         Assert.Equal([ids[1]], Ids(await api.GetJsonAsync($"api/donations?donor_id={donor.Id}&near=0,0&radius_km=2", donor.Token)));
         Assert.Equal(5, Ids(await api.GetJsonAsync($"api/donations?donor_id={donor.Id}&near=0.5,0.5&radius_km=200", donor.Token)).Count);
+
+        // q nearest first (q matched among the nearest candidates): the matches in distance order, page by
+        // page, and nothing for a word none of them has.
+        var other = await CreateAtAsync(donor, Word(), 0, 0.02);
+        var matches = new List<Guid>();
+        cursor = null;
+        do
+        {
+            var page = await api.GetJsonAsync(
+                $"api/donations?q={word}&near=0,0&radius_km=100&sort=distance&limit=2" + (cursor is null ? string.Empty : "&cursor=" + cursor), donor.Token);
+            matches.AddRange(Ids(page));
+            cursor = page.GetProperty("next_cursor").GetString();
+        }
+        while (cursor is not null && matches.Count < 10);
+        Assert.Equal(byDistance, matches);
+        Assert.DoesNotContain(other, matches);
+        Assert.Empty(Ids(await api.GetJsonAsync($"api/donations?q={Word()}&near=0,0&radius_km=100&sort=distance", donor.Token)));
     }
 
     [Fact]
