@@ -179,7 +179,7 @@ public sealed record DonationFilter(
     [property: Description("Only this category.")] DonationCategory? Category,
     [property: Description("Only this donor's donations.")] Guid? DonorId,
     [property: JsonPropertyName("q"), Text(1, SearchTextAttribute.MaxLength), SearchText, Description(SearchTextAttribute.Help)] string? Query,
-    [property: OneOf<DonationSort>, Description("newest (default without near), relevance (needs q: best match among the 1,000 newest matches) or distance (needs near; the default and only order with near: nearest first). A cursor belongs to its sort.")] string? Sort,
+    [property: OneOf<DonationSort>, Description("newest (default without near), relevance (needs q: best match among the 1,000 newest matches) or distance (needs near; the default and only order with near: nearest first; with q, the matches among the 5,000 nearest donations from the page on). A cursor belongs to its sort.")] string? Sort,
     [property: Text(3, 40), Pattern(Coordinates.NearPattern, Coordinates.NearMessage), Description("lat,lng in degrees (e.g. 51.5072,-0.1276): only donations with coordinates within radius_km of it; needs radius_km.")] string? Near,
     [property: Text(1, 10), Pattern(Coordinates.RadiusPattern, Coordinates.RadiusMessage), Description("Kilometres around near, more than 0 and at most 200; needs near.")] string? RadiusKm)
     : ICheckedInput, ISortedQuery
