@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Admin dashboards (issue 17, item 8): GET /api/admin/stats of donation-, campaign- and
-# messaging-service on ROWS seeded rows per table (profiles, donations, campaigns, contributions,
-# messages, reports), per-call latency p50/p99 over HTTP, beside the same SQL run raw (one psql
+# Admin dashboards (issue 17, item 8): GET /api/admin/stats of donation-, request-, campaign- and
+# messaging-service on ROWS seeded rows per table (profiles, donations, requests, ratings of the
+# completed ones, campaigns, contributions, messages, reports), per-call latency p50/p99 over HTTP, beside the same SQL run raw (one psql
 # session, \timing, the statements of one call summed per iteration).
 #
 # It runs on the stack the environment names, never on another's: STACK_DIR, PG_PORT and AMQP_PORT
 # must be set (the fixed ports of the other benches, 15492/5733, are refused), and STATS_PORT, the
-# first of three ports for the services (7071-7074, the services' usual ports, are refused). The
+# first of four ports for the services (7071-7074, the services' usual ports, are refused). The
 # stack is started if it is not up (scripts/stack.sh up). The data goes to databases of its own
 # (stats_main, stats_campaign, dropped at the end) and the services to a RabbitMQ vhost of its own,
 # so tests running on the same stack are not disturbed.
@@ -16,9 +16,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 cd "$REPO"
 ROWS="${1:-100000}" CALLS="${2:-200}"
 [[ -n ${STACK_DIR:-} && -n ${PG_PORT:-} && -n ${AMQP_PORT:-} && -n ${STATS_PORT:-} ]] ||
-  die "set STACK_DIR, PG_PORT, AMQP_PORT (your stack) and STATS_PORT (the first of three free ports for the services)"
+  die "set STACK_DIR, PG_PORT, AMQP_PORT (your stack) and STATS_PORT (the first of four free ports for the services)"
 [[ $PG_PORT != 15492 && $AMQP_PORT != 5733 ]] || die "15492/5733 are the fixed ports of the other benches: use your own stack"
-for p in "$STATS_PORT" $((STATS_PORT + 1)) $((STATS_PORT + 2)); do
+for p in "$STATS_PORT" $((STATS_PORT + 1)) $((STATS_PORT + 2)) $((STATS_PORT + 3)); do
   ((p < 7071 || p > 7074)) || die "STATS_PORT: 7071-7074 are the services' usual ports"
   port_open "$p" && die "port $p is taken"
 done
@@ -48,9 +48,9 @@ for db in stats_main stats_campaign; do
 done
 MAIN="Host=127.0.0.1;Port=$PG_PORT;Database=stats_main;Username=postgres;Password=postgres"
 CAMPAIGN="Host=127.0.0.1;Port=$PG_PORT;Database=stats_campaign;Username=postgres;Password=postgres"
-export DonationDbConnection="$MAIN" MessagingDbConnection="$MAIN" CampaignDbConnection="$CAMPAIGN"
+export DonationDbConnection="$MAIN" RequestDbConnection="$MAIN" MessagingDbConnection="$MAIN" CampaignDbConnection="$CAMPAIGN"
 export RabbitMQConnection="amqp://guest:guest@127.0.0.1:$AMQP_PORT/stats-1"
-for svc in DonationService CampaignService MessagingService; do
+for svc in DonationService RequestService CampaignService MessagingService; do
   dll="$(service_dll "$svc")"
   [[ -f $dll ]] || die "$dll not found: build it first (dotnet build Functions.sln -c Release)"
   (cd "$(dirname "$dll")" && dotnet "$dll" migrate >"$LOG_DIR/$svc-migrate.log" 2>&1) || { cat "$LOG_DIR/$svc-migrate.log" >&2; die "migrating $svc failed"; }
@@ -77,7 +77,15 @@ select gen_random_uuid(), gen_random_uuid(), (array['donation', 'campaign', 'mes
        case when i % 10 = 0 then null else gen_random_uuid() end, case when i % 10 = 0 then null else now() end,
        now() - (i % 365) * interval '1 day'
   from generate_series(1, $ROWS) i;
-vacuum analyze donation.profiles, donation.donations, messaging.messages, messaging.reports;
+insert into request.requests (id, donation_id, donor_id, recipient_id, status, created_at, updated_at)
+select gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), gen_random_uuid(),
+       (array['pending', 'approving', 'approved', 'rejected', 'cancelled', 'completed'])[1 + i % 6],
+       now() - (i % 365) * interval '1 day', now() - (i % 365) * interval '1 day'
+  from generate_series(1, $ROWS) i;
+insert into request.ratings (id, request_id, donor_id, recipient_id, rating, created_at)
+select gen_random_uuid(), id, donor_id, recipient_id, 1 + (extract(epoch from created_at)::bigint % 5), created_at
+  from request.requests where status = 'completed';
+vacuum analyze donation.profiles, donation.donations, request.requests, request.ratings, messaging.messages, messaging.reports;
 SQL
 psql_db stats_campaign >/dev/null <<SQL
 insert into campaign.campaigns (id, recipient_id, title, category, goal_amount, status, currency, created_at)
@@ -107,6 +115,11 @@ select status, count(*) from campaign.contributions group by status;
 select currency, sum(amount) as amount, count(*) as contributions from campaign.contributions where status = 'confirmed' group by currency order by currency;
 select date_trunc('day', created_at at time zone 'UTC') as day, count(*) from campaign.campaigns where deleted_at is null and created_at >= $SINCE group by 1;
 select date_trunc('day', created_at at time zone 'UTC') as day, count(*) as contributions, count(*) filter (where status = 'confirmed') as confirmed from campaign.contributions where created_at >= $SINCE group by 1;"
+REQUEST_SQL="select status, count(*) from request.requests group by status;
+select count(*) from request.requests where status = 'approving' and updated_at < now() - interval '15 minutes';
+select count(*) as count, round(avg(rating), 2) as average from request.ratings;
+select date_trunc('day', created_at at time zone 'UTC') as day, count(*) from request.requests where created_at >= $SINCE group by 1;
+select date_trunc('day', created_at at time zone 'UTC') as day, count(*) from request.ratings where created_at >= $SINCE group by 1;"
 MESSAGING_SQL="select status, count(*) from messaging.reports group by status;
 select target_type, count(*) from messaging.reports where status = 'open' group by target_type;
 select date_trunc('day', created_at at time zone 'UTC') as day, count(*) from messaging.messages where created_at >= $SINCE group by 1;
@@ -142,7 +155,7 @@ wait_healthy() { # wait_healthy PORT PID
 ADMIN_TOKEN="$(scripts/mint-token.sh "$(cat /proc/sys/kernel/random/uuid)" admin@bench.local admin 2>/dev/null)"
 RESULTS=()
 port=$STATS_PORT
-for svc in DonationService CampaignService MessagingService; do
+for svc in DonationService RequestService CampaignService MessagingService; do
   dll="$(service_dll "$svc")"
   (use_service_broker "$svc" && cd "$(dirname "$dll")" && exec dotnet "$dll" --standalone --urls "http://127.0.0.1:$port") >"$LOG_DIR/$svc.log" 2>&1 &
   pid=$!
@@ -150,6 +163,7 @@ for svc in DonationService CampaignService MessagingService; do
   wait_healthy "$port" "$pid" || { tail -n 30 "$LOG_DIR/$svc.log" >&2; die "$svc did not become healthy on port $port"; }
   case $svc in
     DonationService) db=stats_main sql=$DONATION_SQL ;;
+    RequestService) db=stats_main sql=$REQUEST_SQL ;;
     CampaignService) db=stats_campaign sql=$CAMPAIGN_SQL ;;
     MessagingService) db=stats_main sql=$MESSAGING_SQL ;;
   esac

@@ -38,14 +38,8 @@ public sealed class TwoRelaysTests
         }
 
         var ids = published.Select(p => p.Id.ToString()).ToList();
-        await scenario.WaitUntilAsync($"all {Events} events are handled", Timeout, async () => await scenario.CountHandledAsync(ids) >= Events);
-        await scenario.WaitUntilAsync("the outbox has no unsent rows", TimeSpan.FromSeconds(10), async () => await scenario.CountUnsentAsync() == 0);
-        await Task.Delay(500); // late duplicates, if any, would arrive now
-
-        var state = await scenario.DescribeAsync();
-        Assert.True(await scenario.CountHandledAsync(ids) == Events, "handled rows != events" + Environment.NewLine + state);
+        var state = await HandledOnceAsync(scenario, ids);
         Assert.True(await scenario.ScalarAsync("select count(distinct event_id) from {schema}.handled where event_id = any(@ids)", new { ids = ids.ToArray() }) == Events, state);
-        Assert.True(await scenario.CountInboxAsync(ids) == Events, "inbox rows != events" + Environment.NewLine + state);
 
         // On the wire: every row exactly once, published by one relay or the other, and both took part.
         var idSet = ids.ToHashSet(StringComparer.Ordinal);
@@ -91,13 +85,7 @@ public sealed class TwoRelaysTests
             .Select(_ => (IIntegrationEvent)new MessageSent(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), null)));
         var app = await scenario.StartAppAsync("evt-lanes");
         var ids = published.Select(p => p.Id.ToString()).ToList();
-        await scenario.WaitUntilAsync($"all {Events} events are handled", Timeout, async () => await scenario.CountHandledAsync(ids) >= Events);
-        await scenario.WaitUntilAsync("the outbox has no unsent rows", TimeSpan.FromSeconds(10), async () => await scenario.CountUnsentAsync() == 0);
-        await Task.Delay(500); // late duplicates, if any, would arrive now
-
-        var state = await scenario.DescribeAsync();
-        Assert.True(await scenario.CountHandledAsync(ids) == Events, "handled rows != events" + Environment.NewLine + state);
-        Assert.True(await scenario.CountInboxAsync(ids) == Events, "inbox rows != events" + Environment.NewLine + state);
+        await HandledOnceAsync(scenario, ids);
         var idSet = ids.ToHashSet(StringComparer.Ordinal);
         var wire = tap.Messages.Where(m => m.MessageId is not null && idSet.Contains(m.MessageId)).ToList();
         var repeated = wire.GroupBy(m => m.MessageId).Count(g => g.Count() > 1);
@@ -110,5 +98,21 @@ public sealed class TwoRelaysTests
         Assert.Equal(Events, stats.GetProperty("published").GetInt64());
         var peak = stats.GetProperty("peak_lanes").GetInt32();
         Assert.True(lanes == 1 ? peak == 1 : peak > 1, $"{lanes} lane(s): at most {peak} had a batch in flight at once");
+    }
+
+    /// <summary>
+    /// Waits until every event is handled and the outbox has no unsent row, leaves late duplicates time
+    /// to arrive, and checks one handled row and one inbox row per event; returns the scenario's state.
+    /// </summary>
+    private static async Task<string> HandledOnceAsync(EventingScenario scenario, List<string> ids)
+    {
+        await scenario.WaitUntilAsync($"all {Events} events are handled", Timeout, async () => await scenario.CountHandledAsync(ids) >= Events);
+        await scenario.WaitUntilAsync("the outbox has no unsent rows", TimeSpan.FromSeconds(10), async () => await scenario.CountUnsentAsync() == 0);
+        await Task.Delay(500); // late duplicates, if any, would arrive now
+
+        var state = await scenario.DescribeAsync();
+        Assert.True(await scenario.CountHandledAsync(ids) == Events, "handled rows != events" + Environment.NewLine + state);
+        Assert.True(await scenario.CountInboxAsync(ids) == Events, "inbox rows != events" + Environment.NewLine + state);
+        return state;
     }
 }
