@@ -34,12 +34,14 @@ internal sealed class ServiceProcesses(Settings settings, Api api)
             process.Kill(entireProcessTree: false); // SIGKILL on Unix
         }
 
-        for (var i = 0; i < 100 && Alive(pid); i++)
+        // A killed process is gone once every thread has left the kernel; on a loaded two-core machine a
+        // service in the middle of writing its log took more than 5 s (the full suite of 2026-12-04).
+        for (var i = 0; i < 400 && Alive(pid); i++)
         {
             await Task.Delay(50);
         }
 
-        return Alive(pid) ? throw new InvalidOperationException($"{service} (pid {pid}) survived SIGKILL.") : pid;
+        return Alive(pid) ? throw new InvalidOperationException($"{service} (pid {pid}) was still exiting 20 s after SIGKILL.") : pid;
     }
 
     /// <summary>Starts the service again on its port, appending to its log; records the new pid for the script's clean-up.</summary>
