@@ -12,12 +12,21 @@ namespace MessagingService.Reports;
 /// </summary>
 public sealed class TargetOwners : ITargetOwners
 {
+    /// <summary>
+    /// Inserts the owner, or corrects it when it differs. A known owner is neither rewritten nor locked:
+    /// <c>on conflict do update</c> locks the existing row even when its <c>where</c> is false, so two
+    /// consumer batches naming the same donations in different orders deadlocked (12 times in one fault
+    /// run, each batch retried after 400 ms); <c>do nothing</c> and an update that matches no row take no lock.
+    /// </summary>
     public Task RememberAsync(UnitOfWork uow, OwnedTarget target, CancellationToken cancellationToken) =>
         uow.Connection.ExecuteAsync(new CommandDefinition(
             """
-            insert into messaging.target_owners (target_type, target_id, owner_id) values (@TargetType, @TargetId, @OwnerId)
-            on conflict (target_type, target_id) do update set owner_id = excluded.owner_id
-             where target_owners.owner_id is distinct from excluded.owner_id
+            with inserted as (
+                insert into messaging.target_owners (target_type, target_id, owner_id) values (@TargetType, @TargetId, @OwnerId)
+                on conflict (target_type, target_id) do nothing
+                returning 1)
+            update messaging.target_owners set owner_id = @OwnerId
+             where target_type = @TargetType and target_id = @TargetId and owner_id is distinct from @OwnerId
             """,
             target,
             uow.Transaction,
