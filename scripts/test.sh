@@ -100,5 +100,10 @@ rc=$test_rc
 verdict=PASSED
 ((rc == 0)) || verdict=FAILED
 log "$verdict in $((SECONDS - t0)) s (dotnet test exit code $test_rc; extra scripts: $extra_ok passed, $extra_failed failed)"
+# The failed tests' names last, where a CI page that shows only the tail of the output still has them.
+if ((failed > 0)); then
+  echo "failed tests (details in $STACK_DIR/logs/dotnet-test.log):"
+  grep -E '^ +Failed [A-Za-z_]' "$STACK_DIR/logs/dotnet-test.log" | sed -E 's/^ +Failed /  /' | sort -u | head -n 40
+fi
 echo "tests: $((passed + extra_ok)) passed, $((failed + extra_failed)) failed, $skipped skipped"
 exit "$rc"

@@ -239,7 +239,7 @@ internal sealed class Load(Api api, Ledger ledger, World world)
     {
         var answer = await api.PostAsync(Request, $"api/requests/{request.Id}/approve", "/api/requests/{id}/approve", donor, null, null, abort);
         var approved = answer.Status == 202
-            || (answer.Status == 409 && answer.Uncertain && await RequestStatusAsync(donor, request.Id, abort) is { } status && status != "pending");
+            || (answer.Status == 409 && answer.Uncertain && ApprovalTook(await RequestAsync(donor, request.Id, abort)));
         ledger.Count("approve request", answer, approved);
         if (approved)
         {
@@ -349,11 +349,28 @@ internal sealed class Load(Api api, Ledger ledger, World world)
         }
     }
 
-    private async Task<string?> RequestStatusAsync(User party, Guid requestId, CancellationToken abort)
+    private async Task<string?> RequestStatusAsync(User party, Guid requestId, CancellationToken abort) =>
+        (await RequestAsync(party, requestId, abort))?.Text("status");
+
+    private async Task<ApiResult?> RequestAsync(User party, Guid requestId, CancellationToken abort)
     {
         var answer = await api.GetAsync(Request, $"api/requests/{requestId}", "/api/requests/{id}", party, abort, TimeSpan.FromSeconds(20));
-        return answer.Ok ? answer.Text("status") : null;
+        return answer.Ok ? answer : null;
     }
+
+    /// <summary>
+    /// After an uncertain approval was refused on its retry: did the first attempt take? Only a
+    /// request that went through approving can be approving, approved, completed or rejected by the
+    /// saga. A request rejected because a sibling's approval won may never have been approved by us
+    /// (a retry that arrives after the sibling's saga ended), so it does not count: not knowing is
+    /// not claiming an event that may not exist.
+    /// </summary>
+    private static bool ApprovalTook(ApiResult? request) => request?.Text("status") switch
+    {
+        "approving" or "approved" or "completed" => true,
+        "rejected" => request.Text("reason") != "another_request_was_approved",
+        _ => false,
+    };
 
     private async Task<string?> DonationStatusAsync(Guid donationId, CancellationToken abort)
     {
