@@ -82,7 +82,7 @@ public sealed class BlobSweeper(BlobStorage storage, IBlobAttachments attachment
     }
 }
 
-/// <summary>Runs the <see cref="BlobSweeper"/> every <see cref="BlobStorageOptions.SweepInterval"/>.</summary>
+/// <summary>Runs the <see cref="BlobSweeper"/> every <see cref="BlobStorageOptions.SweepInterval"/>, the first time <see cref="BlobStorageOptions.FirstSweepDelay"/> after start.</summary>
 internal sealed class BlobSweeperService(BlobSweeper sweeper, BlobStorage storage, TimeProvider time, ILogger<BlobSweeperService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -92,6 +92,7 @@ internal sealed class BlobSweeperService(BlobSweeper sweeper, BlobStorage storag
             return;
         }
 
+        await Task.Delay(storage.Options.FirstSweepDelay, time, stoppingToken);
         using var timer = new PeriodicTimer(storage.Options.SweepInterval, time);
         do
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 
 namespace Platform.Blobs.Tests;
@@ -32,5 +33,36 @@ public sealed class BlobSweeperTests(AzuriteFixture azurite)
             a => a.FindAttachedAsync(It.IsAny<BlobKind>(), It.Is<IReadOnlyCollection<Guid>>(ids => ids.Contains(attached.BlobId)), It.IsAny<CancellationToken>()),
             Times.Never);
         Assert.True((await azurite.Storage.Blob(azurite.PrivateKind, owner, attached.BlobId).ExistsAsync()).Value);
+    }
+
+    [Fact]
+    public async Task The_sweeping_service_waits_for_its_first_delay_then_sweeps()
+    {
+        await azurite.UploadAsync(azurite.PrivateKind, Guid.NewGuid(), TestFiles.Jpeg());
+        var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var attachments = new Mock<IBlobAttachments>();
+        attachments.Setup(a => a.FindAttachedAsync(It.IsAny<BlobKind>(), It.IsAny<IReadOnlyCollection<Guid>>(), It.IsAny<CancellationToken>()))
+            .Callback(() => asked.TrySetResult())
+            .ReturnsAsync((BlobKind _, IReadOnlyCollection<Guid> ids, CancellationToken _) => ids.ToHashSet()); // all attached: nothing is deleted
+        var storage = new BlobStorage(
+            new BlobStorageOptions { ConnectionString = azurite.Options.ConnectionString, FirstSweepDelay = TimeSpan.FromSeconds(3) },
+            [azurite.PublicKind, azurite.PrivateKind],
+            TimeProvider.System);
+        // A day and more later: every upload is old enough to be looked at.
+        var service = new BlobSweeperService(
+            new BlobSweeper(storage, attachments.Object, NullLogger<BlobSweeper>.Instance), storage, new ShiftedTime(TimeSpan.FromHours(25)), NullLogger<BlobSweeperService>.Instance);
+
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
+            Assert.False(asked.Task.IsCompleted, "the service swept at start");
+
+            await asked.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
     }
 }
