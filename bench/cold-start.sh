@@ -7,6 +7,8 @@
 #   GET /api/health, which checks the database and the broker through the whole middleware pipeline;
 # - first list: spawn → the first 200 of the service's first public read (GET /api/donations,
 #   GET /api/campaigns; request- and messaging-service have none without a token: "-").
+# Then the same publishes in Functions mode (bench/FunctionsColdStart): worker start → functions
+# loaded, and → the first 200 of GET /api/health through the host's front door.
 # Medians with min–max. Output on stdout and in .stack/bench-cold/results.md.
 # Usage: bench/cold-start.sh [runs=5]
 set -euo pipefail
@@ -85,3 +87,18 @@ done
   echo
   echo "(spawn → first 200 of GET /api/health; first list: spawn → first 200 of the service's public list; medians (min–max))"
 } | tee "$STACK_DIR/results.md"
+
+# Functions mode: the same publishes, each launched by the test Functions host over the host
+# protocol (worker.config.json, gRPC init, indexing, function loads) as `func start` and Azure do.
+log "Functions mode: the test Functions host launches each app, $RUNS times per variant"
+dotnet build bench/FunctionsColdStart -c Release -v q -nologo -tl:off >"$OUT/build-functions-cold-start.log" 2>&1 ||
+  { cat "$OUT/build-functions-cold-start.log" >&2; die "build of bench/FunctionsColdStart failed"; }
+entries=()
+for name in "${NAMES[@]}"; do
+  export "RabbitMQConnection_$name=$(broker_uri_for "$name")"
+  entries+=("$name=JIT=$OUT/jit/$name" "$name=ReadyToRun=$OUT/r2r/$name")
+done
+{
+  echo
+  dotnet bench/FunctionsColdStart/bin/Release/net10.0/FunctionsColdStart.dll "$RUNS" "${entries[@]}"
+} | tee -a "$STACK_DIR/results.md"
