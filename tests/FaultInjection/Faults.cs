@@ -236,6 +236,15 @@ internal sealed class FaultPlan(Settings settings, PhaseClock phases, ServicePro
         var backlog = BacklogSentAsync(back, clock, abort);
         var result = (await healthy, await backlog);
         Log.Info($"healthy again after {Seconds(result.Item1)}; outbox backlog published after {Seconds(result.Item2)}");
+        if (result.Item2 is null)
+        {
+            // Say what is still unsent, so that a failed run can be diagnosed from its log alone.
+            foreach (var line in await state.UnsentReportAsync(back))
+            {
+                Log.Warn("still unsent: " + line);
+            }
+        }
+
         return result;
     }
 

@@ -81,6 +81,36 @@ internal sealed class PlatformState : IAsyncDisposable
         return unsent;
     }
 
+    /// <summary>
+    /// Per service, the outbox rows written before <paramref name="before"/> and not sent: how many, how many
+    /// parked, how many a transaction holds locked (the relay skips those), the oldest, and their types.
+    /// </summary>
+    public async Task<List<string>> UnsentReportAsync(DateTime before)
+    {
+        var lines = new List<string>();
+        foreach (var service in ServiceCatalog.All)
+        {
+            await using var connection = await Db(service).OpenConnectionAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            var row = await connection.QuerySingleAsync<(long Unsent, long Parked, DateTime? Oldest, long? FirstId, string? Types)>(
+                $"select count(*), count(*) filter (where parked_at is not null), min(created_at), min(id), string_agg(distinct event_type, ',') "
+                + $"from {service.Schema}.outbox where sent_at is null and created_at < @before",
+                new { before },
+                transaction);
+            var free = await connection.ExecuteScalarAsync<long>(
+                $"select count(*) from (select id from {service.Schema}.outbox where sent_at is null and created_at < @before for update skip locked) f",
+                new { before },
+                transaction);
+            await transaction.RollbackAsync();
+            if (row.Unsent > 0)
+            {
+                lines.Add($"{service.Name}: {row.Unsent} rows ({row.Parked} parked, {row.Unsent - free} locked by a transaction), oldest id {row.FirstId} at {row.Oldest:O}; types {row.Types}");
+            }
+        }
+
+        return lines;
+    }
+
     /// <summary>Outbox rows, in every outbox, written before <paramref name="before"/> and still not sent.</summary>
     public async Task<long> UnsentBeforeAsync(DateTime before)
     {

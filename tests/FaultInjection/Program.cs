@@ -67,8 +67,9 @@ catch (Exception ex) when (ex is InvalidOperationException or IOException or Sys
 }
 
 // Keep the load on for the configured time, and at least a little while after the last fault healed.
+// When the faults ran out of the run's time budget (abort fired), the run still ends with its report.
 var tail = settings.LoadDuration - loadClock.Elapsed;
-await Task.Delay(tail > TimeSpan.FromSeconds(10) ? tail : TimeSpan.FromSeconds(10), abort.Token);
+await Task.Delay(tail > TimeSpan.FromSeconds(10) ? tail : TimeSpan.FromSeconds(10), abort.Token).ContinueWith(_ => { }, TaskScheduler.Default);
 await stop.CancelAsync();
 var loadTime = loadClock.Elapsed;
 phases.Enter("finishing");
