@@ -55,14 +55,17 @@ else
   # Tests in category Faults stop the shared broker or database: they run last, alone, so that
   # no other test project loses its broker in the middle of a test.
   log "dotnet test (every project, in parallel; category Faults excluded)"
+  echo "=== pass: standalone" >>"$STACK_DIR/logs/dotnet-test.log"
   dotnet test "$(solution_file)" -c Release --no-build --filter "Category!=Faults" 2>&1 | tee -a "$STACK_DIR/logs/dotnet-test.log" || test_rc=$?
   log "dotnet test (category Faults, alone)"
+  echo "=== pass: faults" >>"$STACK_DIR/logs/dotnet-test.log"
   dotnet test "$REPO/tests/Platform.Eventing.Tests" -c Release --no-build --filter "Category=Faults" 2>&1 | tee -a "$STACK_DIR/logs/dotnet-test.log" || test_rc=$?
   # The same HTTP suites (every route's success and error cases, the authorization matrix, the
   # fuzzer) with each service launched by the test Functions host over the host protocol, as
   # `func start` and Azure run it. Tests of the app's own standalone behaviour are marked
   # Hosting=StandaloneOnly; functions-mode-coverage.sh then checks every function was called.
   log "dotnet test (HTTP suites again, every service under the test Functions host)"
+  echo "=== pass: functions host" >>"$STACK_DIR/logs/dotnet-test.log"
   PLATFORM_TEST_HOSTING=functions dotnet test "$(solution_file)" -c Release --no-build \
     --filter "(FullyQualifiedName~DonationService.Tests|FullyQualifiedName~RequestService.Tests|FullyQualifiedName~CampaignService.Tests|FullyQualifiedName~MessagingService.Tests|FullyQualifiedName~Platform.SystemTests)&Category!=Faults&Hosting!=StandaloneOnly" \
     2>&1 | tee -a "$STACK_DIR/logs/dotnet-test.log" || test_rc=$?
@@ -100,10 +103,22 @@ rc=$test_rc
 verdict=PASSED
 ((rc == 0)) || verdict=FAILED
 log "$verdict in $((SECONDS - t0)) s (dotnet test exit code $test_rc; extra scripts: $extra_ok passed, $extra_failed failed)"
-# The failed tests' names last, where a CI page that shows only the tail of the output still has them.
+# The failed tests last, where a CI page that shows only the tail of the output still has them: each
+# one's name, the pass it failed in, and the first lines of its message (at most 10 tests).
 if ((failed > 0)); then
   echo "failed tests (details in $STACK_DIR/logs/dotnet-test.log):"
-  grep -E '^ +Failed [A-Za-z_]' "$STACK_DIR/logs/dotnet-test.log" | sed -E 's/^ +Failed /  /' | sort -u | head -n 40
+  awk '
+    /^=== pass: / { pass = substr($0, 11); next }
+    /^ +Failed [A-Za-z_]/ {
+      if (++n > 10) exit
+      name = $0; sub(/^ +Failed /, "", name)
+      print "  " name " (" (pass == "" ? "dotnet test" : pass) ")"
+      inmsg = 0; shown = 0; next
+    }
+    /^ +Error Message:/ { inmsg = 1; next }
+    /^ +Stack Trace:/ { inmsg = 0; next }
+    inmsg && shown < 6 { line = $0; sub(/^ +/, "", line); print "      " substr(line, 1, 400); shown++ }
+  ' "$STACK_DIR/logs/dotnet-test.log"
 fi
 echo "tests: $((passed + extra_ok)) passed, $((failed + extra_failed)) failed, $skipped skipped"
 exit "$rc"
