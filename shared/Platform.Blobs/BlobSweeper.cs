@@ -1,6 +1,6 @@
 using Azure.Storage.Blobs.Models;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Platform.Hosting.Hosting;
 
 namespace Platform.Blobs;
 
@@ -83,28 +83,17 @@ public sealed class BlobSweeper(BlobStorage storage, IBlobAttachments attachment
 }
 
 /// <summary>Runs the <see cref="BlobSweeper"/> every <see cref="BlobStorageOptions.SweepInterval"/>, the first time <see cref="BlobStorageOptions.FirstSweepDelay"/> after start.</summary>
-internal sealed class BlobSweeperService(BlobSweeper sweeper, BlobStorage storage, TimeProvider time, ILogger<BlobSweeperService> logger) : BackgroundService
+internal sealed class BlobSweeperService(BlobSweeper sweeper, BlobStorage storage, TimeProvider time, ILogger<BlobSweeperService> logger)
+    : PeriodicWork(time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!storage.Options.IsConfigured)
-        {
-            return;
-        }
+    protected override TimeSpan Interval => storage.Options.SweepInterval;
 
-        await Task.Delay(storage.Options.FirstSweepDelay, time, stoppingToken);
-        using var timer = new PeriodicTimer(storage.Options.SweepInterval, time);
-        do
-        {
-            try
-            {
-                await sweeper.SweepAsync(time.GetUtcNow() - storage.Options.SweepAfter, stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning(ex, "Blob sweep failed; retrying at the next interval");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeSpan FirstDelay => storage.Options.FirstSweepDelay;
+
+    protected override bool Enabled => storage.Options.IsConfigured;
+
+    protected override string Description => "Blob sweep";
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) =>
+        sweeper.SweepAsync(Time.GetUtcNow() - storage.Options.SweepAfter, cancellationToken);
 }

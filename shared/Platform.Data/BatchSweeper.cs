@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Platform.Hosting.Hosting;
 
 namespace Platform.Data;
 
@@ -10,30 +10,20 @@ namespace Platform.Data;
 /// its rows with <c>FOR UPDATE SKIP LOCKED</c> and publishes through the unit of work's outbox, so
 /// instances share the work and each row changes, and its event is published, once.
 /// </summary>
-public abstract class BatchSweeper(ServiceDatabase database, TimeSpan interval, int batchSize, ILogger logger) : BackgroundService
+public abstract class BatchSweeper(ServiceDatabase database, TimeSpan interval, int batchSize, ILogger logger)
+    : PeriodicWork(TimeProvider.System, logger)
 {
     /// <summary>What the sweep does, for the log ("Expired {n} donations past their expires_at").</summary>
     protected abstract string Done { get; }
 
+    protected override TimeSpan Interval => interval;
+
+    protected override string Description => GetType().Name;
+
     /// <summary>Changes up to <paramref name="batch"/> due rows in <paramref name="uow"/>; returns how many.</summary>
     protected abstract Task<int> SweepBatchAsync(UnitOfWork uow, int batch, CancellationToken cancellationToken);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(interval);
-        do
-        {
-            try
-            {
-                await SweepAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning(ex, "Sweep failed ({Sweeper}); retrying at the next interval", GetType().Name);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => SweepAsync(cancellationToken);
 
     /// <summary>Changes every due row, a batch per transaction; returns how many.</summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
@@ -51,7 +41,7 @@ public abstract class BatchSweeper(ServiceDatabase database, TimeSpan interval, 
 
         if (total > 0)
         {
-            logger.LogInformation("{Done}: {Count}", Done, total);
+            Logger.LogInformation("{Done}: {Count}", Done, total);
         }
 
         return total;

@@ -50,9 +50,17 @@ public sealed class ErasedAccountsStore(ServiceDatabase database, ErasedAccounts
 public sealed record ErasureRefreshOptions(TimeSpan Interval);
 
 /// <summary>Loads the erased accounts at start, then those other instances record, every <see cref="ErasureRefreshOptions.Interval"/>.</summary>
-internal sealed class ErasedAccountsLoader(ErasedAccountsStore store, ErasureRefreshOptions options, ILogger<ErasedAccountsLoader> logger) : BackgroundService
+internal sealed class ErasedAccountsLoader(ErasedAccountsStore store, ErasureRefreshOptions options, ILogger<ErasedAccountsLoader> logger)
+    : PeriodicWork(TimeProvider.System, logger)
 {
     private long _seen;
+
+    protected override TimeSpan Interval => options.Interval;
+
+    /// <summary>The load at start has just run (<see cref="StartAsync"/>): the first refresh is one interval later.</summary>
+    protected override TimeSpan FirstDelay => options.Interval;
+
+    protected override string Description => "Refreshing the erased accounts";
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -63,27 +71,14 @@ internal sealed class ErasedAccountsLoader(ErasedAccountsStore store, ErasureRef
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogWarning(ex, "Erased accounts could not be loaded at start; retrying every {Interval}", options.Interval);
+            Logger.LogWarning(ex, "Erased accounts could not be loaded at start; retrying every {Interval}", options.Interval);
         }
 
         await base.StartAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Interval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                _seen = await store.LoadAsync(_seen, stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning(ex, "Erased accounts could not be refreshed; retrying at the next interval");
-            }
-        }
-    }
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken) =>
+        _seen = await store.LoadAsync(_seen, cancellationToken);
 }
 
 public static class ErasedAccountsSetup

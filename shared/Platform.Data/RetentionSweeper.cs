@@ -1,6 +1,6 @@
 using Dapper;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Platform.Hosting.Hosting;
 
 namespace Platform.Data;
 
@@ -28,27 +28,18 @@ public sealed class RetentionOptions
 }
 
 /// <summary>Deletes expired rows of the outbox, inbox and idempotency tables in small batches.</summary>
-internal sealed class RetentionSweeper(ServiceDatabase database, RetentionOptions options, ILogger<RetentionSweeper> logger) : BackgroundService
+internal sealed class RetentionSweeper(ServiceDatabase database, RetentionOptions options, ILogger<RetentionSweeper> logger)
+    : PeriodicWork(TimeProvider.System, logger)
 {
     private const int BatchSize = 5000;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await Task.Delay(options.FirstSweepDelay, stoppingToken);
-        using var timer = new PeriodicTimer(options.Interval);
-        do
-        {
-            try
-            {
-                await SweepAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning(ex, "Retention sweep of {Schema} failed; retrying at the next interval", database.Schema);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeSpan Interval => options.Interval;
+
+    protected override TimeSpan FirstDelay => options.FirstSweepDelay;
+
+    protected override string Description => $"Retention sweep of {database.Schema}";
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => SweepAsync(cancellationToken);
 
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
@@ -58,7 +49,7 @@ internal sealed class RetentionSweeper(ServiceDatabase database, RetentionOption
         total += await DeleteAsync($"delete from {database.Schema}.idempotency_keys where (user_id, key) in (select user_id, key from {database.Schema}.idempotency_keys where created_at < now() - @age limit {BatchSize})", options.IdempotencyKeys, cancellationToken);
         if (total > 0)
         {
-            logger.LogInformation("Retention sweep removed {Count} expired rows from {Schema}", total, database.Schema);
+            Logger.LogInformation("Retention sweep removed {Count} expired rows from {Schema}", total, database.Schema);
         }
 
         return total;

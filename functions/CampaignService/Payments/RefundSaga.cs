@@ -1,9 +1,9 @@
 using CampaignService.Contributions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Platform.Contracts.Events;
 using Platform.Data;
+using Platform.Hosting.Hosting;
 
 namespace CampaignService.Payments;
 
@@ -20,37 +20,22 @@ namespace CampaignService.Payments;
 /// </summary>
 public sealed class RefundSaga(
     ServiceDatabase database, IContributionStore contributions, IPaymentProvider provider, IOptions<PaymentOptions> options, ILogger<RefundSaga> logger)
-    : BackgroundService
+    : PeriodicWork(TimeProvider.System, logger)
 {
     /// <summary>What a contribution recorded before payments were real carries as provider: there is no money to return.</summary>
     public const string NoProvider = "none";
 
     private static readonly TimeSpan MaxDelay = TimeSpan.FromMinutes(5);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var sweep = TimeSpan.FromMilliseconds(Math.Max(100, options.Value.RefundSweepMs));
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                while (await RefundNextAsync(stoppingToken))
-                {
-                }
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "Refund sweep failed; retrying in {Delay}", sweep);
-            }
+    protected override TimeSpan Interval => TimeSpan.FromMilliseconds(Math.Max(100, options.Value.RefundSweepMs));
 
-            try
-            {
-                await Task.Delay(sweep, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+    protected override string Description => "Refund sweep";
+
+    /// <summary>Refunds every due contribution, one transaction each.</summary>
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        while (await RefundNextAsync(cancellationToken))
+        {
         }
     }
 
@@ -73,7 +58,7 @@ public sealed class RefundSaga(
 
         if (due.PaymentReference is null)
         {
-            logger.LogError("Contribution {ContributionId} has no payment reference to refund; retried later", due.Id);
+            Logger.LogError("Contribution {ContributionId} has no payment reference to refund; retried later", due.Id);
             await contributions.PostponeRefundAsync(uow, due.Id, MaxDelay, cancellationToken);
             await uow.CommitAsync(cancellationToken);
             return true;
@@ -87,12 +72,12 @@ public sealed class RefundSaga(
             uow.Publish(new CampaignContributionRefunded(
                 due.Id, due.CampaignId, due.ContributorId, due.Amount, due.Currency, due.StatusReason ?? "refunded", refund.RefundId));
             await uow.CommitAsync(cancellationToken);
-            logger.LogInformation("Contribution {ContributionId} refunded ({RefundId}, {Status})", due.Id, refund.RefundId, refund.Status);
+            Logger.LogInformation("Contribution {ContributionId} refunded ({RefundId}, {Status})", due.Id, refund.RefundId, refund.Status);
         }
         catch (PaymentProviderUnavailableException e)
         {
             var delay = TimeSpan.FromSeconds(Math.Min(MaxDelay.TotalSeconds, Math.Pow(2, Math.Min(due.RefundAttempts, 10))));
-            logger.LogWarning(e, "Refund of contribution {ContributionId} failed (attempt {Attempt}); retrying in {Delay}", due.Id, due.RefundAttempts + 1, delay);
+            Logger.LogWarning(e, "Refund of contribution {ContributionId} failed (attempt {Attempt}); retrying in {Delay}", due.Id, due.RefundAttempts + 1, delay);
             await contributions.PostponeRefundAsync(uow, due.Id, delay, cancellationToken);
             await uow.CommitAsync(cancellationToken);
         }
