@@ -12,6 +12,13 @@ public enum ProfileRole
     Admin,
 }
 
+/// <summary>Which view of a profile a response is: all of it (its owner, admins) or what anyone may see.</summary>
+public enum ProfileViewKind
+{
+    Full,
+    Public,
+}
+
 public enum RecipientStatus
 {
     None,
@@ -85,6 +92,11 @@ public sealed record ProfileView(
     [property: Description("The default location of new donations (WGS 84 degrees), private to the user and admins.")] double? Latitude,
     double? Longitude)
 {
+    /// <summary>Tells this view from <see cref="PublicProfileView"/> in GET /profiles/{id}.</summary>
+    [OneOf<ProfileViewKind>(Except = "public")]
+    [Description("`full`: every field, for the user themself and admins (`public` is the view anyone else gets).")]
+    public string View { get; init; } = "full";
+
     /// <summary>The view with the given verification documents (built with their read URLs by DonationService.Files.ProfileViews).</summary>
     public static ProfileView From(Profile p, IReadOnlyList<FileView> verificationDocuments) => new(
         p.Id, p.Email, p.FullName, p.Phone, p.AvatarUrl, p.Location, p.Role, p.RecipientStatus,
@@ -95,6 +107,11 @@ public sealed record ProfileView(
 public sealed record PublicProfileView(
     Guid Id, string? FullName, string? AvatarUrl, string? Location, [property: OneOf<ProfileRole>] string Role, decimal RatingAvg, int RatingCount)
 {
+    /// <summary>Tells this view from <see cref="ProfileView"/> in GET /profiles/{id}.</summary>
+    [OneOf<ProfileViewKind>(Except = "full")]
+    [Description("`public`: what anyone may see (the user themself and admins get the `full` view).")]
+    public string View { get; init; } = "public";
+
     public static PublicProfileView From(Profile p) => new(p.Id, p.FullName, p.AvatarUrl, p.Location, p.Role, p.RatingAvg, p.RatingCount);
 }
 

@@ -138,6 +138,9 @@ public sealed class Operation
     /// <summary>Another model the success response may be instead (e.g. a fuller view for the owner).</summary>
     public Type? AlternativeResponseType { get; private set; }
 
+    /// <summary>The property whose one fixed word says which of the two models a response is (OpenAPI's discriminator).</summary>
+    public string? Discriminator { get; private set; }
+
     public string? SuccessDescription { get; private set; }
 
     public bool SetsLocation { get; private set; }
@@ -220,10 +223,16 @@ public sealed class Operation
         return this;
     }
 
-    /// <summary>The success response may be this model instead of the one of <see cref="Returns{T}"/>.</summary>
-    public Operation OrReturns<T>()
+    /// <summary>
+    /// The success response may be this model instead of the one of <see cref="Returns{T}"/>. Both models
+    /// carry <paramref name="discriminator"/> (a JSON property name), each with one fixed word (a
+    /// <c>OneOf</c> rule that leaves one word), so that a client tells them apart without guessing:
+    /// generated clients (Kiota) cannot deserialize a choice of objects without it.
+    /// </summary>
+    public Operation OrReturns<T>(string discriminator)
     {
         AlternativeResponseType = typeof(T);
+        Discriminator = discriminator;
         return this;
     }
 

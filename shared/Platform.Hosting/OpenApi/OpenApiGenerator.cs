@@ -304,7 +304,20 @@ public static partial class OpenApiGenerator
                 IOpenApiSchema schema = Ref(component);
                 if (operation.AlternativeResponseType is { } alternative)
                 {
-                    schema = new OpenApiSchema { AnyOf = [schema, Ref(Component(alternative, response: true))] };
+                    var other = Component(alternative, response: true);
+                    schema = new OpenApiSchema
+                    {
+                        OneOf = [schema, Ref(other)],
+                        Discriminator = new OpenApiDiscriminator
+                        {
+                            PropertyName = operation.Discriminator,
+                            Mapping = new Dictionary<string, OpenApiSchemaReference>(StringComparer.Ordinal)
+                            {
+                                [FixedWord(component, operation.Discriminator!)] = Ref(component),
+                                [FixedWord(other, operation.Discriminator!)] = Ref(other),
+                            },
+                        },
+                    };
                 }
 
                 response.Content = Content(JsonType, schema);
@@ -337,6 +350,14 @@ public static partial class OpenApiGenerator
 
             return type.Name;
         }
+
+        /// <summary>The one word a component's <paramref name="property"/> may hold (its discriminator value).</summary>
+        private string FixedWord(string component, string property) =>
+            _schemas[component].Properties is { } properties && properties.TryGetValue(property, out var schema)
+                && schema.Enum is [{ } word] && word.GetValueKind() == System.Text.Json.JsonValueKind.String
+                && _schemas[component].Required?.Contains(property) == true
+                ? word.GetValue<string>()
+                : throw new InvalidOperationException($"{component} must have a required property '{property}' with one word (a OneOf rule that leaves one) to tell it from the other response.");
 
         /// <summary>A reference to a fixed component schema (JSON Schema, see <see cref="OpenApiSchemas"/>), added on first use.</summary>
         private OpenApiSchemaReference Fixed(string name, JsonObject schema)

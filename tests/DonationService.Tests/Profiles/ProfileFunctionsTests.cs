@@ -131,9 +131,10 @@ public sealed class ProfileFunctionsTests
 
         Assert.Equal(StatusCodes.Status200OK, status);
         Assert.Equal(
-            ["avatar_url", "full_name", "id", "location", "rating_avg", "rating_count", "role"],
+            ["avatar_url", "full_name", "id", "location", "rating_avg", "rating_count", "role", "view"],
             json.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal("Ann Lee", json.GetProperty("full_name").GetString());
+        Assert.Equal("public", json.GetProperty("view").GetString());
     }
 
     [Theory]
@@ -149,6 +150,7 @@ public sealed class ProfileFunctionsTests
         Assert.Equal("ann@example.test", json.GetProperty("email").GetString());
         Assert.Equal("+49 30 1234", json.GetProperty("phone").GetString());
         Assert.Equal("requested", json.GetProperty("recipient_status").GetString());
+        Assert.Equal("full", json.GetProperty("view").GetString());
     }
 
     private ProfileFunctions Functions(Mock<IAuthenticator> auth) => new(

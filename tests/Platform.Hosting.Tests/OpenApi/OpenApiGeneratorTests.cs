@@ -132,6 +132,60 @@ public sealed class OpenApiGeneratorTests
 
     public sealed record GadgetQuery([property: System.ComponentModel.Description("Only this kind.")] GadgetKind? Kind);
 
+    [Fact]
+    public void A_response_of_two_models_is_a_one_of_with_a_discriminator_mapping_each_fixed_word_to_its_model()
+    {
+        var api = new ApiDescription("gadget-service", "Gadgets.")
+            .Operation("GetGadget", op => op.Tag("gadgets").OptionalUser().Summary("A gadget").Returns<ShortGadget>().OrReturns<LongGadget>(discriminator: "view"));
+        var result = OpenApiGenerator.Generate(HttpFunctionCatalog.Discover(new FakeAssembly(typeof(GetGadgetFunctions))), api);
+        var document = JsonNode.Parse(OpenApiGenerator.Serialize(result.Document))!;
+
+        var schema = Operation(document, "/gadgets/{id}", "get")["responses"]!["200"]!["content"]!["application/json"]!["schema"]!;
+        Assert.Equal(
+            ["#/components/schemas/ShortGadget", "#/components/schemas/LongGadget"],
+            schema["oneOf"]!.AsArray().Select(s => s!["$ref"]!.GetValue<string>()));
+        Assert.Null(schema["anyOf"]);
+        Assert.Equal("view", schema["discriminator"]!["propertyName"]!.GetValue<string>());
+        Assert.Equal("#/components/schemas/ShortGadget", schema["discriminator"]!["mapping"]!["short"]!.GetValue<string>());
+        Assert.Equal("#/components/schemas/LongGadget", schema["discriminator"]!["mapping"]!["long"]!.GetValue<string>());
+        Assert.Equal(["long"], document["components"]!["schemas"]!["LongGadget"]!["properties"]!["view"]!["enum"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Empty(OpenApiLint.Check(OpenApiGenerator.Serialize(result.Document)));
+    }
+
+    [Fact]
+    public void A_model_without_its_fixed_word_cannot_be_one_of_two_responses()
+    {
+        var api = new ApiDescription("gadget-service", "Gadgets.")
+            .Operation("GetGadget", op => op.Tag("gadgets").OptionalUser().Summary("A gadget").Returns<ShortGadget>().OrReturns<GadgetView>(discriminator: "view"));
+
+        var error = Assert.Throws<InvalidOperationException>(() => OpenApiGenerator.Generate(HttpFunctionCatalog.Discover(new FakeAssembly(typeof(GetGadgetFunctions))), api));
+        Assert.Contains("GadgetView must have a required property 'view'", error.Message, StringComparison.Ordinal);
+    }
+
+    public enum GadgetViewKind
+    {
+        Short,
+        Long,
+    }
+
+    public sealed record ShortGadget(Guid Id)
+    {
+        [OneOf<GadgetViewKind>(Except = "long")]
+        public string View { get; init; } = "short";
+    }
+
+    public sealed record LongGadget(Guid Id, string Name)
+    {
+        [OneOf<GadgetViewKind>(Except = "short")]
+        public string View { get; init; } = "long";
+    }
+
+    public sealed class GetGadgetFunctions
+    {
+        [Function("GetGadget")]
+        public IActionResult Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "gadgets/{id:guid}")] HttpRequest req, string id) => new OkResult();
+    }
+
     public sealed class GadgetFunctions
     {
         [Function("ListGadgets")]
