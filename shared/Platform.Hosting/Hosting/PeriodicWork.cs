@@ -8,7 +8,7 @@ namespace Platform.Hosting.Hosting;
 /// <see cref="FirstDelay"/> after start, then on a <see cref="PeriodicTimer"/> (a run that takes longer
 /// than the interval is followed by the next at once, never by two at a time). A run that fails is logged
 /// and the next tick tries again; only the host's stopping ends the loop. Every periodic job of the
-/// platform (expiry and deadline sweeps, retention, blob sweeps, the erased-accounts refresh) is one.
+/// platform (expiry, deadline and refund sweeps, retention, blob sweeps, the erased-accounts refresh) is one.
 /// </summary>
 public abstract class PeriodicWork(TimeProvider time, ILogger logger) : BackgroundService
 {
