@@ -86,14 +86,15 @@ read -r passed failed skipped < <(awk '
   }
   END { print p + 0, f + 0, s + 0 }' "$STACK_DIR/logs/dotnet-test.log")
 
-extra_ok=0 extra_failed=0
+extra_ok=0 extra_failed=0 extra_failed_names=()
 for script in "$REPO"/scripts/test-extra.d/*.sh; do
   [[ -f $script && -x $script ]] || continue
   log "running ${script#"$REPO"/}"
-  if "$script"; then
+  if "$script" 2>&1 | tee "$STACK_DIR/logs/extra-$(basename "$script" .sh).log"; then
     extra_ok=$((extra_ok + 1))
   else
     extra_failed=$((extra_failed + 1))
+    extra_failed_names+=("${script#"$REPO"/}")
     log "FAILED: ${script#"$REPO"/}"
   fi
 done
@@ -120,5 +121,10 @@ if ((failed > 0)); then
     inmsg && shown < 6 { line = $0; sub(/^ +/, "", line); print "      " substr(line, 1, 400); shown++ }
   ' "$STACK_DIR/logs/dotnet-test.log"
 fi
+# And each failed extra script's last lines (a fault-injection report, say, is followed by other scripts' output).
+for name in "${extra_failed_names[@]}"; do
+  echo "failed: $name; its last lines (all of it in $STACK_DIR/logs/extra-$(basename "$name" .sh).log):"
+  tail -n 15 "$STACK_DIR/logs/extra-$(basename "$name" .sh).log" | cut -c1-300 | sed 's/^/  | /'
+done
 echo "tests: $((passed + extra_ok)) passed, $((failed + extra_failed)) failed, $skipped skipped"
 exit "$rc"
