@@ -23,8 +23,7 @@ public sealed class BlockApiTests(MessagingServiceFixture app)
         await app.ExpectAsync(await app.PostAsync("api/messages", alice.Token, new { receiver_id = Guid.NewGuid(), content = "anyone?" }), 404);
         Assert.Empty(Items(await app.GetJsonAsync("api/conversations", alice.Token)));
 
-        await app.Broker.PublishAsync(new ProfileCreated(new ProfileSnapshot(stranger.Id, "donor", "none", false, "Sam", 1)));
-        await app.SettleAsync();
+        await app.SettleAsync(await app.Broker.PublishAsync(new ProfileCreated(new ProfileSnapshot(stranger.Id, "donor", "none", false, "Sam", 1))));
 
         await app.SendMessageAsync(alice, stranger.Id, "welcome");
     }

@@ -14,17 +14,16 @@ public sealed class BlockedUserTests(MessagingServiceFixture app)
         var received = IdOf(await app.SendMessageAsync(alice, mallory.Id, "hi"));
         ProfileSnapshot Profile(bool blocked, long version) => new(mallory.Id, "donor", "none", blocked, "Mallory", version);
 
-        await app.Broker.PublishAsync(new ProfileBlocked(Profile(true, 2), app.AdminId, "spam"));
-        await app.SettleAsync();
+        await app.SettleAsync(await app.Broker.PublishAsync(new ProfileBlocked(Profile(true, 2), app.AdminId, "spam")));
 
         await app.ExpectAsync(await app.PostAsync("api/messages", mallory.Token, new { receiver_id = alice.Id, content = "let me in" }), 403);
         await app.ExpectAsync(await app.PostAsync("api/reports", mallory.Token, new { target_type = "user", target_id = alice.Id, reason = "revenge" }), 403);
         Assert.Single(Ids(await app.GetJsonAsync($"api/messages?with={alice.Id}", mallory.Token)));
         await app.ExpectAsync(await app.PostAsync($"api/messages/{received}/read", mallory.Token), 200);
 
-        await app.Broker.PublishAsync(new ProfileUnblocked(Profile(false, 3), app.AdminId));
-        await app.Broker.PublishAsync(new ProfileBlocked(Profile(true, 2), app.AdminId, "an old event, delivered late"));
-        await app.SettleAsync();
+        var unblocked = await app.Broker.PublishAsync(new ProfileUnblocked(Profile(false, 3), app.AdminId));
+        var late = await app.Broker.PublishAsync(new ProfileBlocked(Profile(true, 2), app.AdminId, "an old event, delivered late"));
+        await app.SettleAsync(unblocked, late);
 
         await app.SendMessageAsync(mallory, alice.Id, "I am back");
         var types = Items(await app.GetJsonAsync("api/notifications", mallory.Token)).Select(n => n.GetProperty("type").GetString()).ToList();

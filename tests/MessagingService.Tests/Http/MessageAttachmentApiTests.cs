@@ -180,8 +180,7 @@ public sealed class MessageAttachmentApiTests(MessagingServiceFixture app)
         Assert.Equal(app.AdminId, removed.GetProperty("removed_by").GetGuid());
         await app.EventuallyAsync(async () => !await ExistsAsync(alice.Id, a) && !await ExistsAsync(alice.Id, b), "the removed message's pictures are gone from storage");
         await app.EventuallyAsync(async () => await AttachedRowsAsync(alice.Id) == 0, "the removed message's attachment rows are gone");
-        await app.Broker.PublishAsync(new MessageRemoved(id, alice.Id, bob.Id, app.AdminId));
-        await app.SettleAsync();
+        await app.SettleAsync(await app.Broker.PublishAsync(new MessageRemoved(id, alice.Id, bob.Id, app.AdminId)));
         Assert.False(await ExistsAsync(alice.Id, a));
     }
 

@@ -28,7 +28,7 @@ public sealed class NotificationEventTests(MessagingServiceFixture app)
         var (message, recipients, others) = Build(type);
 
         var eventId = await app.Broker.PublishAsync(message, times: 2);
-        await app.SettleAsync();
+        await app.SettleAsync(eventId);
 
         foreach (var recipient in recipients)
         {
@@ -69,8 +69,7 @@ public sealed class NotificationEventTests(MessagingServiceFixture app)
         var (owner, first, second) = (app.NewUser(), app.NewUser(), app.NewUser());
         var campaign = new CampaignSnapshot(Guid.NewGuid(), owner.Id, "Roof repair", "completed", 100m, 100m, 9);
 
-        await app.Broker.PublishAsync(new CampaignCompleted(campaign, [first.Id, second.Id, first.Id, owner.Id]), times: 2);
-        await app.SettleAsync();
+        await app.SettleAsync(await app.Broker.PublishAsync(new CampaignCompleted(campaign, [first.Id, second.Id, first.Id, owner.Id]), times: 2));
 
         Assert.Equal("Your campaign reached its goal", Items(await app.GetJsonAsync("api/notifications", owner.Token)).Single().GetProperty("title").GetString());
         foreach (var contributor in new[] { first, second })

@@ -36,8 +36,7 @@ public sealed class ReportApiTests(MessagingServiceFixture app)
     {
         var (reporter, donor) = (app.NewUser(), app.NewUser());
         var donation = new DonationSnapshot(Guid.NewGuid(), donor.Id, "Fake item", "other", "available", 2);
-        await app.Broker.PublishAsync(new DonationReviewed(donation, "approved", null, app.AdminId));
-        await app.SettleAsync();
+        await app.SettleAsync(await app.Broker.PublishAsync(new DonationReviewed(donation, "approved", null, app.AdminId)));
 
         var report = await app.ExpectAsync(
             await app.PostAsync("api/reports", reporter.Token, new { target_type = "donation", target_id = donation.DonationId, reason = "scam", description = "asks for money" }), 201);
@@ -89,8 +88,7 @@ public sealed class ReportApiTests(MessagingServiceFixture app)
     {
         var (donor, recipient, stranger) = (app.NewUser(), app.NewUser(), app.NewUser());
         var request = new RequestParties(Guid.NewGuid(), Guid.NewGuid(), donor.Id, recipient.Id);
-        await app.Broker.PublishAsync(new RequestCreated(request, "I need it"));
-        await app.SettleAsync();
+        await app.SettleAsync(await app.Broker.PublishAsync(new RequestCreated(request, "I need it")));
 
         await app.ExpectAsync(await app.PostAsync("api/reports", stranger.Token, new { target_type = "request", target_id = request.RequestId, reason = "curious" }), 404);
         var report = await app.ExpectAsync(
@@ -118,8 +116,7 @@ public sealed class ReportApiTests(MessagingServiceFixture app)
         Assert.Equal(System.Text.Json.JsonValueKind.Null, report.GetProperty("subject_user_id").ValueKind);
         await app.ExpectAsync(await app.PostAsync($"api/admin/reports/{IdOf(report)}/resolve", app.AdminToken, new { status = "reviewed", action = "block_user" }), 400);
 
-        await app.Broker.PublishAsync(new RequestCancelled(request, "changed my mind", WasApproved: false));
-        await app.SettleAsync();
+        await app.SettleAsync(await app.Broker.PublishAsync(new RequestCancelled(request, "changed my mind", WasApproved: false)));
         var resolved = await app.ExpectAsync(
             await app.PostAsync($"api/admin/reports/{IdOf(report)}/resolve", app.AdminToken, new { status = "resolved", action = "block_user" }), 200);
 
