@@ -34,6 +34,17 @@ public abstract class PeriodicWork(TimeProvider time, ILogger logger) : Backgrou
     /// <summary>One run.</summary>
     protected abstract Task RunOnceAsync(CancellationToken cancellationToken);
 
+    /// <summary>When the host started this service: <see cref="FirstDelay"/> counts from here.</summary>
+    private long _started;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Read here, not in ExecuteAsync: since .NET 10 the host runs ExecuteAsync on the thread pool,
+        // which on a busy machine can begin well after the start.
+        _started = Time.GetTimestamp();
+        return base.StartAsync(cancellationToken);
+    }
+
     protected sealed override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!Enabled)
@@ -41,9 +52,10 @@ public abstract class PeriodicWork(TimeProvider time, ILogger logger) : Backgrou
             return;
         }
 
-        if (FirstDelay > TimeSpan.Zero)
+        var firstDelay = FirstDelay - Time.GetElapsedTime(_started);
+        if (firstDelay > TimeSpan.Zero)
         {
-            await Task.Delay(FirstDelay, Time, stoppingToken);
+            await Task.Delay(firstDelay, Time, stoppingToken);
         }
 
         using var timer = new PeriodicTimer(Interval, Time);

@@ -55,6 +55,25 @@ public sealed class PeriodicWorkTests
     }
 
     [Fact]
+    public async Task The_first_delay_counts_from_the_start_even_when_the_loop_begins_late()
+    {
+        var time = new FakeTimeProvider();
+        using var work = new Work(time, TimeSpan.FromMinutes(1));
+
+        // The host starts the service, then the clock moves before the thread pool runs the loop, as on a busy
+        // machine: here the loop cannot begin until the test lets it.
+        work.HoldExecute = true;
+        await work.StartAsync(CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(59));
+        work.ReleaseExecute();
+        Assert.False(await work.RanWithinAsync(Quiet));
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await work.NextRunAsync());
+
+        await work.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task A_failed_run_and_a_timed_out_run_are_followed_by_the_next_at_the_next_tick()
     {
         var time = new FakeTimeProvider();
@@ -79,8 +98,8 @@ public sealed class PeriodicWorkTests
         using var disabled = new Work(time, TimeSpan.Zero) { IsEnabled = false };
         await disabled.StartAsync(CancellationToken.None);
         time.Advance(Interval * 3);
+        await disabled.ExecuteTask!.WaitAsync(Wait); // the host runs ExecuteAsync on the thread pool (.NET 10)
         Assert.False(await disabled.RanWithinAsync(Quiet));
-        Assert.True(disabled.ExecuteTask!.IsCompletedSuccessfully);
 
         using var enabled = new Work(time, TimeSpan.Zero);
         await enabled.StartAsync(CancellationToken.None);
@@ -95,15 +114,41 @@ public sealed class PeriodicWorkTests
         : PeriodicWork(time, NullLogger.Instance)
     {
         private readonly Channel<int> _runs = Channel.CreateUnbounded<int>();
+        private readonly ManualResetEventSlim _execute = new(initialState: true);
         private int _count;
 
         public bool IsEnabled { get; init; } = true;
+
+        /// <summary>While set, the loop (which reads <see cref="Enabled"/> first) cannot begin: a late thread pool.</summary>
+        public bool HoldExecute
+        {
+            set
+            {
+                if (value)
+                {
+                    _execute.Reset();
+                }
+                else
+                {
+                    _execute.Set();
+                }
+            }
+        }
 
         protected override TimeSpan Interval => PeriodicWorkTests.Interval;
 
         protected override TimeSpan FirstDelay => firstDelay;
 
-        protected override bool Enabled => IsEnabled;
+        protected override bool Enabled => _execute.Wait(Wait) && IsEnabled;
+
+        public void ReleaseExecute() => _execute.Set();
+
+        public override void Dispose()
+        {
+            _execute.Set();
+            base.Dispose();
+            _execute.Dispose();
+        }
 
         protected override string Description => "Test work";
 
