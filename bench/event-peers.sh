@@ -25,6 +25,11 @@
 #   progress for 60 s).
 # - p50/p99 at fixed rates: producer commit → consumer commit (raw: publish → ack; peer: → handler).
 # - peak RSS of the `run` process, sampled from /proc every 200 ms.
+# - CPU per event (µs) during the drain, from its first handled event to its last (raw: the whole
+#   publish+consume), by process: the tool itself, PostgreSQL (postmaster and backends), RabbitMQ (the
+#   node), and the rest of the machine ("other": someone else's work shows here), from /proc
+#   (bench/EventPipelineBench/BenchTiming.cs, CpuUse). Cores ÷ CPU per event is the most this machine
+#   can drain with that code, whatever is tuned.
 # Output: the markdown table on stdout and in .stack/bench-peers/results.md; the same figures as TSV
 # in .stack/bench-peers/results.tsv (columns: key, figure, unit, better, ours, raw, peer, ours_vs_raw,
 # ours_vs_peer; a missing value is empty) and the run's settings in .stack/bench-peers/meta.tsv; the
@@ -38,6 +43,11 @@ OUT="$STACK_DIR"
 mkdir -p "$OUT"
 for name in ours raw peer; do rm -f "$OUT/$name.log" "$OUT/$name-fill.log" "$OUT/$name.rss"; done
 rm -f "$OUT/results.tsv" "$OUT/results.md" "$OUT/meta.tsv"
+# A fresh stack every run: a queue left bound to donation.created by an earlier version of a tool
+# (the bench queue's former name, bench-events, was still bound on these stacks) makes the broker
+# store every event twice: 3 alternating 20,000-event drains with and without a second bound queue
+# gave 30–45 µs more RabbitMQ CPU per event and 11–18 % less drain (2026-12-05).
+bash scripts/stack.sh destroy
 bash scripts/stack.sh up
 trap 'bash scripts/stack.sh down' EXIT
 eval "$(bash scripts/stack.sh env)"
@@ -53,6 +63,9 @@ dotnet publish bench/EventPipelineBench -c Release -r linux-x64 -o "$OUT/ours-bi
 for project in RawRabbit WolverinePeer; do
   dotnet build "bench/$project" -c Release -v q -nologo -clp:ErrorsOnly
 done
+# The process trees whose CPU the tools count (CpuUse): the stack's postmaster and broker node.
+BENCH_CPU_PIDS="$(bash scripts/stack.sh pids)"
+export BENCH_CPU_PIDS
 MACHINE="$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB"
 echo "machine: $MACHINE; PostgreSQL fsync on; RabbitMQ quorum queues; backlog $BACKLOG, warm-up ${WARMUP} s, ${SECONDS_AT_RATE} s per rate ($RATES)"
 
@@ -94,6 +107,7 @@ run peer bench/WolverinePeer/bin/Release/net10.0/WolverinePeer.dll "$BACKLOG" "$
 # Every tool prints "RESULT drain_msgs_per_s N", "RESULT latency RATE P50 P99", "RESULT cold_start_ms N".
 result() { # result NAME KEY [RATE COLUMN(1=p50,2=p99)]
   if [[ $2 == latency ]]; then awk -v r="$3" -v c="$4" '$1=="RESULT" && $2=="latency" && $3==r{print $(3+c)}' "$OUT/$1.log" | tail -n1
+  elif [[ $2 == "cpu_us_per_event drain" ]]; then awk -v p="$3" '$1=="RESULT" && $2=="cpu_us_per_event" && $3=="drain" && $4==p{print $5}' "$OUT/$1.log" | tail -n1
   else awk -v k="$2" '$1=="RESULT" && $2==k{print $3}' "$OUT/$1.log" | tail -n1; fi
 }
 # ratio OURS OTHER BETTER: "times better than", >1 means ours is ahead; empty if a value is missing
@@ -117,6 +131,10 @@ for rate in "${rate_list[@]}"; do
   done
 done
 row cold_start_ms "cold start → first handled" ms lower "$(result ours cold_start_ms)" "$(result raw cold_start_ms)" "$(result peer cold_start_ms)"
+for proc in all process postgres rabbitmq other; do
+  label=$([[ $proc == process ]] && echo "the tool itself" || echo "$proc")
+  row "drain_cpu_us_${proc}" "CPU per drained event: $label" µs lower "$(result ours "cpu_us_per_event drain" "$proc")" "$(result raw "cpu_us_per_event drain" "$proc")" "$(result peer "cpu_us_per_event drain" "$proc")"
+done
 row peak_rss_mib "peak RSS" MiB lower "$(cat "$OUT/ours.rss")" "$(cat "$OUT/raw.rss")" "$(cat "$OUT/peer.rss")"
 
 {

@@ -2,7 +2,7 @@
 # A private PostgreSQL 15, a private RabbitMQ node and a private Azurite (Azure Blob Storage
 # emulator) for development and tests, without Docker.
 #
-# Usage: scripts/stack.sh up|down|env|status|destroy|pg-start|pg-stop|rabbit-start|rabbit-stop|rabbit-vhosts|blob-start|blob-stop
+# Usage: scripts/stack.sh up|down|env|pids|status|destroy|pg-start|pg-stop|rabbit-start|rabbit-stop|rabbit-vhosts|blob-start|blob-stop
 #   up        start all three (idempotent: reuses what runs, cleans stale files); creates the
 #             databases and applies scripts/sql/supabase-local.sql to each; installs Azurite from
 #             npm on first use (pinned, cached in $REPO/.stack/tools, like the OpenAPI tools); makes
@@ -10,6 +10,8 @@
 #             its name) with its rights on vhost /; guest stays the administrator
 #   down      stop them abruptly (pg immediate stop, rabbit and azurite SIGKILL); never fails if already down
 #   env       print `export` lines for the connection settings of this stack
+#   pids      print "postgres=PID rabbitmq=PID" (the postmaster and the broker node), for the benches'
+#             CPU accounting; fails if either does not run
 #   status    print what runs; exit 0 if all three run, 3 otherwise
 #   destroy   down, then delete the stack's data
 #   pg-stop / pg-start, rabbit-stop / rabbit-start   stop or restart one of them, data kept
@@ -411,6 +413,13 @@ cmd_rabbit_vhosts() {
   rabbit_service_users "$vhosts" "$permissions" "${names[@]}"
 }
 
+cmd_pids() {
+  local pg rabbit
+  pg="$(pg_pid)" || die "postgres does not run (stack.sh up first)"
+  rabbit="$(rabbit_pid)" || die "rabbitmq node $RABBIT_NODE does not run (stack.sh up first)"
+  echo "postgres=$pg rabbitmq=$rabbit"
+}
+
 cmd_destroy() {
   cmd_down
   [[ -L $PG_LINK ]] && rm -rf "$PG_ROOT"
@@ -423,6 +432,7 @@ case "${1:-}" in
   up) cmd_up ;;
   down) cmd_down ;;
   env) cmd_env ;;
+  pids) cmd_pids ;;
   status) cmd_status ;;
   destroy) cmd_destroy ;;
   pg-start) pg_start && pg_setup ;;

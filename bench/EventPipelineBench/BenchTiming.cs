@@ -108,3 +108,144 @@ public static class Progress
         }
     }
 }
+
+/// <summary>
+/// CPU spent per event, by process, over a window of the run: this process, and the process trees
+/// named in <see cref="PidsVariable"/> (<c>postgres=PID rabbitmq=PID</c>: the postmaster with its
+/// backends, the broker's node), read from <c>/proc</c> (user + system time of every live process of
+/// the tree plus the time of its children already reaped; the kernel counts in 10 ms ticks). The rest
+/// of the machine's busy time (<c>/proc/stat</c>) is printed as "other", so a run disturbed by
+/// someone else's work shows it. Answers "how many events per second can these two cores carry":
+/// cores ÷ CPU per event.
+/// </summary>
+public sealed class CpuUse
+{
+    public const string PidsVariable = "BENCH_CPU_PIDS";
+    private const double TickMicroseconds = 10_000; // USER_HZ is 100 on Linux
+
+    private readonly (string Name, int Pid)[] _trees;
+    private readonly long[] _startTicks;
+    private readonly long _startMachine;
+    private readonly long _started = Stopwatch.GetTimestamp();
+
+    private CpuUse((string Name, int Pid)[] trees)
+    {
+        _trees = trees;
+        _startTicks = Read(trees);
+        _startMachine = MachineBusyTicks();
+    }
+
+    public static CpuUse Start()
+    {
+        var trees = new List<(string, int)> { ("this process", Environment.ProcessId) };
+        foreach (var item in (Environment.GetEnvironmentVariable(PidsVariable) ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = item.Split('=');
+            if (parts.Length == 2 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && File.Exists($"/proc/{pid}/stat"))
+            {
+                trees.Add((parts[0], pid));
+            }
+        }
+
+        return new CpuUse([.. trees]);
+    }
+
+    /// <summary>
+    /// Prints the window's CPU per event by process and a <c>RESULT cpu_us_per_event WINDOW NAME N</c>
+    /// line per process (names without spaces: process, postgres, rabbitmq, other, all).
+    /// </summary>
+    public void Report(string window, long events)
+    {
+        var ticks = Read(_trees);
+        var machine = MachineBusyTicks() - _startMachine;
+        var seconds = Stopwatch.GetElapsedTime(_started).TotalSeconds;
+        var figures = new List<(string Name, double Ticks)>();
+        for (var i = 0; i < _trees.Length; i++)
+        {
+            figures.Add((_trees[i].Name, ticks[i] - _startTicks[i]));
+        }
+
+        var listed = figures.Sum(f => f.Ticks);
+        figures.Add(("other", Math.Max(0, machine - listed)));
+        figures.Add(("all", Math.Max(machine, listed)));
+        var line = string.Join(", ", figures.Select(f => string.Create(
+            CultureInfo.InvariantCulture, $"{f.Name} {f.Ticks * TickMicroseconds / Math.Max(1, events):F0} µs ({f.Ticks * TickMicroseconds / 1e6 / seconds * 100:F0} % of a core)")));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cpu per event, {window} ({events:N0} events in {seconds:F2} s): {line}"));
+        foreach (var (name, value) in figures)
+        {
+            var key = name == "this process" ? "process" : name;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT cpu_us_per_event {window} {key} {value * TickMicroseconds / Math.Max(1, events):F0}"));
+        }
+    }
+
+    private static long[] Read((string Name, int Pid)[] trees)
+    {
+        // One pass over /proc: each process's parent and its own plus reaped children's ticks.
+        var parents = new Dictionary<int, int>();
+        var own = new Dictionary<int, long>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(dir, "stat"));
+            }
+            catch (IOException)
+            {
+                continue; // it ended meanwhile
+            }
+            catch (UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            // Fields after "(comm)": state ppid ... utime(14) stime(15) cutime(16) cstime(17), numbered from pid = 1.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            parents[pid] = int.Parse(fields[1], CultureInfo.InvariantCulture);
+            own[pid] = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)
+                + long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture);
+        }
+
+        var result = new long[trees.Length];
+        foreach (var (pid, ticks) in own)
+        {
+            for (int current = pid, depth = 0; current > 1 && depth < 64; depth++)
+            {
+                var index = Array.FindIndex(trees, t => t.Pid == current);
+                if (index >= 0)
+                {
+                    result[index] += ticks;
+                    break;
+                }
+
+                if (!parents.TryGetValue(current, out current))
+                {
+                    break;
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private static long MachineBusyTicks()
+    {
+        // cpu user nice system idle iowait irq softirq steal ...: busy = all but idle and iowait.
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        long busy = 0;
+        for (var i = 1; i < fields.Length && i <= 8; i++)
+        {
+            if (i is not 4 and not 5)
+            {
+                busy += long.Parse(fields[i], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return busy;
+    }
+}

@@ -143,7 +143,12 @@ var recorder = new Recorder();
 var app = Bench.CreateService(recorder);
 using var host = await app.StartStandaloneAsync();
 var hostStarted = Stopwatch.GetElapsedTime(drainStart);
+// CPU is counted from the first handled event on: the drain's steady state, without the start.
+await Progress.WaitAsync(() => recorder.BacklogHandled, 1, "drain: first backlog event committed in the inbox");
+var drainCpu = CpuUse.Start();
+var handledBeforeCpu = recorder.BacklogHandled;
 var complete = await Progress.WaitAsync(() => recorder.BacklogHandled, backlog, "drain: backlog events committed in the inbox");
+drainCpu.Report("drain", backlog - handledBeforeCpu);
 Console.WriteLine($"backlog {backlog:N0} events → outbox → relay → RabbitMQ → consumer → inbox commit (host start {hostStarted.TotalMilliseconds:F0} ms)");
 var (outboxRows, unsentRows, inboxRows) = await Bench.CountAsync(connectionString);
 Console.WriteLine($"database: outbox {outboxRows:N0} rows, {unsentRows:N0} unsent; inbox {inboxRows:N0} rows; consumer: {recorder.BacklogHandled:N0} backlog events committed, {recorder.BacklogRepeats:N0} committed twice");
@@ -185,8 +190,10 @@ Console.WriteLine("|---:|---:|---:|---:|---:|");
 foreach (var rate in rates)
 {
     var runtime = Runtime.Start();
+    var cpu = CpuUse.Start();
     var sent = await Bench.ProduceAsync(database, recorder, rate, measure);
     await Task.Delay(2000);
+    cpu.Report($"at_{rate}", sent);
     var latencies = recorder.TakeLatencies();
     traces.Add((rate, recorder.TakeSamples(), runtime.Stop()));
     Console.WriteLine($"| {rate} | {sent} | {Bench.Percentile(latencies, 0.50):F1} | {Bench.Percentile(latencies, 0.99):F1} | {(latencies.Length > 0 ? latencies[^1] : double.NaN):F1} |");

@@ -100,12 +100,15 @@ var consumeOnly = Stopwatch.GetElapsedTime(consumeStart, Interlocked.Read(ref la
 Console.WriteLine($"consume backlog (manual ack, prefetch {Prefetch}): {count:N0} in {consumeOnly.TotalSeconds:F2} s = {count / consumeOnly.TotalSeconds:N0} msgs/s");
 
 // 2. Both at once: N published with confirms while the consumer acks: the drain counterpart.
+var drainCpu = CpuUse.Start();
 var start = Stopwatch.GetTimestamp();
 await PublishManyAsync(count, Drain);
 if (!await Progress.WaitAsync(() => Interlocked.Read(ref drainConsumed), count, "publish+consume: messages acked"))
 {
     return 3;
 }
+
+drainCpu.Report("drain", count);
 
 var both = Stopwatch.GetElapsedTime(start, Interlocked.Read(ref lastDrainAt));
 Console.WriteLine($"publish+consume: {count:N0} all acked in {both.TotalSeconds:F2} s = {count / both.TotalSeconds:N0} msgs/s");
@@ -119,8 +122,10 @@ Console.WriteLine("| rate (msgs/s) | sent | p50 ms | p99 ms | max ms |");
 Console.WriteLine("|---:|---:|---:|---:|---:|");
 foreach (var rate in rates)
 {
+    var cpu = CpuUse.Start();
     var sent = await ProduceAtRateAsync(rate, measure);
     await Task.Delay(2000);
+    cpu.Report($"at_{rate}", sent);
     var values = latencies.ToArray();
     latencies.Clear();
     Array.Sort(values);

@@ -84,9 +84,13 @@ var hostStarted = Stopwatch.GetElapsedTime(hostBuild);
 var handledDuringStart = Recorder.BacklogHandled > 0;
 await using var source = NpgsqlDataSource.Create(connectionString);
 var firstMarked = WatchFirstMarkedAsync();
+await Progress.WaitAsync(() => Recorder.BacklogHandled, 1, "drain: first backlog handler run");
+var drainCpu = CpuUse.Start();
+var handledBeforeCpu = Recorder.BacklogHandled;
 var handlersRan = await Progress.WaitAsync(() => Recorder.BacklogHandled, backlog, "drain: backlog handlers run");
 Console.WriteLine($"backlog {backlog:N0} messages → Wolverine durable outbox → RabbitMQ → durable inbox → handler → inbox row Handled (host start {hostStarted.TotalMilliseconds:F0} ms)");
 var lastMarkedAt = handlersRan ? await WaitMarkedAsync(backlog) : null;
+drainCpu.Report("drain", backlog - handledBeforeCpu);
 if (handlersRan)
 {
     await firstMarked;
@@ -123,8 +127,10 @@ Console.WriteLine("| rate (msgs/s) | sent | p50 ms | p99 ms | max ms |");
 Console.WriteLine("|---:|---:|---:|---:|---:|");
 foreach (var rate in rates)
 {
+    var cpu = CpuUse.Start();
     var sent = await ProduceAsync(rate, measure);
     await Task.Delay(2000);
+    cpu.Report($"at_{rate}", sent);
     var latencies = Recorder.TakeLatencies();
     Console.WriteLine($"| {rate} | {sent} | {Percentile(latencies, 0.50):F1} | {Percentile(latencies, 0.99):F1} | {(latencies.Length > 0 ? latencies[^1] : double.NaN):F1} |");
     Console.WriteLine($"RESULT latency {rate} {Percentile(latencies, 0.50):F2} {Percentile(latencies, 0.99):F2}");
