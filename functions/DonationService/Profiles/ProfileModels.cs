@@ -95,7 +95,7 @@ public sealed record ProfileView(
     /// <summary>Tells this view from <see cref="PublicProfileView"/> in GET /profiles/{id}.</summary>
     [OneOf<ProfileViewKind>(Except = "public")]
     [Description("`full`: every field, for the user themself and admins (`public` is the view anyone else gets).")]
-    public string View { get; init; } = "full";
+    public string View => "full";
 
     /// <summary>The view with the given verification documents (built with their read URLs by DonationService.Files.ProfileViews).</summary>
     public static ProfileView From(Profile p, IReadOnlyList<FileView> verificationDocuments) => new(
@@ -110,7 +110,7 @@ public sealed record PublicProfileView(
     /// <summary>Tells this view from <see cref="ProfileView"/> in GET /profiles/{id}.</summary>
     [OneOf<ProfileViewKind>(Except = "full")]
     [Description("`public`: what anyone may see (the user themself and admins get the `full` view).")]
-    public string View { get; init; } = "public";
+    public string View => "public";
 
     public static PublicProfileView From(Profile p) => new(p.Id, p.FullName, p.AvatarUrl, p.Location, p.Role, p.RatingAvg, p.RatingCount);
 }

@@ -26,9 +26,14 @@ public static class Fields
     private static readonly ConcurrentDictionary<Type, IReadOnlyList<Field>> Cache = new();
     private static readonly ConcurrentDictionary<Type, (ConstructorInfo Constructor, int[] FieldOfParameter)> Constructors = new();
 
+    /// <summary>
+    /// The declared fields of a type: its settable or constructor-bound properties, and the computed
+    /// (get-only) ones that declare a rule, such as a view's fixed <c>view</c> word.
+    /// </summary>
     public static IReadOnlyList<Field> Of(Type type) => Cache.GetOrAdd(type, static t =>
         [.. PlatformJson.Options.GetTypeInfo(t).Properties
-            .Where(p => p.AttributeProvider is PropertyInfo && (p.Set is not null || p.AssociatedParameter is not null))
+            .Where(p => p.AttributeProvider is PropertyInfo property
+                && (p.Set is not null || p.AssociatedParameter is not null || property.IsDefined(typeof(FieldRuleAttribute), inherit: true)))
             .Select(p =>
             {
                 var property = (PropertyInfo)p.AttributeProvider!;
@@ -160,8 +165,10 @@ public static class Fields
                 property["description"] = description;
             }
 
-            if (field.Required is not null)
+            if (field.Required is not null || (field.Property.SetMethod is null && new NullabilityInfoContext().Create(field.Property).ReadState == NullabilityState.NotNull))
             {
+                // A computed property is only ever written: its getter says whether it can be null (the
+                // schema exporter, which looks at the setter, says it can when there is none).
                 NotNull(property);
             }
 

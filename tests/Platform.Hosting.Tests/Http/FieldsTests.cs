@@ -185,6 +185,16 @@ public sealed class FieldsTests
         Assert.Equal(3, parameters[0].Schema["enum"]!.AsArray().Count);
     }
 
+    [Fact]
+    public void A_computed_property_with_a_rule_is_a_field_and_its_getter_decides_whether_it_can_be_null()
+    {
+        Assert.Equal(["name", "kind", "maybe_kind"], Fields.Of(typeof(SwatchView)).Select(f => f.Name));
+
+        var properties = OpenApiSchemas.For(typeof(SwatchView), allRequired: true)["properties"]!;
+        Assert.Equal("""{"type":"string","enum":["red"]}""", properties["kind"]!.ToJsonString());
+        Assert.Contains(properties["maybe_kind"]!["enum"]!.AsArray(), v => v is null);
+    }
+
     private static PaintBody Valid() => new("Lamp", null, "red", null, "https://example.test/a", null, 10m, 2, "123");
 
     private static HttpRequest Query(string queryString)
@@ -195,4 +205,16 @@ public sealed class FieldsTests
     }
 
     private sealed record OptionalShade([property: OneOf<Shade>] string? Shade);
+
+    /// <summary>A view with a fixed word (computed, with a rule), a computed nullable one, and a computed one without a rule.</summary>
+    private sealed record SwatchView(string Name)
+    {
+        [OneOf<Shade>(Except = "dark_blue secret")]
+        public string Kind => "red";
+
+        [OneOf<Shade>]
+        public string? MaybeKind => null;
+
+        public int Length => Name.Length;
+    }
 }

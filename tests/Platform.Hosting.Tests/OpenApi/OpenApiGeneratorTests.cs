@@ -171,13 +171,13 @@ public sealed class OpenApiGeneratorTests
     public sealed record ShortGadget(Guid Id)
     {
         [OneOf<GadgetViewKind>(Except = "long")]
-        public string View { get; init; } = "short";
+        public string View => "short";
     }
 
     public sealed record LongGadget(Guid Id, string Name)
     {
         [OneOf<GadgetViewKind>(Except = "short")]
-        public string View { get; init; } = "long";
+        public string View => "long";
     }
 
     public sealed class GetGadgetFunctions
