@@ -39,7 +39,12 @@ internal static class OutboxWriter
 {
     private const string CorrelationBaggage = Platform.Hosting.Hosting.Correlation.BaggageName;
 
-    public static async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, OutboxContext context, IReadOnlyList<IIntegrationEvent> events, CancellationToken cancellationToken)
+    /// <summary>
+    /// Inserts the outbox rows and commits, in one round trip: the batch ends with <c>commit</c>, which
+    /// the server runs only if every insert succeeded (an error skips the rest of the batch, and the
+    /// transaction is then rolled back). Npgsql sees the transaction end from the server's reply.
+    /// </summary>
+    public static async Task WriteAndCommitAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, OutboxContext context, IReadOnlyList<IIntegrationEvent> events, CancellationToken cancellationToken)
     {
         var activity = Activity.Current;
         var traceParent = activity is { IdFormat: ActivityIdFormat.W3C } ? activity.Id : null;
@@ -56,6 +61,7 @@ internal static class OutboxWriter
             batch.BatchCommands.Add(command);
         }
 
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("commit"));
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -86,10 +86,14 @@ public sealed class UnitOfWork(NpgsqlConnection connection, NpgsqlTransaction tr
     {
         if (_events.Count > 0)
         {
-            await OutboxWriter.WriteAsync(Connection, Transaction, database.Schema, database.Outbox, _events, cancellationToken);
+            // The events' rows and the commit go in one round trip.
+            await OutboxWriter.WriteAndCommitAsync(Connection, Transaction, database.Schema, database.Outbox, _events, cancellationToken);
+        }
+        else
+        {
+            await Transaction.CommitAsync(cancellationToken);
         }
 
-        await Transaction.CommitAsync(cancellationToken);
         _completed = true;
         foreach (var action in _afterCommit ?? [])
         {
