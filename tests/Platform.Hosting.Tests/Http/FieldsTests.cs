@@ -195,6 +195,14 @@ public sealed class FieldsTests
         Assert.Contains(properties["maybe_kind"]!["enum"]!.AsArray(), v => v is null);
     }
 
+    [Fact]
+    public void A_query_record_with_a_computed_field_is_refused_when_described()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => new ApiDescription("t", "d").Operation("List", op => op.Query<SwatchView>()));
+
+        Assert.Contains("SwatchView.Kind is computed", error.Message, StringComparison.Ordinal);
+    }
+
     private static PaintBody Valid() => new("Lamp", null, "red", null, "https://example.test/a", null, 10m, 2, "123");
 
     private static HttpRequest Query(string queryString)
