@@ -59,6 +59,9 @@ public sealed class EventingOptions
     /// <summary>The broker user of <see cref="ConnectionString"/>: the AMQP <c>user-id</c> of everything this service publishes.</summary>
     public string BrokerUser => PublisherCheck.UserOf(ConnectionString);
 
+    /// <summary>The virtual host of <see cref="ConnectionString"/> (<c>/</c> when the URI names none): bindings belong to one.</summary>
+    public string VirtualHost => new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(ConnectionString) }.VirtualHost;
+
     /// <summary>
     /// Consumers refuse an event not sent by its declared publisher (<see cref="PublisherCheck"/>). Off only
     /// for the eventing test app, which plays every publisher (set in code, not a setting).

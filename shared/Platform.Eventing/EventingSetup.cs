@@ -33,8 +33,9 @@ public static class EventingSetup
         TransientFailure.Register(ex => ex is RabbitMQ.Client.Exceptions.BrokerUnreachableException or RabbitMQ.Client.Exceptions.AlreadyClosedException);
         if (app.Mode.IsCommand())
         {
-            if (app.Mode == HostingMode.Migrate && registry.EventTypes.Count > 0)
+            if (app.Mode == HostingMode.Migrate)
             {
+                // Also without handlers: the keys it handled before are unbound.
                 services.AddSingleton<IDeploymentStep, ConsumerTopologyStep>();
             }
 

@@ -99,6 +99,18 @@ public sealed class EventingScenario : IAsyncDisposable
         return scenario;
     }
 
+    /// <summary>Runs the app's <c>migrate</c> again, with <paramref name="settings"/> over the scenario's; returns its output.</summary>
+    public Task<string> MigrateAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var environment = new Dictionary<string, string?>(_settings, StringComparer.Ordinal);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            environment[key] = value;
+        }
+
+        return TestAppProcess.MigrateAsync(environment, TimeSpan.FromSeconds(60));
+    }
+
     /// <summary>Starts an instance of the test app; ready when healthy and consuming.</summary>
     public async Task<TestAppProcess> StartAppAsync(string? name = null, IReadOnlyDictionary<string, string?>? settings = null)
     {

@@ -57,8 +57,8 @@ public sealed class TestAppProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Applies the app's migrations (<c>migrate</c>) to the schema in the environment.</summary>
-    public static async Task MigrateAsync(IReadOnlyDictionary<string, string?> environment, TimeSpan timeout)
+    /// <summary>Applies the app's migrations (<c>migrate</c>) to the schema in the environment; returns its output.</summary>
+    public static async Task<string> MigrateAsync(IReadOnlyDictionary<string, string?> environment, TimeSpan timeout)
     {
         var info = StartInfo(environment, "migrate");
         using var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start " + DllPath);
@@ -79,6 +79,8 @@ public sealed class TestAppProcess : IAsyncDisposable
         {
             throw new InvalidOperationException($"migrate exited with {process.ExitCode}:{Environment.NewLine}{await stdout}{await stderr}");
         }
+
+        return await stdout + await stderr;
     }
 
     public static async Task<TestAppProcess> StartAsync(string name, IReadOnlyDictionary<string, string?> environment, TimeSpan? healthTimeout = null)
