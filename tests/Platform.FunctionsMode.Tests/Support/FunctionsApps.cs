@@ -82,8 +82,8 @@ public sealed class FunctionsApps : IAsyncDisposable
 
     public static string DatabaseSetting(string service) => service.Replace("Service", string.Empty, StringComparison.Ordinal) + "DbConnection";
 
-    /// <summary>Runs <c>App.dll migrate</c> against the scenario's vhost: schemas, then its queues and bindings.</summary>
-    public async Task MigrateAsync(string service)
+    /// <summary>Runs <c>App.dll migrate</c> against the scenario's vhost (with <paramref name="settings"/>, else <see cref="Settings"/>): schemas, then its queues and bindings.</summary>
+    public async Task MigrateAsync(string service, IDictionary<string, string?>? settings = null)
     {
         var output = TestEnvironment.AppOutput(service);
         var info = new ProcessStartInfo("dotnet")
@@ -95,7 +95,7 @@ public sealed class FunctionsApps : IAsyncDisposable
         };
         info.ArgumentList.Add(Path.Combine(output, service + ".dll"));
         info.ArgumentList.Add("migrate");
-        foreach (var (key, value) in Settings(service))
+        foreach (var (key, value) in settings ?? Settings(service))
         {
             info.Environment[key] = value;
         }
