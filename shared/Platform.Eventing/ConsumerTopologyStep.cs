@@ -19,8 +19,8 @@ namespace Platform.Eventing;
 /// recorded routing key the service no longer handles is unbound (its events would otherwise go
 /// through every retry to parking), and a queue recorded under a name the service no longer uses (a
 /// changed <c>Eventing__Queue</c>) is unbound from every key, so it stops filling with no consumer;
-/// what it holds is moved to the current queue, and it is reported, never deleted here. The new bindings are made before
-/// any old one is taken away, so no event finds no queue in between.
+/// what it holds is moved to the current queue, and it is reported, never deleted here. The new
+/// bindings are made before any old one is taken away, so no event finds no queue in between.
 /// </para>
 /// </summary>
 public sealed class ConsumerTopologyStep(
@@ -32,7 +32,7 @@ public sealed class ConsumerTopologyStep(
 {
     private const int MoveBatch = 256;
 
-    /// <summary>How long one run moves a former queue's messages (the deployment step has 60 s in all).</summary>
+    /// <summary>How long one run moves former queues' messages, all queues together (the deployment step has 60 s in all).</summary>
     private static readonly TimeSpan MoveBudget = TimeSpan.FromSeconds(20);
 
     public string Name => registry.EventTypes.Count > 0
@@ -54,9 +54,10 @@ public sealed class ConsumerTopologyStep(
             logger.LogInformation("Queue {Queue} is bound to {Types}", options.Queue, string.Join(", ", wanted));
         }
 
+        var moving = Stopwatch.StartNew();
         foreach (var queue in await StaleAsync(vhost, wanted, cancellationToken))
         {
-            await TakeBackAsync(vhost, queue, wanted.Length > 0, cancellationToken);
+            await TakeBackAsync(vhost, queue, wanted.Length > 0, moving, cancellationToken);
         }
     }
 
@@ -97,7 +98,7 @@ public sealed class ConsumerTopologyStep(
     /// idempotent): an instance of the previous version still running during a rollout binds its keys
     /// again when its consumer reconnects. A queue that no longer exists is forgotten.
     /// </summary>
-    private async Task TakeBackAsync(string vhost, StaleQueue stale, bool handles, CancellationToken cancellationToken)
+    private async Task TakeBackAsync(string vhost, StaleQueue stale, bool handles, Stopwatch moving, CancellationToken cancellationToken)
     {
         var connection = await connector.GetConnectionAsync(cancellationToken);
         // A refused operation closes the channel: one channel per queue, so one refusal stops only its queue.
@@ -123,7 +124,8 @@ public sealed class ConsumerTopologyStep(
         }
         catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == Constants.AccessRefused)
         {
-            // Not a reason to stop a deployment: nothing is lost while the binding stays, the events are parked.
+            // Not a reason to stop a deployment: nothing is lost while the binding stays (its events wait in
+            // that queue, or go through the retries to parking).
             logger.LogWarning(
                 "Could not unbind queue {Queue} from {Keys}: {Reason}. Unbind it by hand: rabbitmqctl -p {Vhost} list_bindings, then the management UI or API",
                 stale.Queue, string.Join(", ", stale.Keys), ex.ShutdownReason?.ReplyText, vhost);
@@ -143,7 +145,7 @@ public sealed class ConsumerTopologyStep(
 
         // What the former queue holds was sent to this service and is not handled yet: it goes on to the
         // current queue (unless the service now handles nothing, and so has no queue).
-        var moved = handles && state.MessageCount > 0 ? await MoveAsync(connection, stale.Queue, cancellationToken) : 0;
+        var moved = handles && state.MessageCount > 0 ? await MoveAsync(connection, stale.Queue, moving, cancellationToken) : 0;
         var left = (await channel.QueueDeclarePassiveAsync(stale.Queue, cancellationToken)).MessageCount;
         logger.LogWarning(
             "Queue {Queue} is a former queue of this service (Eventing__Queue is now {Current}): it is unbound from {Keys} and receives no more events; "
@@ -158,16 +160,15 @@ public sealed class ConsumerTopologyStep(
     /// (as the consumer sends a message on to a retry queue: the publisher's user travels in a header)
     /// and acknowledged in the former queue only once the broker has confirmed every copy, so a stop in
     /// between leaves a message in both queues, never in neither (the inbox drops the second). Stops
-    /// after <see cref="MoveBudget"/>; the next run moves the rest.
+    /// once the run has moved for <see cref="MoveBudget"/>; the next run moves the rest.
     /// </summary>
-    private async Task<long> MoveAsync(IConnection connection, string from, CancellationToken cancellationToken)
+    private async Task<long> MoveAsync(IConnection connection, string from, Stopwatch moving, CancellationToken cancellationToken)
     {
         await using var channel = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
-        var clock = Stopwatch.StartNew();
         var moved = 0L;
         var batch = new List<BasicGetResult>(MoveBatch);
-        while (clock.Elapsed < MoveBudget)
+        while (moving.Elapsed < MoveBudget)
         {
             batch.Clear();
             while (batch.Count < MoveBatch && await channel.BasicGetAsync(from, autoAck: false, cancellationToken) is { } message)
