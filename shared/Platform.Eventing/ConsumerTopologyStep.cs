@@ -61,19 +61,15 @@ public sealed class ConsumerTopologyStep(
         }
     }
 
-    private async Task RecordAsync(string vhost, string[] keys, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"""
-            insert into {database.Schema}.broker_bindings as b (vhost, queue, routing_key)
-            select @vhost, @queue, k from unnest(@keys) as k
-                on conflict (vhost, queue, routing_key) do update set bound_at = now(), unbound_at = null
-             where b.unbound_at is not null
-            """,
-            new { vhost, queue = options.Queue, keys },
-            cancellationToken: cancellationToken));
-    }
+    private Task RecordAsync(string vhost, string[] keys, CancellationToken cancellationToken) => ExecuteAsync(
+        $"""
+        insert into {database.Schema}.broker_bindings as b (vhost, queue, routing_key)
+        select @vhost, @queue, k from unnest(@keys) as k
+            on conflict (vhost, queue, routing_key) do update set bound_at = now(), unbound_at = null
+         where b.unbound_at is not null
+        """,
+        new { vhost, queue = options.Queue, keys },
+        cancellationToken);
 
     /// <summary>Recorded bindings of this vhost that the service no longer wants, by queue.</summary>
     private async Task<IReadOnlyList<StaleQueue>> StaleAsync(string vhost, string[] wanted, CancellationToken cancellationToken)
@@ -195,25 +191,23 @@ public sealed class ConsumerTopologyStep(
         return moved;
     }
 
-    private async Task MarkUnboundAsync(string vhost, string queue, string[] keys, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"""
-            update {database.Schema}.broker_bindings set unbound_at = now()
-             where vhost = @vhost and queue = @queue and routing_key = any(@keys) and unbound_at is null
-            """,
-            new { vhost, queue, keys },
-            cancellationToken: cancellationToken));
-    }
+    private Task MarkUnboundAsync(string vhost, string queue, string[] keys, CancellationToken cancellationToken) => ExecuteAsync(
+        $"""
+        update {database.Schema}.broker_bindings set unbound_at = now()
+         where vhost = @vhost and queue = @queue and routing_key = any(@keys) and unbound_at is null
+        """,
+        new { vhost, queue, keys },
+        cancellationToken);
 
-    private async Task ForgetAsync(string vhost, string queue, CancellationToken cancellationToken)
+    private Task ForgetAsync(string vhost, string queue, CancellationToken cancellationToken) => ExecuteAsync(
+        $"delete from {database.Schema}.broker_bindings where vhost = @vhost and queue = @queue",
+        new { vhost, queue },
+        cancellationToken);
+
+    private async Task ExecuteAsync(string sql, object parameters, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"delete from {database.Schema}.broker_bindings where vhost = @vhost and queue = @queue",
-            new { vhost, queue },
-            cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
     }
 
     /// <summary>A queue's recorded keys that are no longer wanted; <see cref="NewlyUnbound"/> those not unbound before.</summary>

@@ -200,14 +200,15 @@ public sealed class Operation
         where T : class
     {
         QueryType = typeof(T);
-        if (Http.Fields.Of(typeof(T)).FirstOrDefault(f => !f.Property.CanWrite) is { } computed)
+        var fields = Http.Fields.Of(typeof(T));
+        if (fields.FirstOrDefault(f => !f.Property.CanWrite) is { } computed)
         {
             // A query record is built from its parameters; a computed field would be documented and checked but never bound.
             throw new InvalidOperationException($"{typeof(T).Name}.{computed.Property.Name} is computed: a query's fields are its constructor's parameters.");
         }
 
         _query.Clear();
-        _query.AddRange(Http.Fields.Of(typeof(T)).Select(f =>
+        _query.AddRange(fields.Select(f =>
             new QueryParameter(f.Name, f.Description ?? string.Empty, Http.Fields.QuerySchema(f), f.Required is not null)));
         return this;
     }

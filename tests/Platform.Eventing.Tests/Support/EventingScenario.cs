@@ -87,7 +87,7 @@ public sealed class EventingScenario : IAsyncDisposable
         try
         {
             TestLog.Log($"migrate {label}");
-            await TestAppProcess.MigrateAsync(scenario._settings, TimeSpan.FromSeconds(60));
+            await scenario.MigrateAsync();
             TestLog.Log($"migrated {label}");
         }
         catch
@@ -99,30 +99,17 @@ public sealed class EventingScenario : IAsyncDisposable
         return scenario;
     }
 
-    /// <summary>Runs the app's <c>migrate</c> again, with <paramref name="settings"/> over the scenario's; returns its output.</summary>
-    public Task<string> MigrateAsync(IReadOnlyDictionary<string, string?>? settings = null)
-    {
-        var environment = new Dictionary<string, string?>(_settings, StringComparer.Ordinal);
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            environment[key] = value;
-        }
-
-        return TestAppProcess.MigrateAsync(environment, TimeSpan.FromSeconds(60));
-    }
+    /// <summary>Runs the app's <c>migrate</c> (again), with <paramref name="settings"/> over the scenario's; returns its output.</summary>
+    public Task<string> MigrateAsync(IReadOnlyDictionary<string, string?>? settings = null) =>
+        TestAppProcess.MigrateAsync(With(settings), TimeSpan.FromSeconds(60));
 
     /// <summary>Starts an instance of the test app; ready when healthy and consuming.</summary>
     public async Task<TestAppProcess> StartAppAsync(string? name = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var environment = new Dictionary<string, string?>(_settings, StringComparer.Ordinal);
+        var environment = With(settings);
         if (name is not null)
         {
             environment["TESTAPP_NAME"] = name;
-        }
-
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            environment[key] = value;
         }
 
         TestLog.Log($"start app {Label}");
@@ -158,6 +145,18 @@ public sealed class EventingScenario : IAsyncDisposable
         {
             _publishGate.Release();
         }
+    }
+
+    /// <summary>The scenario's settings with <paramref name="settings"/> over them.</summary>
+    private Dictionary<string, string?> With(IReadOnlyDictionary<string, string?>? settings)
+    {
+        var environment = new Dictionary<string, string?>(_settings, StringComparer.Ordinal);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            environment[key] = value;
+        }
+
+        return environment;
     }
 
     public async Task<long> ScalarAsync(string sql, object? args = null)
