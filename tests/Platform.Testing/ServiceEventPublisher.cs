@@ -1,6 +1,7 @@
 using Platform.Contracts;
 using Platform.Eventing;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace Platform.Testing;
 
@@ -58,8 +59,22 @@ public sealed class ServiceEventPublisher(string? brokerUri = null) : IAsyncDisp
                 _channels[publisher] = open = (connection, channel);
             }
 
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await open.Channel.BasicPublishAsync(EventingOptions.EventsExchange, envelope.Type, mandatory: false, properties, envelope.ToUtf8Bytes(), timeout.Token);
+            // A nack is published again, as the outbox relay does: the shared vhost routes a test's event to
+            // every queue bound for its type, and one that another test deletes at that moment makes the
+            // broker nack it (seen once in CI: a MessagingService test class's queue deleted at teardown).
+            for (var attempt = 1; ; attempt++)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                try
+                {
+                    await open.Channel.BasicPublishAsync(EventingOptions.EventsExchange, envelope.Type, mandatory: false, properties, envelope.ToUtf8Bytes(), timeout.Token);
+                    break;
+                }
+                catch (PublishException ex) when (!ex.IsReturn && attempt < 3)
+                {
+                    await Task.Delay(100 * attempt);
+                }
+            }
         }
         finally
         {
