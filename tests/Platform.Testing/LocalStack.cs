@@ -34,12 +34,13 @@ public static class LocalStack
     /// The broker URI of a virtual host no other scenario of this run uses. Queues are bound by event
     /// type, so in a shared vhost one scenario's events would also land in every other queue bound to
     /// the same type (and a queue deleted by one scenario would nack another's publishes). Each test
-    /// project uses its own <paramref name="prefix"/>: the counter is per process.
+    /// project uses its own <paramref name="prefix"/>: the counter is per process. The pool of a prefix
+    /// has <paramref name="count"/> vhosts (every call with that prefix must give the same count).
     /// </summary>
-    public static async Task<string> TakeVhostAsync(string prefix = VhostPrefix)
+    public static async Task<string> TakeVhostAsync(string prefix = VhostPrefix, int count = VhostCount)
     {
-        await Pools.GetOrAdd(prefix, p => new Lazy<Task>(() => RunAsync("rabbit-vhosts", TimeSpan.FromSeconds(180), p, VhostCount.ToString(System.Globalization.CultureInfo.InvariantCulture)))).Value;
-        var number = (Taken.AddOrUpdate(prefix, 1, (_, n) => n + 1) - 1) % VhostCount + 1;
+        await Pools.GetOrAdd(prefix, p => new Lazy<Task>(() => RunAsync("rabbit-vhosts", TimeSpan.FromSeconds(180), p, count.ToString(System.Globalization.CultureInfo.InvariantCulture)))).Value;
+        var number = (Taken.AddOrUpdate(prefix, 1, (_, n) => n + 1) - 1) % count + 1;
         return new UriBuilder(TestEnvironment.RabbitMq) { Path = $"/{prefix}-{number}" }.Uri.ToString();
     }
 

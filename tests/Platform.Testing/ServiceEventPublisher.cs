@@ -51,27 +51,22 @@ public sealed class ServiceEventPublisher(string? brokerUri = null) : IAsyncDisp
         await _gate.WaitAsync();
         try
         {
-            if (!_channels.TryGetValue(publisher, out var open) || !open.Channel.IsOpen)
-            {
-                var factory = new ConnectionFactory { Uri = new Uri(TestEnvironment.RabbitMqFor(publisher, brokerUri)), ClientProvidedName = publisher + "-as-published-by-tests" };
-                var connection = await factory.CreateConnectionAsync();
-                var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
-                _channels[publisher] = open = (connection, channel);
-            }
-
-            // A nack is published again, as the outbox relay does: the shared vhost routes a test's event to
-            // every queue bound for its type, and one that another test deletes at that moment makes the
-            // broker nack it (seen once in CI: a MessagingService test class's queue deleted at teardown).
+            // A nack, or a connection the broker closed, is published again (on a new connection), as the
+            // outbox relay does. A quorum queue deleted while a publish is routed to it makes RabbitMQ nack
+            // the publish or close the connection with 541 INTERNAL_ERROR (rabbitmq-server#15333); in the
+            // shared vhost / that queue can be another test class's, deleted at its end (both seen in CI).
             for (var attempt = 1; ; attempt++)
             {
+                var channel = await ChannelAsync(publisher);
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
                 try
                 {
-                    await open.Channel.BasicPublishAsync(EventingOptions.EventsExchange, envelope.Type, mandatory: false, properties, envelope.ToUtf8Bytes(), timeout.Token);
+                    await channel.BasicPublishAsync(EventingOptions.EventsExchange, envelope.Type, mandatory: false, properties, envelope.ToUtf8Bytes(), timeout.Token);
                     break;
                 }
-                catch (PublishException ex) when (!ex.IsReturn && attempt < 3)
+                catch (Exception ex) when (attempt < 3 && ex is PublishException { IsReturn: false } or AlreadyClosedException or OperationInterruptedException)
                 {
+                    TestLog.Log($"publishing {envelope.Type} {envelope.Id} as {publisher} failed ({ex.Message}); attempt {attempt + 1}");
                     await Task.Delay(100 * attempt);
                 }
             }
@@ -80,6 +75,28 @@ public sealed class ServiceEventPublisher(string? brokerUri = null) : IAsyncDisp
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>The open channel of <paramref name="publisher"/>'s connection; a closed one is replaced. Called under the gate.</summary>
+    private async Task<IChannel> ChannelAsync(string publisher)
+    {
+        if (_channels.TryGetValue(publisher, out var open))
+        {
+            if (open.Channel.IsOpen && open.Connection.IsOpen)
+            {
+                return open.Channel;
+            }
+
+            _channels.Remove(publisher);
+            await open.Channel.DisposeAsync();
+            await open.Connection.DisposeAsync();
+        }
+
+        var factory = new ConnectionFactory { Uri = new Uri(TestEnvironment.RabbitMqFor(publisher, brokerUri)), ClientProvidedName = publisher + "-as-published-by-tests" };
+        var connection = await factory.CreateConnectionAsync();
+        var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        _channels[publisher] = (connection, channel);
+        return channel;
     }
 
     public async ValueTask DisposeAsync()

@@ -12,20 +12,22 @@ public sealed class EventBroker : IAsyncDisposable
     private readonly IConnection _connection;
     private readonly IChannel _channel;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly ServiceEventPublisher _publishers = new();
+    private readonly ServiceEventPublisher _publishers;
 
-    private EventBroker(IConnection connection, IChannel channel)
+    private EventBroker(IConnection connection, IChannel channel, string brokerUri)
     {
         _connection = connection;
         _channel = channel;
+        _publishers = new(brokerUri);
     }
 
-    public static async Task<EventBroker> ConnectAsync()
+    /// <summary>Connects as the administrator to the broker (and vhost) of <paramref name="brokerUri"/>; events are published there.</summary>
+    public static async Task<EventBroker> ConnectAsync(string brokerUri)
     {
-        var factory = new ConnectionFactory { Uri = new Uri(TestEnvironment.RabbitMq), ClientProvidedName = "messaging-service-tests" };
+        var factory = new ConnectionFactory { Uri = new Uri(brokerUri), ClientProvidedName = "messaging-service-tests" };
         var connection = await factory.CreateConnectionAsync();
         var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
-        return new EventBroker(connection, channel);
+        return new EventBroker(connection, channel, brokerUri);
     }
 
     /// <summary>Wraps and publishes an event <paramref name="times"/> times with the same envelope id (a redelivery); returns the id.</summary>

@@ -22,11 +22,17 @@ public sealed record TestUser(Guid Id, string Token);
 /// <summary>
 /// One messaging-service process (standalone mode) against the test run's PostgreSQL and RabbitMQ.
 /// It consumes its own queue with one worker, so events are handled in the order they were published
-/// (see <see cref="SettleAsync"/>); the queue is deleted at the end.
+/// (see <see cref="SettleAsync"/>); the queue is deleted at the end. The broker is a virtual host of
+/// its own (<see cref="TakeBrokerAsync"/>).
 /// </summary>
 public sealed class MessagingServiceFixture : IAsyncLifetime
 {
     public const string Queue = "messaging-service.tests";
+
+    /// <summary>This project's vhosts: one per messaging-service process it starts, at most this many at once.</summary>
+    private const string VhostPrefix = "messaging-tests";
+
+    private const int Vhosts = 4;
 
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
@@ -47,12 +53,21 @@ public sealed class MessagingServiceFixture : IAsyncLifetime
 
     public static string Database => TestEnvironment.Require("MessagingDbConnection");
 
+    /// <summary>
+    /// A broker URI (as the administrator) of a virtual host no other process of the run uses. In the
+    /// shared vhost <c>/</c> every test's event of a messaging type also reached this project's queues,
+    /// and one deleted at a class's end while another test published made the broker nack the publish
+    /// or close its connection (quorum queues; rabbitmq-server#15333).
+    /// </summary>
+    public static Task<string> TakeBrokerAsync() => LocalStack.TakeVhostAsync(VhostPrefix, Vhosts);
+
     public async Task InitializeAsync()
     {
+        var broker = await TakeBrokerAsync();
         Service = await ServiceProcess.StartAsync("MessagingService", new Dictionary<string, string?>
         {
             ["MessagingDbConnection"] = Database,
-            ["RabbitMQConnection"] = TestEnvironment.RabbitMqFor("MessagingService"),
+            ["RabbitMQConnection"] = TestEnvironment.RabbitMqFor("MessagingService", broker),
             ["SUPABASE_URL"] = SupabaseUrl,
             ["SUPABASE_JWT_SECRET"] = TestEnvironment.JwtSecret,
             ["Eventing__Queue"] = Queue,
@@ -60,7 +75,7 @@ public sealed class MessagingServiceFixture : IAsyncLifetime
             ["Eventing__RetryDelaysMs"] = "500",
             ["BlobStorageConnection"] = TestEnvironment.Require("BlobStorageConnection"),
         });
-        Broker = await EventBroker.ConnectAsync();
+        Broker = await EventBroker.ConnectAsync(broker);
         await Broker.WaitForConsumerAsync(Queue, TimeSpan.FromSeconds(30));
     }
 
@@ -100,10 +115,7 @@ public sealed class MessagingServiceFixture : IAsyncLifetime
     /// <summary>
     /// Waits until the events <paramref name="eventIds"/> have been handled and this service has read
     /// everything published before the call. First each event's inbox row, which commits with the
-    /// event's effects: the shared stack's other messaging-service instances (the system tests', on
-    /// queues of their own) receive copies of the same events and may handle one first, in a
-    /// transaction that is still open when this queue's later events are visible (a notification
-    /// test failed so). Then a sentinel event, for the copies this queue still holds (a redelivery):
+    /// event's effects. Then a sentinel event, for the copies this queue still holds (a redelivery):
     /// its one worker handles the queue in order.
     /// </summary>
     public async Task SettleAsync(params string[] eventIds)

@@ -18,11 +18,15 @@ public sealed class RateLimitedMessagingFixture : IAsyncLifetime
 
     public ServiceProcess Service { get; private set; } = null!;
 
-    public async Task InitializeAsync() =>
+    private string? _broker;
+
+    public async Task InitializeAsync()
+    {
+        _broker = await TakeBrokerAsync();
         Service = await ServiceProcess.StartAsync("MessagingService", new Dictionary<string, string?>
         {
             ["MessagingDbConnection"] = Database,
-            ["RabbitMQConnection"] = TestEnvironment.RabbitMqFor("MessagingService"),
+            ["RabbitMQConnection"] = TestEnvironment.RabbitMqFor("MessagingService", _broker),
             ["SUPABASE_URL"] = SupabaseUrl,
             ["SUPABASE_JWT_SECRET"] = TestEnvironment.JwtSecret,
             ["Eventing__Queue"] = Queue,
@@ -35,6 +39,7 @@ public sealed class RateLimitedMessagingFixture : IAsyncLifetime
             ["RateLimits__Reads__PermitLimit"] = "5",
             ["RateLimits__Reads__WindowSeconds"] = "60",
         });
+    }
 
     public async Task DisposeAsync()
     {
@@ -43,7 +48,12 @@ public sealed class RateLimitedMessagingFixture : IAsyncLifetime
             await Service.DisposeAsync();
         }
 
-        await using var broker = await EventBroker.ConnectAsync();
+        if (_broker is null)
+        {
+            return;
+        }
+
+        await using var broker = await EventBroker.ConnectAsync(_broker);
         await broker.DeleteQueuesAsync([Queue, Queue + ".parking"]);
     }
 }
