@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using Dapper;
@@ -30,10 +31,22 @@ public sealed class OutboxRelay(
 
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long the broker must go on refusing a row published alone before it is parked. A refusal may
+    /// pass: RabbitMQ nacks a publish routed to a quorum queue that is being deleted, or to a full
+    /// <c>reject-publish</c> queue, and takes the same message a moment later. So a row refused alone
+    /// is published again after the relay's back-off (about 0.5 s, then 1 s) and parked only when it is
+    /// still refused this long after its first refusal (about three attempts).
+    /// </summary>
+    public static readonly TimeSpan RefusedForBeforeParking = TimeSpan.FromSeconds(1);
+
     private readonly string _user = options.BrokerUser;
 
     /// <summary>Rows still to publish one at a time, after the broker refused a batch, to find the row it refuses.</summary>
     private int _isolating;
+
+    /// <summary>Rows refused alone and not yet parked (outbox id → first refusal, <see cref="Stopwatch"/> ticks); emptied when the outbox is.</summary>
+    private readonly ConcurrentDictionary<long, long> _refusals = new();
 
     /// <summary>Rows published since start (for benchmarks and diagnostics).</summary>
     public long Published => Interlocked.Read(ref _published);
@@ -156,6 +169,10 @@ public sealed class OutboxRelay(
         if (rows.Count == 0)
         {
             Volatile.Write(ref _isolating, 0);
+            if (!_refusals.IsEmpty)
+            {
+                _refusals.Clear(); // rows another instance sent or parked
+            }
             Volatile.Write(ref _batchSize, Math.Min(FirstBatchSize, options.RelayBatchSize));
             return false;
         }
@@ -214,7 +231,17 @@ public sealed class OutboxRelay(
         }
         catch (Exception ex) when (RefusedByBroker(ex) && sent.Count == 1 && rows.Count == 1)
         {
-            (parked ??= []).Add((sent[0], "the broker refused it: " + ex.Message));
+            var refusedFor = Stopwatch.GetElapsedTime(_refusals.GetOrAdd(sent[0], Stopwatch.GetTimestamp()));
+            if (refusedFor < RefusedForBeforeParking)
+            {
+                // The transaction rolls back and the lane backs off; the row goes out alone again.
+                throw new InvalidOperationException(
+                    $"The broker refused outbox row {sent[0]} ({rows[0].EventType} {rows[0].EventId}); it is published again, and parked if still refused {RefusedForBeforeParking.TotalSeconds:0.#} s after the first refusal: {ex.Message}",
+                    ex);
+            }
+
+            _refusals.TryRemove(sent[0], out _);
+            (parked ??= []).Add((sent[0], $"the broker refused it for {refusedFor.TotalSeconds:0.0} s: {ex.Message}"));
             sent.Clear();
         }
         catch (Exception ex) when (RefusedByBroker(ex))
@@ -226,6 +253,11 @@ public sealed class OutboxRelay(
 
         var confirmed = Stopwatch.GetTimestamp();
         EventingTelemetry.RelayConfirm.Record(Stopwatch.GetElapsedTime(selected, confirmed).TotalMilliseconds);
+        if (sent.Count == 1 && !_refusals.IsEmpty)
+        {
+            _refusals.TryRemove(sent[0], out _); // refused before, taken now
+        }
+
         if (sent.Count > 0)
         {
             // The mark need not wait for its WAL flush: the broker has confirmed every row already, and a

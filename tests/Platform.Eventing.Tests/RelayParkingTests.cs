@@ -5,7 +5,10 @@ using Platform.Eventing.Tests.Support;
 
 namespace Platform.Eventing.Tests;
 
-/// <summary>An outbox row the broker always refuses is parked with its reason; the rows behind it keep flowing.</summary>
+/// <summary>
+/// An outbox row the broker always refuses is parked with its reason; the rows behind it keep flowing.
+/// A row it refuses for a moment is published again, not parked.
+/// </summary>
 public sealed class RelayParkingTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
@@ -65,7 +68,9 @@ public sealed class RelayParkingTests
             var parked = Assert.Single(await ParkedAsync(scenario));
 
             Assert.Equal(events[4].Id, parked.EventId);
-            Assert.StartsWith("the broker refused it", parked.ParkReason, StringComparison.Ordinal);
+            Assert.Matches(@"^the broker refused it for \d+\.\d s: ", parked.ParkReason);
+            var refusedFor = double.Parse(parked.ParkReason!.Split(' ')[5], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(refusedFor >= OutboxRelay.RefusedForBeforeParking.TotalSeconds, $"parked after {refusedFor} s of refusals");
             await scenario.WaitUntilAsync("every row but the parked one is sent", Timeout, async () => await CountWaitingAsync(scenario) == 0);
             Assert.True(app.CountLines("parked") >= 1, app.OutputTail());
         }
@@ -73,6 +78,28 @@ public sealed class RelayParkingTests
         {
             await scenario.Broker.DeleteQueuesAsync([refusing]);
         }
+    }
+
+    [Fact]
+    public async Task A_row_the_broker_refuses_for_a_moment_is_published_again_and_not_parked()
+    {
+        // As when a quorum queue bound to the row's type is deleted while the row is published
+        // (rabbitmq-server#15333): the broker nacks it, and takes it once the queue is gone.
+        await using var scenario = await EventingScenario.CreateAsync(
+            "relay-refused-once",
+            new Dictionary<string, string?> { ["TESTAPP_TYPES"] = "message.read" });
+        var refusing = await scenario.Broker.RefuseAsync("message.read");
+        var app = await scenario.StartAppAsync();
+
+        var id = (await scenario.PublishAsync(new MessageRead(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid())))[0].Id.ToString();
+        await scenario.WaitUntilAsync("the broker refused the row", Timeout, async () => app.CountLines("The broker refused outbox row") >= 1 || (await ParkedAsync(scenario)).Count > 0);
+        Assert.True((await ParkedAsync(scenario)).Count == 0, $"the row was parked at its first refusal{Environment.NewLine}{app.OutputTail()}");
+        await scenario.Broker.DeleteQueuesAsync([refusing]);
+        await scenario.WaitUntilAsync("the event is handled", Timeout, async () => await scenario.CountHandledAsync([id]) == 1);
+        await scenario.WaitUntilAsync("the row is marked sent", Timeout, async () => await CountWaitingAsync(scenario) == 0);
+
+        Assert.Empty(await ParkedAsync(scenario));
+        Assert.True(app.CountLines(" parked: ") == 0, app.OutputTail());
     }
 
     private static Task<long> CountWaitingAsync(EventingScenario scenario) =>
