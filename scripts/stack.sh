@@ -2,7 +2,7 @@
 # A private PostgreSQL 15, a private RabbitMQ node and a private Azurite (Azure Blob Storage
 # emulator) for development and tests, without Docker.
 #
-# Usage: scripts/stack.sh up|down|env|pids|status|destroy|pg-start|pg-stop|rabbit-start|rabbit-stop|rabbit-vhosts|blob-start|blob-stop
+# Usage: scripts/stack.sh up|down|env|pids|status|destroy|pg-start|pg-stop|rabbit-start|rabbit-stop|rabbit-alarm|rabbit-vhosts|blob-start|blob-stop
 #   up        start all three (idempotent: reuses what runs, cleans stale files); creates the
 #             databases and applies scripts/sql/supabase-local.sql to each; installs Azurite from
 #             npm on first use (pinned, cached in $REPO/.stack/tools, like the OpenAPI tools); makes
@@ -19,6 +19,8 @@
 #             PG_FAST=1; PG_STOP_MODE=immediate makes it a crash, which with PG_FAST=1 loses the
 #             last ~0.5 s of commits. rabbit-stop is a SIGKILL.)
 #   blob-stop / blob-start   stop (SIGKILL) or restart Azurite, data kept (storage outage tests)
+#   rabbit-alarm on|off   raise a memory alarm (vm_memory_high_watermark 0.0001) or end it (back to
+#             RabbitMQ's default, 0.4): while it lasts the broker blocks every connection that publishes
 #   rabbit-vhosts PREFIX COUNT   make virtual hosts PREFIX-1..PREFIX-COUNT (guest has all rights,
 #             each service user its own; idempotent, one CLI call), so that tests running side by side each get a broker of
 #             their own: bindings by event type in one vhost would route one test's events to another's
@@ -413,6 +415,15 @@ cmd_rabbit_vhosts() {
   rabbit_service_users "$vhosts" "$permissions" "${names[@]}"
 }
 
+cmd_rabbit_alarm() {
+  rabbit_pid >/dev/null || die "rabbitmq node $RABBIT_NODE does not run (stack.sh up first)"
+  case "${1:-}" in
+    on) rabbitmqctl -q set_vm_memory_high_watermark 0.0001 >/dev/null ;;
+    off) rabbitmqctl -q set_vm_memory_high_watermark 0.4 >/dev/null ;;
+    *) die "usage: stack.sh rabbit-alarm on|off" ;;
+  esac
+}
+
 cmd_pids() {
   local pg rabbit
   pg="$(pg_pid)" || die "postgres does not run (stack.sh up first)"
@@ -439,6 +450,7 @@ case "${1:-}" in
   pg-stop) pg_stop "${PG_STOP_MODE:-fast}" ;;
   rabbit-start) rabbit_start && rabbit_wait ;;
   rabbit-stop) rabbit_stop ;;
+  rabbit-alarm) shift && cmd_rabbit_alarm "$@" ;;
   rabbit-vhosts) shift && cmd_rabbit_vhosts "$@" ;;
   blob-start) blob_start && blob_wait ;;
   blob-stop) blob_stop ;;

@@ -48,7 +48,7 @@ public sealed class ConsumerTopologyStep(
             // Recorded first: a run that stops before binding leaves a record of a binding the next run
             // makes, never a binding nobody knows of.
             await RecordAsync(vhost, wanted, cancellationToken);
-            var connection = await connector.GetConnectionAsync(cancellationToken);
+            var connection = await connector.GetPublishingConnectionAsync(cancellationToken);
             await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
             await Topology.DeclareConsumerAsync(channel, options, wanted, cancellationToken);
             logger.LogInformation("Queue {Queue} is bound to {Types}", options.Queue, string.Join(", ", wanted));
@@ -96,7 +96,7 @@ public sealed class ConsumerTopologyStep(
     /// </summary>
     private async Task TakeBackAsync(string vhost, StaleQueue stale, bool handles, Stopwatch moving, CancellationToken cancellationToken)
     {
-        var connection = await connector.GetConnectionAsync(cancellationToken);
+        var connection = await connector.GetPublishingConnectionAsync(cancellationToken);
         // A refused operation closes the channel: one channel per queue, so one refusal stops only its queue.
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
         QueueDeclareOk state;

@@ -65,16 +65,17 @@ public sealed class EventConsumer(
     private async Task RunSessionAsync(Action connected, CancellationToken stoppingToken)
     {
         var sessionId = Interlocked.Increment(ref _session);
-        var connection = await connector.GetConnectionAsync(stoppingToken);
-        await using var consume = await connection.CreateChannelAsync(cancellationToken: stoppingToken);
-        await using var forward = await connection.CreateChannelAsync(
-            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), stoppingToken);
+        // Consumed and acknowledged on the connection that never publishes, so that a broker alarm (which
+        // blocks publishing connections: the broker stops reading them) never stops the acks. Retries and
+        // parking go out on the publishing connection, on a channel opened when first needed (opening one
+        // on a blocked connection waits for the alarm's end).
+        await using var consume = await (await connector.GetConsumingConnectionAsync(stoppingToken)).CreateChannelAsync(cancellationToken: stoppingToken);
+        await using var forward = new ForwardChannel(connector);
         await Topology.DeclareConsumerAsync(consume, options, handlers.EventTypes, stoppingToken);
         await consume.BasicQosAsync(0, options.Prefetch, global: false, stoppingToken);
 
         using var session = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         consume.ChannelShutdownAsync += (_, _) => CancelAsync(session);
-        forward.ChannelShutdownAsync += (_, _) => CancelAsync(session);
         var deliveries = Channel.CreateBounded<Delivery>(new BoundedChannelOptions(options.Prefetch + 1) { SingleWriter = true });
         var consumer = new AsyncEventingBasicConsumer(consume);
         consumer.ReceivedAsync += (_, e) =>
@@ -128,7 +129,7 @@ public sealed class EventConsumer(
         return Task.CompletedTask;
     }
 
-    private async Task WorkAsync(ChannelReader<Delivery> reader, AckSender acks, IChannel forward, CancellationToken cancellationToken)
+    private async Task WorkAsync(ChannelReader<Delivery> reader, AckSender acks, ForwardChannel forward, CancellationToken cancellationToken)
     {
         var batch = new List<Delivery>(options.BatchSize);
         while (await reader.WaitToReadAsync(cancellationToken))
@@ -169,8 +170,9 @@ public sealed class EventConsumer(
     }
 
     /// <summary>Sends a failed message to its next delayed retry, or to parking after the last attempt.</summary>
-    private async Task RetryOrParkAsync(IChannel forward, Delivery delivery, Exception failure, CancellationToken cancellationToken)
+    private async Task RetryOrParkAsync(ForwardChannel forwarder, Delivery delivery, Exception failure, CancellationToken cancellationToken)
     {
+        var forward = await forwarder.GetAsync(cancellationToken);
         var headers = new Dictionary<string, object?>(delivery.Headers, StringComparer.Ordinal);
         var attempt = delivery.Attempt;
         var reason = Truncate(failure.Message, 1000);
@@ -197,6 +199,41 @@ public sealed class EventConsumer(
     }
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
+
+    /// <summary>The session's confirm channel on the publishing connection, opened at first use and again after it closed.</summary>
+    private sealed class ForwardChannel(RabbitMqConnector connector) : IAsyncDisposable
+    {
+        private readonly SemaphoreSlim _gate = new(1, 1);
+        private IChannel? _channel;
+
+        public async Task<IChannel> GetAsync(CancellationToken cancellationToken)
+        {
+            await _gate.WaitAsync(cancellationToken);
+            try
+            {
+                if (_channel is { IsOpen: true } open)
+                {
+                    return open;
+                }
+
+                await RabbitMqConnector.DisposeQuietlyAsync(_channel);
+                _channel = null;
+                var connection = await connector.GetPublishingConnectionAsync(cancellationToken);
+                return _channel = await connection.CreateChannelAsync(
+                    new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await RabbitMqConnector.DisposeQuietlyAsync(_channel);
+            _gate.Dispose();
+        }
+    }
 
     /// <summary>Acknowledges on the session's channel only; a delivery of an older session is simply redelivered.</summary>
     private sealed class AckSender(IChannel channel, long session)

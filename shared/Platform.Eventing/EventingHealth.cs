@@ -4,7 +4,12 @@ using Platform.Hosting.Health;
 
 namespace Platform.Eventing;
 
-/// <summary>Health of the broker connection: connected now, or able to connect within the probe's time.</summary>
+/// <summary>
+/// Health of the broker connection: connected now, or able to connect within the probe's time. While a
+/// broker alarm blocks the publishing connection the status is <c>blocked</c> with the broker's reason:
+/// the service still serves and commits its events to the outbox, which the <c>outbox</c> check shows
+/// growing, and the relay sends them once the alarm ends.
+/// </summary>
 internal sealed class BrokerHealthProbe(RabbitMqConnector connector) : IHealthProbe
 {
     public string Name => "broker";
@@ -15,7 +20,7 @@ internal sealed class BrokerHealthProbe(RabbitMqConnector connector) : IHealthPr
         {
             try
             {
-                await connector.GetConnectionAsync(cancellationToken);
+                await connector.GetPublishingConnectionAsync(cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -23,7 +28,9 @@ internal sealed class BrokerHealthProbe(RabbitMqConnector connector) : IHealthPr
             }
         }
 
-        return new HealthProbeResult(true, "up");
+        return connector.BlockedReason is { } reason
+            ? new HealthProbeResult(true, "blocked", new Dictionary<string, object?> { ["reason"] = reason })
+            : new HealthProbeResult(true, "up");
     }
 }
 

@@ -129,7 +129,7 @@ public sealed class OutboxRelay(
         }
 
         await RabbitMqConnector.DisposeQuietlyAsync(current);
-        var connection = await connector.GetConnectionAsync(cancellationToken);
+        var connection = await connector.GetPublishingConnectionAsync(cancellationToken);
         var channel = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
             cancellationToken);

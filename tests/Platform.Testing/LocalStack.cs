@@ -20,6 +20,12 @@ public static class LocalStack
     /// <summary>Starts the broker again and waits until it accepts connections (stack.sh rabbit-start).</summary>
     public static Task RabbitStartAsync() => RunAsync("rabbit-start", TimeSpan.FromSeconds(90));
 
+    /// <summary>
+    /// Raises (or ends) a memory alarm on the broker (stack.sh rabbit-alarm): while it lasts, RabbitMQ
+    /// blocks every connection that publishes, in every vhost. Tests that raise it are in category Faults.
+    /// </summary>
+    public static Task RabbitAlarmAsync(bool on) => RunAsync("rabbit-alarm", TimeSpan.FromSeconds(30), on ? "on" : "off");
+
     /// <summary>Virtual hosts of this run, one pool per prefix (one per test project), each made by one CLI call at first use.</summary>
     private static readonly ConcurrentDictionary<string, Lazy<Task>> Pools = new(StringComparer.Ordinal);
 
