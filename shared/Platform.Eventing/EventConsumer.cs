@@ -80,6 +80,16 @@ public sealed class EventConsumer(
         var consumer = new AsyncEventingBasicConsumer(consume);
         consumer.ReceivedAsync += (_, e) =>
             deliveries.Writer.WriteAsync(Delivery.Copy(e.DeliveryTag, sessionId, e.Body, e.BasicProperties, e.Redelivered), session.Token).AsTask();
+
+        // The broker cancels a consumer whose queue is deleted (by an operator, say); the channel stays
+        // open and nothing more would come. The session ends, and the next one declares the queue and its
+        // bindings again.
+        var cancelledByBroker = false;
+        consumer.UnregisteredAsync += (_, _) =>
+        {
+            cancelledByBroker = true;
+            return CancelAsync(session);
+        };
         await consume.BasicConsumeAsync(options.Queue, autoAck: false, consumer, stoppingToken);
         connected();
         state.Consuming();
@@ -112,7 +122,9 @@ public sealed class EventConsumer(
             logger.LogError(failure, "A consumer worker of {Queue} failed; starting a new session", options.Queue);
         }
 
-        throw new InvalidOperationException($"The consumer session of {options.Queue} ended: the broker connection or channel closed.");
+        throw new InvalidOperationException(cancelledByBroker
+            ? $"The broker cancelled the consumer of {options.Queue} (was the queue deleted?); declaring it and its bindings again."
+            : $"The consumer session of {options.Queue} ended: the broker connection or channel closed.");
     }
 
     private static Task CancelAsync(CancellationTokenSource session)
