@@ -13,6 +13,7 @@ namespace Platform.Eventing.Tests;
 /// meanwhile wait in the outbox and leave when it ends, and health says why.
 /// </summary>
 /// <remarks>Category Faults: the alarm blocks every publisher of the shared broker, so scripts/test.sh runs these alone.</remarks>
+[Collection(BrokerOutageCollection.Name)]
 [Trait("Category", "Faults")]
 public sealed class BrokerAlarmTests
 {

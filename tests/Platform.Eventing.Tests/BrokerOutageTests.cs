@@ -9,8 +9,9 @@ using Platform.Testing;
 namespace Platform.Eventing.Tests;
 
 /// <summary>
-/// Tests that kill the run's RabbitMQ node (stack.sh rabbit-stop, a SIGKILL) and start it again.
-/// They run alone, after the other collections, so that no other test of this project loses its broker.
+/// Tests that disturb the run's RabbitMQ node for everyone: kill it (stack.sh rabbit-stop, a SIGKILL) and
+/// start it again, or raise a memory alarm (<see cref="BrokerAlarmTests"/>). They run one at a time, after
+/// the other collections, so that no other test of this project loses its broker or has it blocked.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class BrokerOutageCollection
