@@ -106,7 +106,7 @@ public static class OpenApiSchemas
             ["checks"] = new JsonObject
             {
                 ["type"] = "object",
-                ["description"] = "One entry per dependency: database, broker, outbox.",
+                ["description"] = "One entry per dependency. database: up or down. broker: up, down, or blocked while a memory or disk alarm on the broker blocks publishing (details.reason; still healthy: events wait in the outbox). outbox: up, or parked when the relay parked a row the broker refused (details: unsent, oldest_unsent_age_seconds, parked). consumer, in services with a queue: starting, consuming or reconnecting (information: never a reason for 503). The status is 503 when the database or the broker is down.",
                 ["additionalProperties"] = new JsonObject
                 {
                     ["type"] = "object",
