@@ -89,12 +89,21 @@ public sealed class RelayParkingTests
             "relay-refused-once",
             new Dictionary<string, string?> { ["TESTAPP_TYPES"] = "message.read" });
         var refusing = await scenario.Broker.RefuseAsync("message.read");
-        var app = await scenario.StartAppAsync();
+        TestAppProcess app;
+        string id;
+        try
+        {
+            app = await scenario.StartAppAsync();
+            id = (await scenario.PublishAsync(new MessageRead(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid())))[0].Id.ToString();
+            await scenario.WaitUntilAsync("the broker refused the row", Timeout, async () => app.CountLines("The broker refused outbox row") >= 1 || (await ParkedAsync(scenario)).Count > 0);
+            Assert.True((await ParkedAsync(scenario)).Count == 0, $"the row was parked at its first refusal{Environment.NewLine}{app.OutputTail()}");
+        }
+        finally
+        {
+            // Also when the test fails: the vhost is used again by a later scenario of the run.
+            await scenario.Broker.DeleteQueuesAsync([refusing]);
+        }
 
-        var id = (await scenario.PublishAsync(new MessageRead(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid())))[0].Id.ToString();
-        await scenario.WaitUntilAsync("the broker refused the row", Timeout, async () => app.CountLines("The broker refused outbox row") >= 1 || (await ParkedAsync(scenario)).Count > 0);
-        Assert.True((await ParkedAsync(scenario)).Count == 0, $"the row was parked at its first refusal{Environment.NewLine}{app.OutputTail()}");
-        await scenario.Broker.DeleteQueuesAsync([refusing]);
         await scenario.WaitUntilAsync("the event is handled", Timeout, async () => await scenario.CountHandledAsync([id]) == 1);
         await scenario.WaitUntilAsync("the row is marked sent", Timeout, async () => await CountWaitingAsync(scenario) == 0);
 

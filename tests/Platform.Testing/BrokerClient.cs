@@ -3,6 +3,7 @@ using Platform.Contracts;
 using Platform.Eventing;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
+using RabbitMQ.Client.Exceptions;
 
 namespace Platform.Testing;
 
@@ -43,12 +44,18 @@ public sealed class BrokerClient : IAsyncDisposable
     private IChannel? _channel;
 
     private readonly Uri _uri;
+    private readonly string _name;
 
-    private BrokerClient(Uri uri) => _uri = uri;
-
-    public static async Task<BrokerClient> ConnectAsync(string uri)
+    private BrokerClient(Uri uri, string name)
     {
-        var client = new BrokerClient(new Uri(uri));
+        _uri = uri;
+        _name = name;
+    }
+
+    /// <summary>Connects to the broker and vhost of <paramref name="uri"/> as its user; <paramref name="name"/> names the connection.</summary>
+    public static async Task<BrokerClient> ConnectAsync(string uri, string name = "platform-eventing-tests")
+    {
+        var client = new BrokerClient(new Uri(uri), name);
         await client.ChannelAsync();
         return client;
     }
@@ -65,7 +72,7 @@ public sealed class BrokerClient : IAsyncDisposable
         var factory = new ConnectionFactory
         {
             Uri = _uri,
-            ClientProvidedName = "platform-eventing-tests",
+            ClientProvidedName = _name,
             AutomaticRecoveryEnabled = false,
             RequestedConnectionTimeout = TimeSpan.FromSeconds(5),
         };
@@ -76,7 +83,7 @@ public sealed class BrokerClient : IAsyncDisposable
 
     /// <summary>Publishes an envelope to the platform's exchange the way the outbox relay does (same properties and headers).</summary>
     public Task PublishEnvelopeAsync(CloudEvent envelope, string appId = "eventing-tests") =>
-        PublishAsync(EventingOptions.EventsExchange, envelope.Type, envelope.ToUtf8Bytes(), envelope.Id, envelope.Type, appId, envelope.CorrelationId, envelope.TraceParent);
+        PublishAsync(EventingOptions.EventsExchange, envelope.Type, envelope.ToUtf8Bytes(), envelope.Id, envelope.Type, appId, envelope.CorrelationId, envelope.TraceParent, DateTimeOffset.UtcNow);
 
     /// <summary>Publishes any body straight into a queue (default exchange), e.g. poison that no routing key would bring.</summary>
     /// <paramref name="publishedAt"/> sets the AMQP timestamp the outbox relay sets (absent by default).
@@ -110,10 +117,26 @@ public sealed class BrokerClient : IAsyncDisposable
         await _gate.WaitAsync();
         try
         {
-            // Bounded: a queue that never confirms (e.g. a quorum queue left without a leader) fails the test instead of hanging it.
-            using var timeout = new CancellationTokenSource(OperationTimeout);
-            var channel = await ChannelAsync();
-            await channel.BasicPublishAsync(exchange, routingKey, mandatory: false, properties, body, timeout.Token);
+            // A nack, or a connection the broker closed, is published again (on a new connection), as the
+            // outbox relay does. A quorum queue deleted while a publish is routed to it makes RabbitMQ nack
+            // the publish or close the connection with 541 INTERNAL_ERROR (rabbitmq-server#15333); in the
+            // shared vhost / that queue can be another test class's, deleted at its end (both seen in CI).
+            for (var attempt = 1; ; attempt++)
+            {
+                // Bounded: a queue that never confirms (e.g. a quorum queue left without a leader) fails the test instead of hanging it.
+                using var timeout = new CancellationTokenSource(OperationTimeout);
+                try
+                {
+                    var channel = await ChannelAsync();
+                    await channel.BasicPublishAsync(exchange, routingKey, mandatory: false, properties, body, timeout.Token);
+                    break;
+                }
+                catch (Exception ex) when (attempt < 3 && ex is PublishException { IsReturn: false } or AlreadyClosedException or OperationInterruptedException)
+                {
+                    TestLog.Log($"publishing {type} {messageId} over {_name} failed ({ex.Message}); attempt {attempt + 1}");
+                    await Task.Delay(100 * attempt);
+                }
+            }
         }
         finally
         {

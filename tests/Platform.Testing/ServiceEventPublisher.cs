@@ -1,7 +1,5 @@
 using Platform.Contracts;
 using Platform.Eventing;
-using RabbitMQ.Client;
-using RabbitMQ.Client.Exceptions;
 
 namespace Platform.Testing;
 
@@ -13,7 +11,7 @@ namespace Platform.Testing;
 /// </summary>
 public sealed class ServiceEventPublisher(string? brokerUri = null) : IAsyncDisposable
 {
-    private readonly Dictionary<string, (IConnection Connection, IChannel Channel)> _channels = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, BrokerClient> _clients = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>The envelope its declared publisher would write (source = the publisher's).</summary>
@@ -36,75 +34,30 @@ public sealed class ServiceEventPublisher(string? brokerUri = null) : IAsyncDisp
     public async Task PublishEnvelopeAsync(CloudEvent envelope)
     {
         var publisher = EventCatalog.TryGetPublisher(envelope.Type, out var p) ? p : throw new InvalidOperationException($"{envelope.Type} declares no publisher.");
-        var properties = new BasicProperties
-        {
-            MessageId = envelope.Id,
-            Type = envelope.Type,
-            ContentType = CloudEvent.EnvelopeContentType,
-            DeliveryMode = DeliveryModes.Persistent,
-            AppId = publisher,
-            UserId = publisher,
-            CorrelationId = envelope.CorrelationId,
-            Timestamp = new AmqpTimestamp(DateTimeOffset.UtcNow.ToUnixTimeSeconds()),
-            Headers = new Dictionary<string, object?> { [MessageHeaders.CorrelationId] = envelope.CorrelationId },
-        };
+        BrokerClient? client;
         await _gate.WaitAsync();
         try
         {
-            // A nack, or a connection the broker closed, is published again (on a new connection), as the
-            // outbox relay does. A quorum queue deleted while a publish is routed to it makes RabbitMQ nack
-            // the publish or close the connection with 541 INTERNAL_ERROR (rabbitmq-server#15333); in the
-            // shared vhost / that queue can be another test class's, deleted at its end (both seen in CI).
-            for (var attempt = 1; ; attempt++)
+            if (!_clients.TryGetValue(publisher, out client))
             {
-                var channel = await ChannelAsync(publisher);
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                try
-                {
-                    await channel.BasicPublishAsync(EventingOptions.EventsExchange, envelope.Type, mandatory: false, properties, envelope.ToUtf8Bytes(), timeout.Token);
-                    break;
-                }
-                catch (Exception ex) when (attempt < 3 && ex is PublishException { IsReturn: false } or AlreadyClosedException or OperationInterruptedException)
-                {
-                    TestLog.Log($"publishing {envelope.Type} {envelope.Id} as {publisher} failed ({ex.Message}); attempt {attempt + 1}");
-                    await Task.Delay(100 * attempt);
-                }
+                client = await BrokerClient.ConnectAsync(TestEnvironment.RabbitMqFor(publisher, brokerUri), publisher + "-as-published-by-tests");
+                _clients[publisher] = client;
             }
         }
         finally
         {
             _gate.Release();
         }
-    }
 
-    /// <summary>The open channel of <paramref name="publisher"/>'s connection; a closed one is replaced. Called under the gate.</summary>
-    private async Task<IChannel> ChannelAsync(string publisher)
-    {
-        if (_channels.TryGetValue(publisher, out var open))
-        {
-            if (open.Channel.IsOpen && open.Connection.IsOpen)
-            {
-                return open.Channel;
-            }
-
-            _channels.Remove(publisher);
-            await open.Channel.DisposeAsync();
-            await open.Connection.DisposeAsync();
-        }
-
-        var factory = new ConnectionFactory { Uri = new Uri(TestEnvironment.RabbitMqFor(publisher, brokerUri)), ClientProvidedName = publisher + "-as-published-by-tests" };
-        var connection = await factory.CreateConnectionAsync();
-        var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
-        _channels[publisher] = (connection, channel);
-        return channel;
+        // The client sets the user-id of its connection (the publisher's user) and publishes again after a nack or a closed connection.
+        await client.PublishEnvelopeAsync(envelope, appId: publisher);
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var (connection, channel) in _channels.Values)
+        foreach (var client in _clients.Values)
         {
-            await channel.DisposeAsync();
-            await connection.DisposeAsync();
+            await client.DisposeAsync();
         }
 
         _gate.Dispose();
